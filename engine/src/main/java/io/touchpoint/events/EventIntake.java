@@ -1,0 +1,127 @@
+package io.touchpoint.events;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.touchpoint.journeys.JourneyDispatcher;
+import io.touchpoint.profiles.ProfileService;
+import io.touchpoint.profiles.ProfileUpdate;
+
+/**
+ * Accepts one validated event: records it once (by event id), updates the customer's profile and starts or
+ * continues the customer's journeys, in one database transaction.
+ */
+@Service
+public class EventIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(EventIntake.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final ProfileService profiles;
+    private final JourneyDispatcher journeys;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    EventIntake(JdbcTemplate jdbc, TransactionTemplate transaction, ProfileService profiles,
+                JourneyDispatcher journeys, ObjectMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.profiles = profiles;
+        this.journeys = journeys;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** What became of an accepted event: its id, the customer it was applied to, and whether it was a repeat. */
+    public record Accepted(String eventId, String customerId, boolean duplicate) {
+    }
+
+    public Accepted accept(CustomerEvent received) {
+        ProfileUpdate update = profileUpdateOf(received);
+        String eventId = received.eventId() != null && !received.eventId().isBlank() ? received.eventId() : UUID.randomUUID().toString();
+        String customerId = received.customerId() != null && !received.customerId().isBlank()
+                ? received.customerId().trim()
+                : profiles.resolveCustomerId(received.identity("email"), received.identity("phone"));
+        CustomerEvent event = received.withIds(eventId, customerId, received.occurredAt() != null ? received.occurredAt() : update.at());
+        try {
+            boolean fresh = Boolean.TRUE.equals(transaction.execute(status -> {
+                if (alreadyRecorded(eventId)) {
+                    return false;
+                }
+                record(event, update.at());
+                profiles.apply(customerId, update);
+                journeys.dispatch(event);
+                return true;
+            }));
+            if (!fresh) {
+                log.info("Event {} was already processed; ignored the repeat", eventId);
+            }
+            return new Accepted(eventId, customerId, !fresh);
+        } catch (DuplicateKeyException raced) {
+            log.info("Event {} arrived twice at once; processed once", eventId);
+            return new Accepted(eventId, customerId, true);
+        }
+    }
+
+    private boolean alreadyRecorded(String eventId) {
+        Integer count = jdbc.queryForObject("select count(*) from customer_event where event_id = ?", Integer.class, eventId);
+        return count != null && count > 0;
+    }
+
+    private void record(CustomerEvent event, Instant receivedAt) {
+        jdbc.update("insert into customer_event (event_id, customer_id, type, occurred_at, received_at, payload) values (?, ?, ?, ?, ?, ?)",
+                event.eventId(), event.customerId(), event.type(), Timestamp.from(event.occurredAt()),
+                Timestamp.from(receivedAt), toJson(event));
+    }
+
+    private ProfileUpdate profileUpdateOf(CustomerEvent event) {
+        return new ProfileUpdate(event.identity("email"), event.identity("phone"), event.identity("anonymousId"),
+                objectProperty(event, "traits"), consentsOf(event), clock.instant());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> objectProperty(CustomerEvent event, String name) {
+        Object value = event.properties().get(name);
+        if (value != null && !(value instanceof Map)) {
+            throw new InvalidEventException("field 'properties." + name + "' must be an object");
+        }
+        return (Map<String, Object>) value;
+    }
+
+    private static Map<String, Boolean> consentsOf(CustomerEvent event) {
+        Map<String, Object> consents = objectProperty(event, "consents");
+        if (consents == null) {
+            return null;
+        }
+        Map<String, Boolean> checked = new LinkedHashMap<>();
+        consents.forEach((channel, given) -> {
+            if (!(given instanceof Boolean yes)) {
+                throw new InvalidEventException("field 'properties.consents." + channel + "' must be true or false");
+            }
+            checked.put(channel, yes);
+        });
+        return checked;
+    }
+
+    private String toJson(CustomerEvent event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("event cannot be stored as JSON: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.touchpoint.events;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import org.springframework.stereotype.Component;
+
+/** Turns the JSON that systems send into validated {@link CustomerEvent}s, naming the field that is wrong. */
+@Component
+public class EventReader {
+
+    private final ObjectMapper json;
+
+    EventReader(ObjectMapper json) {
+        this.json = json.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
+
+    public CustomerEvent readOne(String body) {
+        return validate(toEvent(parse(body)));
+    }
+
+    /** The elements of a JSON array of events, each still to be read with {@link #read(JsonNode)}. */
+    public List<JsonNode> readArray(String body) {
+        JsonNode tree = parse(body);
+        if (!tree.isArray()) {
+            throw new InvalidEventException("a batch must be a JSON array of events");
+        }
+        List<JsonNode> elements = new ArrayList<>();
+        tree.forEach(elements::add);
+        return elements;
+    }
+
+    public CustomerEvent read(JsonNode node) {
+        return validate(toEvent(node));
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new InvalidEventException("the request body is empty; send an event as JSON");
+        }
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private CustomerEvent toEvent(JsonNode node) {
+        if (!node.isObject()) {
+            throw new InvalidEventException("an event must be a JSON object");
+        }
+        try {
+            return json.treeToValue(node, CustomerEvent.class);
+        } catch (MismatchedInputException e) {
+            String field = e.getPath().stream().map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .reduce((a, b) -> a + "." + b).orElse("event");
+            String problem = e instanceof InvalidFormatException ? "has an invalid value" : "has the wrong type";
+            throw new InvalidEventException("field '" + field + "' " + problem + ": " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("malformed event: " + e.getOriginalMessage());
+        }
+    }
+
+    private CustomerEvent validate(CustomerEvent event) {
+        if (event.type() == null || event.type().isBlank()) {
+            throw new InvalidEventException("field 'type' is required");
+        }
+        boolean hasCustomerId = event.customerId() != null && !event.customerId().isBlank();
+        boolean hasIdentity = event.identities().values().stream().anyMatch(v -> v != null && !v.isBlank());
+        if (!hasCustomerId && !hasIdentity) {
+            throw new InvalidEventException("field 'customerId' or 'identities' is required");
+        }
+        if (event.eventId() != null && event.eventId().length() > 200) {
+            throw new InvalidEventException("field 'eventId' is longer than 200 characters");
+        }
+        for (Map.Entry<String, String> identity : event.identities().entrySet()) {
+            if (identity.getValue() != null && identity.getValue().length() > 320) {
+                throw new InvalidEventException("field 'identities." + identity.getKey() + "' is longer than 320 characters");
+            }
+        }
+        return event;
+    }
+}

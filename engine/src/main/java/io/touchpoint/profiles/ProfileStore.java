@@ -1,0 +1,102 @@
+package io.touchpoint.profiles;
+
+import java.sql.Timestamp;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.map.MapStore;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** Writes profiles through from Hazelcast to the {@code customer_profile} table and loads them back on a miss. */
+@Component
+public class ProfileStore implements MapStore<String, CustomerProfile> {
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    ProfileStore(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @Override
+    public void store(String customerId, CustomerProfile profile) {
+        String document = write(profile);
+        Timestamp updatedAt = Timestamp.from(profile.updatedAt());
+        int updated = jdbc.update("update customer_profile set email = ?, phone = ?, profile_json = ?, updated_at = ? where customer_id = ?",
+                profile.email(), profile.phone(), document, updatedAt, customerId);
+        if (updated == 0) {
+            jdbc.update("insert into customer_profile (customer_id, email, phone, profile_json, updated_at) values (?, ?, ?, ?, ?)",
+                    customerId, profile.email(), profile.phone(), document, updatedAt);
+        }
+    }
+
+    @Override
+    public void storeAll(Map<String, CustomerProfile> profiles) {
+        profiles.forEach(this::store);
+    }
+
+    @Override
+    public void delete(String customerId) {
+        jdbc.update("delete from customer_profile where customer_id = ?", customerId);
+    }
+
+    @Override
+    public void deleteAll(Collection<String> customerIds) {
+        customerIds.forEach(this::delete);
+    }
+
+    @Override
+    public CustomerProfile load(String customerId) {
+        List<String> rows = jdbc.queryForList("select profile_json from customer_profile where customer_id = ?", String.class, customerId);
+        return rows.isEmpty() ? null : read(rows.get(0));
+    }
+
+    @Override
+    public Map<String, CustomerProfile> loadAll(Collection<String> customerIds) {
+        Map<String, CustomerProfile> found = new HashMap<>();
+        for (String id : customerIds) {
+            CustomerProfile profile = load(id);
+            if (profile != null) {
+                found.put(id, profile);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public Iterable<String> loadAllKeys() {
+        return null; // lazy: profiles are loaded one by one when first asked for
+    }
+
+    /** The customer id that owns an email address or phone number, if any. */
+    Optional<String> findCustomerIdByIdentity(String column, String value) {
+        if (!column.equals("email") && !column.equals("phone")) {
+            throw new IllegalArgumentException("not an identity column: " + column);
+        }
+        return jdbc.queryForList("select customer_id from customer_profile where " + column + " = ? order by updated_at desc",
+                String.class, value).stream().findFirst();
+    }
+
+    private String write(CustomerProfile profile) {
+        try {
+            return json.writeValueAsString(profile);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write profile " + profile.customerId(), e);
+        }
+    }
+
+    private CustomerProfile read(String document) {
+        try {
+            return json.readValue(document, CustomerProfile.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read stored profile: " + e.getOriginalMessage(), e);
+        }
+    }
+}

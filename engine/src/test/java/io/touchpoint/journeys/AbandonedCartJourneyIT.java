@@ -1,0 +1,138 @@
+package io.touchpoint.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import jakarta.mail.internet.MimeMessage;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import com.icegreen.greenmail.util.GreenMailUtil;
+
+import io.touchpoint.EngineIT;
+import io.touchpoint.channels.AbandonedCartEmail;
+import io.touchpoint.channels.DeliveryLog;
+
+/** The first journey end to end: an event in through the real route, the timer fired, an email out over SMTP. */
+class AbandonedCartJourneyIT extends EngineIT {
+
+    @Autowired
+    RuntimeService runtime;
+    @Autowired
+    HistoryService history;
+    @Autowired
+    DeliveryLog deliveries;
+
+    @Test
+    void cartOverOneHundredGetsAReminderWithTenPercentOffOnceTheWaitIsOver() throws Exception {
+        String customer = newCustomer();
+        assertThat(post("/api/events", cartAbandoned(customer, "ada@example.com", 129.00)).statusCode()).isEqualTo(202);
+        ProcessInstance journey = journeyOf(customer);
+        assertThat(management.createJobQuery().processInstanceId(journey.getId()).timers().singleResult().getDuedate())
+                .as("the timer waits the configured hour").isInTheFuture();
+        assertThat(SMTP.getReceivedMessages()).as("nothing is sent before the wait is over").isEmpty();
+
+        runAllJobs(journey.getId());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == 1);
+        MimeMessage email = SMTP.getReceivedMessages()[0];
+        assertThat(email.getAllRecipients()[0].toString()).isEqualTo("ada@example.com");
+        assertThat(email.getSubject()).isEqualTo(AbandonedCartEmail.SUBJECT);
+        assertThat(GreenMailUtil.getBody(email)).contains("Linen dress x 1 at 129.00").contains("10% off your order with code COMEBACK10");
+        assertThat(runtime.createProcessInstanceQuery().processInstanceId(journey.getId()).count()).isZero();
+        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(journey.getId()).activityId("End_ReminderSent").count()).isOne();
+        assertThat(deliveries.forCustomer(customer)).singleElement()
+                .satisfies(entry -> assertThat(entry.status()).isEqualTo(DeliveryLog.Status.SENT));
+    }
+
+    @Test
+    void smallCartGetsFreeShipping() throws Exception {
+        String customer = newCustomer();
+        post("/api/events", cartAbandoned(customer, "bo@example.com", 40.00));
+        runAllJobs(journeyOf(customer).getId());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == 1);
+        assertThat(GreenMailUtil.getBody(SMTP.getReceivedMessages()[0])).contains("free shipping on your order");
+    }
+
+    @Test
+    void orderPlacedBeforeTheWaitEndsTheJourneyWithoutAnEmail() {
+        String customer = newCustomer();
+        post("/api/events", cartAbandoned(customer, "cy@example.com", 129.00));
+        ProcessInstance journey = journeyOf(customer);
+
+        assertThat(post("/api/events", """
+                {"type": "order_placed", "customerId": "%s", "properties": {"orderId": "o-1"}}""".formatted(customer)).statusCode()).isEqualTo(202);
+
+        assertThat(runtime.createProcessInstanceQuery().processInstanceId(journey.getId()).count()).as("the journey has ended").isZero();
+        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(journey.getId()).activityId("End_Converted").count()).isOne();
+        assertThat(management.createJobQuery().processInstanceId(journey.getId()).count()).as("no timer is left").isZero();
+        assertThat(SMTP.getReceivedMessages()).isEmpty();
+        assertThat(deliveries.forCustomer(customer)).isEmpty();
+    }
+
+    @Test
+    void customerWhoOptedOutOfEmailGetsNoReminder() {
+        String customer = newCustomer();
+        post("/api/events", """
+                {"type": "consent_changed", "customerId": "%s", "properties": {"consents": {"email": false}}}""".formatted(customer));
+        post("/api/events", cartAbandoned(customer, "di@example.com", 129.00));
+        ProcessInstance journey = journeyOf(customer);
+
+        runAllJobs(journey.getId());
+
+        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(journey.getId()).activityId("End_NoOffer").count()).isOne();
+        assertThat(SMTP.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void theSameEventSentTwiceStartsOneJourney() {
+        String customer = newCustomer();
+        String event = cartAbandoned(customer, "ed@example.com", 129.00).replace("{", "{\"eventId\": \"retry-" + customer + "\", ");
+
+        assertThat(post("/api/events", event).body()).contains("\"status\":\"accepted\"");
+        assertThat(post("/api/events", event).body()).contains("\"status\":\"duplicate\"");
+
+        assertThat(runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).count()).isOne();
+    }
+
+    @Test
+    void aSecondAbandonedCartWhileTheCustomerWaitsStartsNoSecondJourney() {
+        String customer = newCustomer();
+        post("/api/events", cartAbandoned(customer, "fa@example.com", 129.00));
+        post("/api/events", cartAbandoned(customer, "fa@example.com", 99.00));
+
+        assertThat(runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).count()).isOne();
+    }
+
+    @Test
+    void anEventNoJourneyCaresAboutStartsNothing() {
+        String customer = newCustomer();
+        assertThat(post("/api/events", """
+                {"type": "page_viewed", "customerId": "%s", "properties": {"url": "/sale"}}""".formatted(customer)).statusCode()).isEqualTo(202);
+
+        assertThat(runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).count()).isZero();
+    }
+
+    private ProcessInstance journeyOf(String customer) {
+        return runtime.createProcessInstanceQuery().processDefinitionKey("abandonedCart").processInstanceBusinessKey(customer).singleResult();
+    }
+
+    static String newCustomer() {
+        return "c-" + UUID.randomUUID();
+    }
+
+    static String cartAbandoned(String customer, String email, double total) {
+        return """
+                {"type": "cart_abandoned", "customerId": "%s", "identities": {"email": "%s"},
+                 "occurredAt": "2026-11-22T10:00:00Z",
+                 "properties": {"cartId": "k-1", "items": [{"sku": "D-1", "name": "Linen dress", "quantity": 1, "price": %s}], "total": %s}}
+                """.formatted(customer, email, total, total);
+    }
+}

@@ -1,0 +1,43 @@
+package io.touchpoint.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.TestPropertySource;
+
+import io.touchpoint.EngineIT;
+
+/**
+ * The abandoned-cart journey on the {@code postgres} profile, against the PostgreSQL server on this machine
+ * (database {@code touchpoint_it}, created afresh by {@code .ci/run}).
+ */
+@ActiveProfiles({"test", "postgres"})
+@TestPropertySource(properties = "spring.datasource.url=${TOUCHPOINT_IT_DB_URL:jdbc:postgresql://127.0.0.1:5432/touchpoint_it}")
+class PostgresJourneyIT extends EngineIT {
+
+    @Autowired
+    RuntimeService runtime;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void anAbandonedCartLeadsToOneReminderOnPostgres() {
+        String customer = AbandonedCartJourneyIT.newCustomer();
+        assertThat(jdbc.queryForObject("select version()", String.class)).startsWith("PostgreSQL");
+
+        assertThat(post("/api/events", AbandonedCartJourneyIT.cartAbandoned(customer, "pg@example.com", 150.0)).statusCode()).isEqualTo(202);
+        String journey = runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).singleResult().getId();
+        runAllJobs(journey);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == 1);
+        assertThat(jdbc.queryForObject("select email from customer_profile where customer_id = ?", String.class, customer)).isEqualTo("pg@example.com");
+        assertThat(jdbc.queryForObject("select status from delivery_log where customer_id = ?", String.class, customer)).isEqualTo("SENT");
+    }
+}
