@@ -28,11 +28,15 @@ create table delivery_log (
     customer_id     varchar(200)  not null,
     channel         varchar(32)   not null,
     template        varchar(200)  not null,
+    -- marketing or transactional: frequency caps count marketing only
+    category        varchar(32)   not null default 'marketing',
     recipient       varchar(320),
     subject         varchar(1000),
     status          varchar(16)   not null,
     reason          varchar(4000),
+    provider_message_id varchar(300),
     created_at      timestamp     not null,
     updated_at      timestamp     not null
 );
 create index delivery_log_customer on delivery_log (customer_id, created_at);
+-- future migrations: one version range per feature (V3_x profiles, V4_x journeys, V5_x decisions, V6_x channels, V7_x events, V8_x console)

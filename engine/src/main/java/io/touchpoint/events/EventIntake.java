@@ -3,8 +3,6 @@ package io.touchpoint.events;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -89,32 +87,11 @@ public class EventIntake {
     }
 
     private ProfileUpdate profileUpdateOf(CustomerEvent event) {
-        return new ProfileUpdate(event.identity("email"), event.identity("phone"), event.identity("anonymousId"),
-                objectProperty(event, "traits"), consentsOf(event), clock.instant());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> objectProperty(CustomerEvent event, String name) {
-        Object value = event.properties().get(name);
-        if (value != null && !(value instanceof Map)) {
-            throw new InvalidEventException("field 'properties." + name + "' must be an object");
+        try {
+            return ProfileUpdate.of(event.identities(), event.properties(), clock.instant());
+        } catch (ProfileUpdate.InvalidProfileUpdateException e) {
+            throw new InvalidEventException(e.getMessage());
         }
-        return (Map<String, Object>) value;
-    }
-
-    private static Map<String, Boolean> consentsOf(CustomerEvent event) {
-        Map<String, Object> consents = objectProperty(event, "consents");
-        if (consents == null) {
-            return null;
-        }
-        Map<String, Boolean> checked = new LinkedHashMap<>();
-        consents.forEach((channel, given) -> {
-            if (!(given instanceof Boolean yes)) {
-                throw new InvalidEventException("field 'properties.consents." + channel + "' must be true or false");
-            }
-            checked.put(channel, yes);
-        });
-        return checked;
     }
 
     private String toJson(CustomerEvent event) {

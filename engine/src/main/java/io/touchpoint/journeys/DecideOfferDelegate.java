@@ -10,6 +10,7 @@ import io.touchpoint.decisions.OfferDecision;
 import io.touchpoint.decisions.OfferRequest;
 import io.touchpoint.decisions.OfferService;
 import io.touchpoint.events.Cart;
+import io.touchpoint.profiles.CustomerProfile;
 import io.touchpoint.profiles.ProfileService;
 
 /** Service task "Decide offer": asks the offer rules and stores offerEligible, offerCode, offerText, offerReason. */
@@ -29,7 +30,7 @@ public class DecideOfferDelegate implements JavaDelegate {
     public void execute(DelegateExecution execution) {
         String customerId = (String) execution.getVariable(JourneyDispatcher.CUSTOMER_ID);
         Cart cart = Cart.from((Map<String, Object>) execution.getVariable(JourneyDispatcher.TRIGGER));
-        boolean emailConsent = profiles.find(customerId).map(p -> p.consentsTo("email")).orElse(true);
+        boolean emailConsent = profiles.find(customerId).map(p -> p.consentsTo("email", CustomerProfile.MARKETING)).orElse(true);
         OfferDecision decision = offers.decide(new OfferRequest(customerId, cart.total(), emailConsent));
         execution.setVariable("offerEligible", decision.isEligible());
         execution.setVariable("offerCode", decision.getOfferCode());

@@ -34,7 +34,10 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Cus
         CustomerProfile next = new CustomerProfile(current.customerId(),
                 update.email() != null ? update.email() : current.email(),
                 update.phone() != null ? update.phone() : current.phone(),
-                anonymousIds, attributes, consents, current.eventCount() + 1,
+                anonymousIds, attributes, consents,
+                update.timeZone() != null ? update.timeZone() : current.timeZone(),
+                update.locale() != null ? update.locale() : current.locale(),
+                current.eventCount() + 1,
                 current.createdAt(), update.at());
         entry.setValue(next);
         return next;
