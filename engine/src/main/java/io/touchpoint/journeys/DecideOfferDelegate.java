@@ -1,40 +1,45 @@
 package io.touchpoint.journeys;
 
+import java.util.Date;
+import java.util.List;
 import java.util.Map;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.springframework.stereotype.Component;
 
-import io.touchpoint.decisions.OfferDecision;
-import io.touchpoint.decisions.OfferRequest;
-import io.touchpoint.decisions.OfferService;
-import io.touchpoint.events.Cart;
-import io.touchpoint.profiles.CustomerProfile;
-import io.touchpoint.profiles.ProfileService;
+import io.touchpoint.decisions.Decision;
+import io.touchpoint.decisions.DecisionRequest;
+import io.touchpoint.decisions.DecisionService;
 
-/** Service task "Decide offer": asks the offer rules and stores offerEligible, offerCode, offerText, offerReason. */
+/**
+ * Service task "Decide offer": asks the rules for an abandoned-cart email and stores offerEligible, offerCode,
+ * offerText, offerReason and sendAt (later than now when a cap or quiet hours deferred it).
+ */
 @Component("decideOfferDelegate")
 public class DecideOfferDelegate implements JavaDelegate {
 
-    private final OfferService offers;
-    private final ProfileService profiles;
+    static final String DECISION = "abandoned-cart-offer";
 
-    DecideOfferDelegate(OfferService offers, ProfileService profiles) {
-        this.offers = offers;
-        this.profiles = profiles;
+    private final DecisionService decisions;
+
+    DecideOfferDelegate(DecisionService decisions) {
+        this.decisions = decisions;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void execute(DelegateExecution execution) {
-        String customerId = (String) execution.getVariable(JourneyDispatcher.CUSTOMER_ID);
-        Cart cart = Cart.from((Map<String, Object>) execution.getVariable(JourneyDispatcher.TRIGGER));
-        boolean emailConsent = profiles.find(customerId).map(p -> p.consentsTo("email", CustomerProfile.MARKETING)).orElse(true);
-        OfferDecision decision = offers.decide(new OfferRequest(customerId, cart.total(), emailConsent));
-        execution.setVariable("offerEligible", decision.isEligible());
+        Decision decision = decisions.decide(DecisionRequest.of(DECISION, (String) execution.getVariable(JourneyDispatcher.CUSTOMER_ID))
+                .event((Map<String, Object>) execution.getVariable(JourneyDispatcher.TRIGGER))
+                .journey(execution.getProcessDefinitionId().split(":")[0], execution.getProcessInstanceId(), execution.getCurrentActivityId())
+                .channels(List.of("email"))
+                .at(ClockUtil.getCurrentTime().toInstant()));
+        execution.setVariable("offerEligible", decision.isEligible() && decision.getOfferCode() != null);
         execution.setVariable("offerCode", decision.getOfferCode());
         execution.setVariable("offerText", decision.getOfferText());
-        execution.setVariable("offerReason", decision.getReason());
+        execution.setVariable("offerReason", decision.summary());
+        execution.setVariable("sendAt", decision.getSendAt() == null ? null : Date.from(decision.getSendAt()));
     }
 }

@@ -1,43 +1,63 @@
 package io.touchpoint.decisions;
 
+import static io.touchpoint.decisions.RuleFixtures.cart;
+import static io.touchpoint.decisions.RuleFixtures.customer;
+import static io.touchpoint.decisions.RuleFixtures.decide;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ByteArrayResource;
-import org.springframework.core.io.ClassPathResource;
 
-/** The offer rules in rules/offer.drl, fired with fact fixtures. No Spring, no database. */
+import io.touchpoint.profiles.CustomerProfile;
+
+/** rules/offer.drl with fact fixtures, asked as the abandoned-cart journey asks (email only). No Spring, no database. */
 class OfferRulesTest {
 
-    private final OfferService offers = new OfferService(compile(new ClassPathResource("touchpoint/rules/offer.drl")));
+    private static final Instant NOON = Instant.parse("2026-11-22T12:00:00Z");
 
     @Test
     void cartsOverOneHundredGetTenPercentOff() {
-        OfferDecision decision = offers.decide(new OfferRequest("c-1", new BigDecimal("100.01"), true));
+        Decision decision = abandonedCart(new BigDecimal("100.01"), customer().build());
 
         assertThat(decision.isEligible()).isTrue();
         assertThat(decision.getOfferCode()).isEqualTo("PERCENT_10");
-        assertThat(decision.getReason()).isEqualTo("Carts over 100 get 10% off");
+        assertThat(decision.getReasons()).contains("Carts over 100 get 10% off");
     }
 
     @Test
     void cartsOfOneHundredOrLessGetFreeShipping() {
-        OfferDecision decision = offers.decide(new OfferRequest("c-1", new BigDecimal("100.00"), true));
+        Decision decision = abandonedCart(new BigDecimal("100.00"), customer().build());
 
         assertThat(decision.getOfferCode()).isEqualTo("FREE_SHIPPING");
         assertThat(decision.getOfferText()).isEqualTo("free shipping on your order");
     }
 
     @Test
+    void vipCartsOverTwoHundredGetFifteenPercentOff() {
+        assertThat(abandonedCart(new BigDecimal("250"), customer().attribute("tier", "vip").build()).getOfferCode()).isEqualTo("PERCENT_15");
+        assertThat(abandonedCart(new BigDecimal("250"), customer().build()).getOfferCode()).isEqualTo("PERCENT_10");
+    }
+
+    @Test
     void aCustomerWhoOptedOutOfEmailGetsNothingWhateverTheCart() {
-        OfferDecision decision = offers.decide(new OfferRequest("c-1", new BigDecimal("500"), false));
+        Decision decision = abandonedCart(new BigDecimal("500"), customer().consent("email", false).build());
 
         assertThat(decision.isEligible()).isFalse();
         assertThat(decision.getOfferCode()).isNull();
-        assertThat(decision.getReason()).isEqualTo("A customer who opted out of email gets no offer");
+        assertThat(decision.getReasons()).containsExactly("Without a consented, reachable channel nothing is sent");
+    }
+
+    @Test
+    void lapsedCustomersAreWonBack() {
+        Decision decision = decide(DecisionRequest.of("win-back", "c-1").event(Map.of("type", "customer_lapsed")), customer().build(), NOON);
+
+        assertThat(decision.getOfferCode()).isEqualTo("PERCENT_20");
     }
 
     @Test
@@ -63,11 +83,7 @@ class OfferRulesTest {
                 .hasMessageContaining("ThereIsNoSuchFact");
     }
 
-    private static RuleBase compile(ClassPathResource file) {
-        try {
-            return new RuleBase(file);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+    private static Decision abandonedCart(BigDecimal total, CustomerProfile profile) {
+        return decide(DecisionRequest.of("abandoned-cart-offer", "c-1").event(cart(total)).channels(List.of("email")), profile, NOON);
     }
 }

@@ -1,0 +1,110 @@
+package io.touchpoint.decisions;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.touchpoint.profiles.CustomerProfile;
+
+/**
+ * What a journey asks the rules: the decision's name, the customer, the triggering event, the journey step, the
+ * message's category (marketing or transactional), the channels it may use, what to do when a
+ * frequency cap is reached, and "now" from the engine clock. Build with {@link #of(String, String)}.
+ */
+public final class DecisionRequest {
+
+    /** The channels a request may use when it names none (the fallback order is rules/channel.drl.csv). */
+    public static final List<String> ALL_CHANNELS = List.of("email", "sms", "push");
+
+    private final String decisionName;
+    private final String customerId;
+    private Map<String, Object> event;
+    private JourneyContext journey = JourneyContext.NONE;
+    private String category = CustomerProfile.MARKETING;
+    private List<String> channels = ALL_CHANNELS;
+    private WhenCapped whenCapped = WhenCapped.DEFER;
+    private Instant now;
+
+    private DecisionRequest(String decisionName, String customerId) {
+        this.decisionName = decisionName;
+        this.customerId = customerId;
+    }
+
+    public static DecisionRequest of(String decisionName, String customerId) {
+        return new DecisionRequest(decisionName, customerId);
+    }
+
+    /** The triggering event as journeys hold it ({@code type}, {@code properties}). */
+    public DecisionRequest event(Map<String, Object> triggeringEvent) {
+        this.event = triggeringEvent;
+        return this;
+    }
+
+    public DecisionRequest journey(String journeyKey, String instanceId, String step) {
+        this.journey = new JourneyContext(journeyKey, instanceId, step);
+        return this;
+    }
+
+    /** {@code marketing} (default) or {@code transactional}: transactional messages bypass caps and quiet hours. */
+    public DecisionRequest category(String messageCategory) {
+        this.category = messageCategory;
+        return this;
+    }
+
+    /** The channels this step may use (default email, sms, push); the order of trying them is rules/channel.drl.csv. */
+    public DecisionRequest channels(List<String> fallbackOrder) {
+        this.channels = List.copyOf(fallbackOrder);
+        return this;
+    }
+
+    public DecisionRequest whenCapped(WhenCapped choice) {
+        this.whenCapped = choice;
+        return this;
+    }
+
+    /** "Now" from the engine clock; without it the service reads its own clock. */
+    public DecisionRequest at(Instant moment) {
+        this.now = moment;
+        return this;
+    }
+
+    public String getDecisionName() {
+        return decisionName;
+    }
+
+    public String getCustomerId() {
+        return customerId;
+    }
+
+    public Map<String, Object> getEvent() {
+        return event;
+    }
+
+    public JourneyContext getJourney() {
+        return journey;
+    }
+
+    public String getCategory() {
+        return category;
+    }
+
+    public boolean isMarketing() {
+        return CustomerProfile.MARKETING.equals(category);
+    }
+
+    public List<String> getChannels() {
+        return channels;
+    }
+
+    public boolean allows(String channel) {
+        return channels.contains(channel);
+    }
+
+    public WhenCapped getWhenCapped() {
+        return whenCapped;
+    }
+
+    public Instant getNow() {
+        return now;
+    }
+}
