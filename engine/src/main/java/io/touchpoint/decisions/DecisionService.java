@@ -17,9 +17,10 @@ import io.touchpoint.profiles.ProfileService;
 /**
  * What journeys call to decide: gathers the facts (profile, triggering event, contact history, journey context,
  * now), asks the rules and records the decision. Stateless and thread-safe; never throws for a fact the rules
- * cannot handle: that is a recorded "no decision" with its reason.
+ * cannot handle: that is a recorded "no decision" with its reason. The bean is named {@code ruleDecisionService}:
+ * Camunda already registers its DMN service as {@code decisionService}.
  */
-@Service
+@Service("ruleDecisionService")
 public class DecisionService {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionService.class);
