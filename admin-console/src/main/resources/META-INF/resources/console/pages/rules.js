@@ -1,0 +1,41 @@
+// Rules: the active rule files and the last reload's result from the decisions feature (/api/rules/status) when the
+// engine has it; otherwise the rule files found in the rules folder.
+import { api, el, table, time } from '../lib.js';
+
+let main;
+
+async function fromDecisions() {
+  try {
+    return await api('/api/rules/status');
+  } catch (e) {
+    if (e.status === 404) return null;
+    throw e;
+  }
+}
+
+async function update() {
+  const status = await fromDecisions();
+  const body = main.querySelector('#rules-body');
+  if (status) {
+    const files = status.files || status.activeFiles || [];
+    body.replaceChildren(
+      table('rule-files', [{ title: 'Active rule file', value: f => typeof f === 'string' ? f : (f.name || f.file) }], files, 'No rule files are active.'),
+      el('h3', {}, 'Last reload'), el('pre', { id: 'last-reload' }, JSON.stringify(status.lastReload ?? status, null, 2)));
+    return;
+  }
+  const rules = await api('/api/console/rules');
+  body.replaceChildren(
+    el('p', { class: 'muted' }, `Rule files in ${rules.location} (compiled when the engine started).`),
+    table('rule-files', [{ title: 'Rule file', value: f => f.name }, { title: 'Size', value: f => f.size, num: true },
+      { title: 'Changed', value: f => time(f.modifiedAt) }], rules.files, 'No rule files found.'));
+}
+
+export default {
+  title: 'Rules',
+  async mount(target) {
+    main = target;
+    main.append(el('h2', {}, 'Rules'), el('div', { id: 'rules-body' }));
+    await update();
+  },
+  update,
+};
