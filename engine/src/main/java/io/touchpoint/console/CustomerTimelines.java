@@ -28,16 +28,22 @@ class CustomerTimelines {
                 customerId).stream().limit(limit).toList();
     }
 
-    /** Decisions recorded by journeys as process variables named *Reason (the offer rules' offerReason). */
+    /**
+     * Decisions journeys record as process variables named *Reason (the offer rules' offerReason): from running
+     * journeys, and from finished ones when the history level keeps variables (audit or full).
+     */
     @Bean
     TimelineSource journeyDecisionsTimeline(JdbcTemplate jdbc) {
         return (customerId, limit) -> jdbc.query(
-                "select p.PROC_DEF_KEY_, v.NAME_, v.TEXT_, v.CREATE_TIME_ from ACT_HI_VARINST v"
-                        + " join ACT_HI_PROCINST p on p.PROC_INST_ID_ = v.PROC_INST_ID_"
-                        + " where p.BUSINESS_KEY_ = ? and v.NAME_ like '%Reason' order by v.CREATE_TIME_ desc",
+                "select p.PROC_DEF_KEY_, v.NAME_, v.TEXT_, (select max(a.END_TIME_) from ACT_HI_ACTINST a where a.PROC_INST_ID_ = v.PROC_INST_ID_)"
+                        + " from ACT_RU_VARIABLE v join ACT_HI_PROCINST p on p.PROC_INST_ID_ = v.PROC_INST_ID_"
+                        + " where p.BUSINESS_KEY_ = ? and v.NAME_ like '%Reason'"
+                        + " union all select p.PROC_DEF_KEY_, v.NAME_, v.TEXT_, v.CREATE_TIME_"
+                        + " from ACT_HI_VARINST v join ACT_HI_PROCINST p on p.PROC_INST_ID_ = v.PROC_INST_ID_"
+                        + " where p.BUSINESS_KEY_ = ? and p.END_TIME_ is not null and v.NAME_ like '%Reason'",
                 (row, n) -> new TimelineEntry(ConsoleClock.instant(row.getTimestamp(4)), "decision",
                         row.getString(1) + ": " + row.getString(2).replaceFirst("Reason$", "") + " decision", row.getString(3)),
-                customerId).stream().limit(limit).toList();
+                customerId, customerId).stream().limit(limit).toList();
     }
 
     @Bean

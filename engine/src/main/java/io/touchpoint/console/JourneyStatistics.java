@@ -23,6 +23,7 @@ import org.camunda.bpm.engine.management.IncidentStatistics;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.EndEvent;
+import org.camunda.bpm.model.bpmn.instance.EventBasedGateway;
 import org.camunda.bpm.model.bpmn.instance.FlowNode;
 import org.camunda.bpm.model.bpmn.instance.Gateway;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
@@ -130,7 +131,7 @@ public class JourneyStatistics {
         return steps;
     }
 
-    /** The steps in the order a customer meets them (breadth first from the start events), gateways left out. */
+    /** The steps in the order a customer meets them (breadth first from the start events); only waiting gateways shown. */
     private static List<StepCounts> funnel(BpmnModelInstance model, Map<String, StepCounts> steps) {
         Deque<FlowNode> next = new ArrayDeque<>(model.getModelElementsByType(StartEvent.class));
         Set<String> seen = new LinkedHashSet<>();
@@ -140,7 +141,7 @@ public class JourneyStatistics {
             if (!seen.add(node.getId())) {
                 continue;
             }
-            if (!(node instanceof Gateway)) {
+            if (!(node instanceof Gateway) || node instanceof EventBasedGateway) {
                 funnel.add(steps.get(node.getId()));
             }
             Collection<SequenceFlow> outgoing = node.getOutgoing();

@@ -15,12 +15,25 @@ async function retry(ids) {
   }
 }
 
-async function details(id, row) {
+const openDetails = new Map(); // incident id → stack trace, kept open across refreshes
+
+async function details(id) {
+  if (openDetails.has(id)) { openDetails.delete(id); showDetails(); return; }
   try {
     const detail = await api(`/api/console/incidents/${encodeURIComponent(id)}`);
-    row.after(el('tr', {}, el('td', { colspan: 8 }, el('pre', { class: 'stacktrace' }, detail.stacktrace || detail.incident.message))));
+    openDetails.set(id, detail.stacktrace || detail.incident.message);
+    showDetails();
   } catch (e) {
     notice(e.message, true);
+  }
+}
+
+function showDetails() {
+  main.querySelectorAll('tr.details-row').forEach(row => row.remove());
+  for (const [id, text] of openDetails) {
+    const row = main.querySelector(`button.retry[data-incident="${CSS.escape(id)}"]`)?.closest('tr');
+    if (!row) { openDetails.delete(id); continue; }
+    row.after(el('tr', { class: 'details-row' }, el('td', { colspan: 8 }, el('pre', { class: 'stacktrace' }, text))));
   }
 }
 
@@ -35,9 +48,10 @@ async function update() {
     { title: 'Step', value: i => i.activityId },
     { title: 'Customer', value: i => i.customerId ? link(`#/customers/${encodeURIComponent(i.customerId)}`, i.customerId) : '' },
     { title: 'Reason', value: i => i.message },
-    { title: '', value: i => el('button', { class: 'details', onclick: (e) => details(i.id, e.target.closest('tr')) }, 'Details') },
+    { title: '', value: i => el('button', { class: 'details', onclick: () => details(i.id) }, 'Details') },
     { title: '', value: i => el('button', { class: 'retry', 'data-incident': i.id, onclick: () => retry([i.id]) }, 'Retry') },
   ], incidents, 'No open incidents.'));
+  showDetails();
   main.querySelector('#failed-table').replaceChildren(table('failed-messages', [
     { title: 'When', value: m => time(m.at) },
     { title: 'Channel', value: m => m.channel }, { title: 'Template', value: m => m.template },

@@ -13,7 +13,7 @@ function overlays(detail) {
       step.passed ? el('span', { class: 'passed', title: 'passed' }, `${step.passed} passed`) : null,
       step.incidents ? el('span', { class: 'incidents', title: 'incidents' }, `${step.incidents} incidents`) : null);
     try {
-      layer.add(step.id, { position: { bottom: -4, left: 0 }, html: badges });
+      layer.add(step.id, { position: { top: -20, left: -6 }, html: badges });
     } catch (e) { /* a step of an older version that the latest diagram does not have */ }
   }
 }
@@ -27,7 +27,7 @@ function figures(detail) {
   main.querySelector('#journey-funnel').replaceChildren(table('funnel', [
     { title: 'Step', value: s => s.name || s.id },
     { title: 'Reached', value: s => s.passed + s.waiting, num: true },
-    { title: '', value: s => el('div', { class: 'bar', style: `width:${Math.round(100 * (s.passed + s.waiting) / top)}%` }) },
+    { title: '', value: s => el('div', { class: 'bar-track' }, el('div', { class: 'bar', style: `width:${Math.round(100 * (s.passed + s.waiting) / top)}%` })) },
     { title: 'Waiting now', value: s => s.waiting, num: true },
     { title: 'Incidents', value: s => s.incidents, num: true },
   ], detail.funnel, 'No steps.'));
