@@ -8,8 +8,9 @@ import incidents from './pages/incidents.js';
 import messages from './pages/messages.js';
 import analytics from './pages/analytics.js';
 import rules from './pages/rules.js';
+import mailbox from './pages/mailbox.js';
 
-const PAGES = { journeys, journey, customers, incidents, messages, analytics, rules };
+const PAGES = { journeys, journey, customers, incidents, messages, analytics, rules, mailbox };
 const REFRESH_MS = 3000;
 let current = null;
 

@@ -1,5 +1,7 @@
 package io.touchpoint.console;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -9,11 +11,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class CustomerTimelines {
 
     @Bean
-    TimelineSource eventsTimeline(JdbcTemplate jdbc) {
+    TimelineSource eventsTimeline(JdbcTemplate jdbc, ObjectMapper json) {
         return (customerId, limit) -> jdbc.query(
                 "select type, occurred_at, payload from customer_event where customer_id = ? order by occurred_at desc",
-                (row, n) -> new TimelineEntry(ConsoleClock.instant(row.getTimestamp(2)), "event", row.getString(1), row.getString(3)),
+                (row, n) -> new TimelineEntry(ConsoleClock.instant(row.getTimestamp(2)), "event", row.getString(1), properties(json, row.getString(3))),
                 customerId).stream().limit(limit).toList();
+    }
+
+    /** The event's properties as compact JSON: what the timeline shows of an event. */
+    private static String properties(ObjectMapper json, String payload) {
+        try {
+            return json.readTree(payload).path("properties").toString();
+        } catch (JsonProcessingException e) {
+            return payload;
+        }
     }
 
     @Bean

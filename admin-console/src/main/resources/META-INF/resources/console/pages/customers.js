@@ -30,7 +30,7 @@ async function update() {
   const facts = [['Email', p.email], ['Phone', p.phone], ['Time zone', p.timeZone], ['Locale', p.locale],
     ['Events', p.eventCount], ['Since', time(p.createdAt)], ['Updated', time(p.updatedAt)]];
   const consents = Object.entries(p.consents || {});
-  main.querySelector('#customer-body').replaceChildren(
+  main.querySelector('#customer-body').replaceChildren(el('div', { class: 'customer-grid' }, el('div', {},
     el('h3', {}, 'Profile'),
     table('profile', [{ title: 'Field', value: f => f[0] }, { title: 'Value', value: f => f[1] ?? '' }],
       [...facts, ...Object.entries(p.attributes || {}).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : v])], ''),
@@ -40,11 +40,11 @@ async function update() {
     el('h3', {}, 'Journeys now'),
     table('customer-journeys', [{ title: 'Journey', value: j => link(`#/journey/${encodeURIComponent(j.journey)}`, j.journey) },
       { title: 'Waiting at', value: j => j.waitingAt.join(', ') }, { title: 'Instance', value: j => j.instanceId }],
-      customer.journeys, 'In no journey right now.'),
+      customer.journeys, 'In no journey right now.')), el('div', {},
     el('h3', {}, 'Timeline'),
     table('timeline', [{ title: 'When', value: t => time(t.at) }, { title: 'Kind', value: t => el('span', { class: 'kind' }, t.kind) },
       { title: 'What', value: t => t.title }, { title: 'Details', value: t => el('pre', {}, t.detail || '') }],
-      customer.timeline, 'Nothing has happened to this customer yet.'));
+      customer.timeline, 'Nothing has happened to this customer yet.'))));
 }
 
 export default {
