@@ -71,7 +71,7 @@ class ConsoleBrowserIT extends EngineIT {
     }
 
     @Test
-    void anOperatorRetriesAnIncidentCausedByAnUnreachableMailServer() throws Exception {
+    void aViewerMayNotRetryButAnOperatorRetriesAnIncidentCausedByAnUnreachableMailServer() throws Exception {
         String customer = AbandonedCartJourneyIT.newCustomer();
         post("/api/events", AbandonedCartJourneyIT.cartAbandoned(customer, "ivy@example.com", 129.0));
         String journey = runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).singleResult().getId();
@@ -85,10 +85,21 @@ class ConsoleBrowserIT extends EngineIT {
         String incident = runtime.createIncidentQuery().processInstanceId(journey).singleResult().getId();
 
         try (Browser browser = new Browser(port)) {
+            browser.signIn("viewer", "viewer");
+            browser.open("/console/#/incidents");
+            browser.waitForText(By.id("incidents"), customer);
+            browser.find(By.cssSelector("button.retry[data-incident='" + incident + "']")).click();
+            assertThat(browser.waitForText(By.id("notice"), "may not"))
+                    .isEqualTo("'viewer' (role viewer) may not retry: that needs the operator role.");
+            assertThat(runtime.createIncidentQuery().incidentId(incident).count()).as("the viewer changed nothing").isOne();
+        }
+        try (Browser browser = new Browser(port)) {
             browser.signIn("operator", "operator");
             browser.open("/console/#/incidents");
             browser.waitForText(By.id("incidents"), customer);
             assertThat(browser.find(By.id("failed-messages")).getText()).contains("ivy@example.com").contains("Connection refused");
+            browser.find(By.xpath("//button[@data-incident='" + incident + "']/ancestor::tr//button[@class='details']")).click();
+            assertThat(browser.waitForText(By.cssSelector(".stacktrace"), "ConnectException")).contains("MailSendException");
             browser.screenshot("incidents");
 
             browser.find(By.cssSelector("button.retry[data-incident='" + incident + "']")).click();
