@@ -55,3 +55,18 @@ export function notice(message, isError = false) {
 export const time = (value) => value ? new Date(value).toLocaleString() : '';
 export const link = (href, text) => el('a', { href }, text);
 export const card = (label, value, id) => el('div', { class: 'card', id }, el('div', { class: 'muted' }, label), el('div', { class: 'value' }, value));
+
+/** A page that is a heading over one body refreshed by update(body): journeys, rules, mailbox and the like. */
+export function simplePage(title, heading, bodyId, update) {
+  let body;
+  const refresh = () => update(body);
+  return {
+    title,
+    async mount(main) {
+      body = el('div', { id: bodyId });
+      main.append(el('h2', {}, heading), body);
+      await refresh();
+    },
+    update: refresh,
+  };
+}

@@ -87,6 +87,31 @@ class ConsoleApiIT extends EngineIT {
     }
 
     @Test
+    void anOrderBeforeTheReminderCountsAsConvertedTodayAndAnotherEndingAsExited() throws Exception {
+        JsonNode before = abandonedCartSummary();
+        String buyer = AbandonedCartJourneyIT.newCustomer();
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(buyer, "ned@example.com", 50.0));
+        post("/api/events", "{\"type\": \"order_placed\", \"customerId\": \"" + buyer + "\"}");
+        String reminded = AbandonedCartJourneyIT.newCustomer();
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(reminded, "ola@example.com", 50.0));
+        runAllJobs(runtime.createProcessInstanceQuery().processInstanceBusinessKey(reminded).singleResult().getId());
+
+        JsonNode after = abandonedCartSummary();
+        assertThat(after.path("enteredToday").asLong()).isEqualTo(before.path("enteredToday").asLong() + 2);
+        assertThat(after.path("convertedToday").asLong()).isEqualTo(before.path("convertedToday").asLong() + 1);
+        assertThat(after.path("exitedToday").asLong()).isEqualTo(before.path("exitedToday").asLong() + 1);
+    }
+
+    private JsonNode abandonedCartSummary() throws Exception {
+        for (JsonNode journey : json.readTree(get("/api/console/journeys").body())) {
+            if (journey.path("key").asText().equals("abandonedCart")) {
+                return journey;
+            }
+        }
+        throw new AssertionError("abandonedCart is not in the journey list");
+    }
+
+    @Test
     void aReminderFollowedByAnOrderIsAConversionForEmailFirstAndLastTouch() throws Exception {
         JsonNode before = json.readTree(get("/api/console/analytics").body()).path("channels").path("email");
         String customer = AbandonedCartJourneyIT.newCustomer();

@@ -50,7 +50,10 @@ class ConsoleBrowserIT extends EngineIT {
 
     @Test
     void theJourneyPageCountsANewCustomerWithoutAReload() {
-        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(AbandonedCartJourneyIT.newCustomer(), "gil@example.com", 80.0));
+        String converted = AbandonedCartJourneyIT.newCustomer();
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(converted, "gil@example.com", 80.0));
+        post("/api/events", "{\"type\": \"order_placed\", \"customerId\": \"" + converted + "\"}");
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(AbandonedCartJourneyIT.newCustomer(), "gus@example.com", 60.0));
         try (Browser browser = new Browser(port)) {
             browser.signIn("operator", "operator");
             browser.screenshot("journeys");

@@ -1,9 +1,7 @@
 // Journeys: every deployed journey with its version, customers in it now, and today's entries, conversions and exits.
-import { api, el, table, link } from '../lib.js';
+import { api, el, table, link, simplePage } from '../lib.js';
 
-let main;
-
-async function update() {
+async function update(body) {
   const journeys = await api('/api/console/journeys');
   const columns = [
     { title: 'Journey', value: j => link(`#/journey/${encodeURIComponent(j.key)}`, `${j.name || j.key}`) },
@@ -15,15 +13,7 @@ async function update() {
     { title: 'Exited today', value: j => j.exitedToday, num: true },
     { title: 'Incidents', value: j => j.incidents ? link('#/incidents', j.incidents) : 0, num: true },
   ];
-  main.querySelector('#journeys-table').replaceChildren(table('journeys', columns, journeys, 'No journeys deployed.'));
+  body.replaceChildren(table('journeys', columns, journeys, 'No journeys deployed.'));
 }
 
-export default {
-  title: 'Journeys',
-  async mount(target) {
-    main = target;
-    main.append(el('h2', {}, 'Journeys'), el('div', { id: 'journeys-table' }));
-    await update();
-  },
-  update,
-};
+export default simplePage('Journeys', 'Journeys', 'journeys-table', update);

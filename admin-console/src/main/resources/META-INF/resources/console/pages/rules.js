@@ -1,8 +1,6 @@
 // Rules: the active rule files and the last reload's result from the decisions feature (/api/rules/status) when the
 // engine has it; otherwise the rule files found in the rules folder.
-import { api, el, table, time } from '../lib.js';
-
-let main;
+import { api, el, table, time, simplePage } from '../lib.js';
 
 async function fromDecisions() {
   try {
@@ -13,9 +11,8 @@ async function fromDecisions() {
   }
 }
 
-async function update() {
+async function update(body) {
   const status = await fromDecisions();
-  const body = main.querySelector('#rules-body');
   if (status) {
     const files = status.files || status.activeFiles || [];
     body.replaceChildren(
@@ -30,12 +27,4 @@ async function update() {
       { title: 'Changed', value: f => time(f.modifiedAt) }], rules.files, 'No rule files found.'));
 }
 
-export default {
-  title: 'Rules',
-  async mount(target) {
-    main = target;
-    main.append(el('h2', {}, 'Rules'), el('div', { id: 'rules-body' }));
-    await update();
-  },
-  update,
-};
+export default simplePage('Rules', 'Rules', 'rules-body', update);
