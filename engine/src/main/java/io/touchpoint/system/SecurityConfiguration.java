@@ -1,14 +1,12 @@
 package io.touchpoint.system;
 
-import static org.springframework.security.web.util.matcher.AntPathRequestMatcher.antMatcher;
-
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -16,7 +14,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
-import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.savedrequest.NullRequestCache;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -29,7 +28,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 public class SecurityConfiguration {
 
     static final String LOGIN_PAGE = "/console/login.html";
-    private static final RequestMatcher CONSOLE_PAGES = new OrRequestMatcher(antMatcher("/console"), antMatcher("/console/**"));
+    /** "/console" and everything under it. */
+    private static final RequestMatcher CONSOLE_PAGES = PathPatternRequestMatcher.withDefaults().matcher("/console/**");
 
     @Bean
     SecurityFilterChain touchpointSecurity(HttpSecurity http) throws Exception {
@@ -52,6 +52,8 @@ public class SecurityConfiguration {
                 .formLogin(form -> form.loginPage(LOGIN_PAGE).loginProcessingUrl("/console/login")
                         .defaultSuccessUrl("/console/", true).failureUrl(LOGIN_PAGE + "?error").permitAll())
                 .logout(logout -> logout.logoutUrl("/console/logout").logoutSuccessUrl(LOGIN_PAGE + "?signed-out"))
+                // a sign-in always lands on the console's start page; no session is made for a refused API call
+                .requestCache(cache -> cache.requestCache(new NullRequestCache()))
                 .exceptionHandling(errors -> errors
                         .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE), CONSOLE_PAGES)
                         .defaultAuthenticationEntryPointFor(basic, request -> true)
@@ -63,7 +65,7 @@ public class SecurityConfiguration {
                 .build();
     }
 
-    private static boolean browserChange(jakarta.servlet.http.HttpServletRequest request) {
+    private static boolean browserChange(HttpServletRequest request) {
         String method = request.getMethod();
         boolean changes = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") || method.equals("TRACE"));
         return changes && (request.getRequestedSessionId() != null || CONSOLE_PAGES.matches(request));
