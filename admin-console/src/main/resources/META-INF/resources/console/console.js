@@ -1,49 +1,61 @@
-// The console's first page: journeys with live counts and the development mailbox, refreshed every 5 seconds.
-const text = (value) => document.createTextNode(value == null ? '' : String(value));
+// The console's frame: signs the user in or out, routes #/page/argument to a page module and keeps it live by
+// polling every 3 seconds. A page is {title, mount(main, argument, query), update()}; add one to PAGES to grow.
+import { loadSession, session, notice } from './lib.js';
+import journeys from './pages/journeys.js';
+import journey from './pages/journey.js';
+import customers from './pages/customers.js';
+import incidents from './pages/incidents.js';
+import messages from './pages/messages.js';
+import analytics from './pages/analytics.js';
+import rules from './pages/rules.js';
+import mailbox from './pages/mailbox.js';
 
-function row(cells) {
-  const tr = document.createElement('tr');
-  for (const cell of cells) {
-    const td = document.createElement('td');
-    td.appendChild(cell instanceof Node ? cell : text(cell));
-    tr.appendChild(td);
+const PAGES = { journeys, journey, customers, incidents, messages, analytics, rules, mailbox };
+const REFRESH_MS = 3000;
+let current = null;
+
+async function route() {
+  const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  const [name, ...rest] = path.split('/');
+  const page = PAGES[name] || journeys;
+  const argument = rest.map(decodeURIComponent).join('/') || null;
+  document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.getAttribute('href') === `#/${name || 'journeys'}`));
+  notice(null);
+  current = page;
+  const main = document.getElementById('page');
+  main.replaceChildren();
+  document.title = `${page.title} · Touchpoint console`;
+  try {
+    await page.mount(main, argument, new URLSearchParams(query));
+    stamp();
+  } catch (e) {
+    notice(e.message, true);
   }
-  return tr;
-}
-
-function fill(tableId, rows, emptyMessage, columns) {
-  const body = document.querySelector(`#${tableId} tbody`);
-  body.replaceChildren(...(rows.length ? rows : [row([emptyMessage])]));
-  if (!rows.length) body.firstChild.firstChild.colSpan = columns;
-}
-
-async function loadJourneys() {
-  const journeys = await (await fetch('/api/console/journeys')).json();
-  fill('journeys', journeys.map(j => row([
-    `${j.name || j.key} (${j.key})`, j.version, j.active, j.completed,
-    Object.entries(j.waitingAt).map(([step, n]) => `${step}: ${n}`).join(', ')
-  ])), 'No journeys deployed.', 5);
-}
-
-async function loadMailbox() {
-  const response = await fetch('/api/dev/mailbox');
-  if (response.status === 404) { document.getElementById('mailbox-section').hidden = true; return; }
-  const mails = await response.json();
-  fill('mailbox', mails.map(m => {
-    const pre = document.createElement('pre');
-    pre.textContent = m.text;
-    return row([m.to.join(', '), m.subject, pre]);
-  }), 'No email received yet.', 3);
 }
 
 async function refresh() {
+  if (!current || !current.update || document.hidden) return;
   try {
-    await Promise.all([loadJourneys(), loadMailbox()]);
-    document.getElementById('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
+    await current.update();
+    stamp();
   } catch (e) {
-    document.getElementById('updated').textContent = `cannot reach the engine: ${e.message}`;
+    document.getElementById('updated').textContent = `cannot refresh: ${e.message}`;
   }
 }
 
-refresh();
-setInterval(refresh, 5000);
+function stamp() {
+  document.getElementById('updated').textContent = `live · ${new Date().toLocaleTimeString()}`;
+}
+
+await loadSession();
+if (!session.user) {
+  location.href = '/console/login.html';
+} else {
+  document.getElementById('user').textContent = `${session.user} (${session.roles[session.roles.length - 1]})`;
+  const csrf = document.getElementById('sign-out-csrf');
+  csrf.name = session.csrf.parameter;
+  csrf.value = session.csrf.token;
+  window.addEventListener('hashchange', route);
+  await route();
+  setInterval(refresh, REFRESH_MS);
+}

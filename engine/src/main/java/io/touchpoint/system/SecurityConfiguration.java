@@ -1,30 +1,87 @@
 package io.touchpoint.system;
 
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.config.Customizer;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.savedrequest.NullRequestCache;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Everything a person or system uses is authenticated with HTTP Basic: the event API, the Camunda REST API
- * (so Camunda Modeler's Deploy button works with a username and password) and the console.
- * Credentials come from {@code spring.security.user.*}, set from the environment in production.
+ * Who may do what. Machine clients (the event API, the Camunda REST API for Camunda Modeler) use HTTP Basic on
+ * every request; people sign in to the console with a form and a session. Roles, each including the one below:
+ * admin &gt; marketer (deploys journeys and rules) &gt; operator (retries) &gt; viewer (reads).
  */
 @Configuration
+@EnableConfigurationProperties(ConsoleUsers.class)
 public class SecurityConfiguration {
+
+    static final String LOGIN_PAGE = "/console/login.html";
+    /** "/console" and everything under it. */
+    private static final RequestMatcher CONSOLE_PAGES = PathPatternRequestMatcher.withDefaults().matcher("/console/**");
 
     @Bean
     SecurityFilterChain touchpointSecurity(HttpSecurity http) throws Exception {
+        BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
+        basic.setRealmName("Touchpoint");
         return http
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers(LOGIN_PAGE, "/console/console.css", "/console/login.js", "/api/console/session").permitAll()
+                        // deploying journeys and rules
+                        .requestMatchers(HttpMethod.POST, "/engine-rest/deployment/**", "/api/rules/**").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.DELETE, "/engine-rest/deployment/**").hasRole("MARKETER")
+                        // acting on running journeys: retries, jobs, messages, instances
+                        .requestMatchers(HttpMethod.POST, "/api/console/**", "/engine-rest/**").hasRole("OPERATOR")
+                        .requestMatchers(HttpMethod.PUT, "/api/console/**", "/engine-rest/**").hasRole("OPERATOR")
+                        .requestMatchers(HttpMethod.DELETE, "/api/console/**", "/engine-rest/**").hasRole("OPERATOR")
+                        .requestMatchers("/api/console/**", "/engine-rest/**").hasRole("VIEWER")
                         .anyRequest().authenticated())
-                .httpBasic(Customizer.withDefaults())
-                // machine clients send Basic credentials with every request; no session, so no CSRF token
-                .csrf(csrf -> csrf.disable())
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(httpBasic -> httpBasic.authenticationEntryPoint(basic))
+                .formLogin(form -> form.loginPage(LOGIN_PAGE).loginProcessingUrl("/console/login")
+                        .defaultSuccessUrl("/console/", true).failureUrl(LOGIN_PAGE + "?error").permitAll())
+                .logout(logout -> logout.logoutUrl("/console/logout").logoutSuccessUrl(LOGIN_PAGE + "?signed-out"))
+                // a sign-in always lands on the console's start page; no session is made for a refused API call
+                .requestCache(cache -> cache.requestCache(new NullRequestCache()))
+                .exceptionHandling(errors -> errors
+                        .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE), CONSOLE_PAGES)
+                        .defaultAuthenticationEntryPointFor(basic, request -> true)
+                        .accessDeniedHandler(new ForbiddenAnswer()))
+                // a browser session carries a cookie and needs the CSRF token (the console sends it as a header);
+                // machine clients send credentials with every request and have no session, so no token
+                .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::browserChange)
+                        .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
                 .build();
+    }
+
+    private static boolean browserChange(HttpServletRequest request) {
+        String method = request.getMethod();
+        boolean changes = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") || method.equals("TRACE"));
+        return changes && (request.getRequestedSessionId() != null || CONSOLE_PAGES.matches(request));
+    }
+
+    @Bean
+    static RoleHierarchy roleHierarchy() {
+        return RoleHierarchyImpl.withDefaultRolePrefix()
+                .role("ADMIN").implies("MARKETER")
+                .role("MARKETER").implies("OPERATOR")
+                .role("OPERATOR").implies("VIEWER")
+                .build();
+    }
+
+    @Bean
+    UserDetailsService users(ConsoleUsers users) {
+        return new InMemoryUserDetailsManager(users.userDetails());
     }
 }

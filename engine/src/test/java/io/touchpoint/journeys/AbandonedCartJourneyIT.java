@@ -20,7 +20,7 @@ import io.touchpoint.channels.AbandonedCartEmail;
 import io.touchpoint.channels.DeliveryLog;
 
 /** The first journey end to end: an event in through the real route, the timer fired, an email out over SMTP. */
-class AbandonedCartJourneyIT extends EngineIT {
+public class AbandonedCartJourneyIT extends EngineIT {
 
     @Autowired
     RuntimeService runtime;
@@ -124,11 +124,11 @@ class AbandonedCartJourneyIT extends EngineIT {
         return runtime.createProcessInstanceQuery().processDefinitionKey("abandonedCart").processInstanceBusinessKey(customer).singleResult();
     }
 
-    static String newCustomer() {
+    public static String newCustomer() {
         return "c-" + UUID.randomUUID();
     }
 
-    static String cartAbandoned(String customer, String email, double total) {
+    public static String cartAbandoned(String customer, String email, double total) {
         return """
                 {"type": "cart_abandoned", "customerId": "%s", "identities": {"email": "%s"},
                  "occurredAt": "2026-11-22T10:00:00Z",

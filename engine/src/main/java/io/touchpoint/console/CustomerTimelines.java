@@ -1,0 +1,69 @@
+package io.touchpoint.console;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The timeline sources of data that exists today: events, journey steps, decisions taken in journeys, messages. */
+@Configuration
+class CustomerTimelines {
+
+    @Bean
+    TimelineSource eventsTimeline(JdbcTemplate jdbc, ObjectMapper json) {
+        return (customerId, limit) -> jdbc.query(
+                "select type, occurred_at, payload from customer_event where customer_id = ? order by occurred_at desc",
+                (row, n) -> new TimelineEntry(ConsoleClock.instant(row.getTimestamp(2)), "event", row.getString(1), properties(json, row.getString(3))),
+                customerId).stream().limit(limit).toList();
+    }
+
+    /** The event's properties as compact JSON: what the timeline shows of an event. */
+    private static String properties(ObjectMapper json, String payload) {
+        try {
+            return json.readTree(payload).path("properties").toString();
+        } catch (JsonProcessingException e) {
+            return payload;
+        }
+    }
+
+    @Bean
+    TimelineSource journeyStepsTimeline(JdbcTemplate jdbc) {
+        return (customerId, limit) -> jdbc.query(
+                "select p.PROC_DEF_KEY_, a.ACT_ID_, a.ACT_NAME_, a.ACT_TYPE_, a.START_TIME_, a.END_TIME_ from ACT_HI_ACTINST a"
+                        + " join ACT_HI_PROCINST p on p.PROC_INST_ID_ = a.PROC_INST_ID_"
+                        + " where p.BUSINESS_KEY_ = ? and a.ACT_TYPE_ not like '%Gateway' order by a.START_TIME_ desc",
+                (row, n) -> new TimelineEntry(ConsoleClock.instant(row.getTimestamp(5)), "journey",
+                        row.getString(1) + ": " + (row.getString(3) == null ? row.getString(2) : row.getString(3)),
+                        row.getString(4) + (row.getTimestamp(6) == null ? " · waiting here now" : " · passed")),
+                customerId).stream().limit(limit).toList();
+    }
+
+    /**
+     * Decisions journeys record as process variables named *Reason (the offer rules' offerReason): from running
+     * journeys, and from finished ones when the history level keeps variables (audit or full).
+     */
+    @Bean
+    TimelineSource journeyDecisionsTimeline(JdbcTemplate jdbc) {
+        return (customerId, limit) -> jdbc.query(
+                "select p.PROC_DEF_KEY_, v.NAME_, v.TEXT_, (select max(a.END_TIME_) from ACT_HI_ACTINST a where a.PROC_INST_ID_ = v.PROC_INST_ID_)"
+                        + " from ACT_RU_VARIABLE v join ACT_HI_PROCINST p on p.PROC_INST_ID_ = v.PROC_INST_ID_"
+                        + " where p.BUSINESS_KEY_ = ? and v.NAME_ like '%Reason'"
+                        + " union all select p.PROC_DEF_KEY_, v.NAME_, v.TEXT_, v.CREATE_TIME_"
+                        + " from ACT_HI_VARINST v join ACT_HI_PROCINST p on p.PROC_INST_ID_ = v.PROC_INST_ID_"
+                        + " where p.BUSINESS_KEY_ = ? and p.END_TIME_ is not null and v.NAME_ like '%Reason'",
+                (row, n) -> new TimelineEntry(ConsoleClock.instant(row.getTimestamp(4)), "decision",
+                        row.getString(1) + ": " + row.getString(2).replaceFirst("Reason$", "") + " decision", row.getString(3)),
+                customerId, customerId).stream().limit(limit).toList();
+    }
+
+    @Bean
+    TimelineSource messagesTimeline(JdbcTemplate jdbc) {
+        return (customerId, limit) -> jdbc.query(
+                "select channel, template, status, recipient, reason, created_at from delivery_log where customer_id = ? order by created_at desc",
+                (row, n) -> new TimelineEntry(ConsoleClock.instant(row.getTimestamp(6)), "message",
+                        row.getString(1) + " " + row.getString(2) + " " + row.getString(3),
+                        "to " + row.getString(4) + (row.getString(5) == null ? "" : " · " + row.getString(5))),
+                customerId).stream().limit(limit).toList();
+    }
+}

@@ -1,0 +1,63 @@
+package io.touchpoint.system;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.csrf.CsrfException;
+
+/** A 403 that says who was refused what and which role it needs, as JSON {"error": "..."}. */
+class ForbiddenAnswer implements AccessDeniedHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ForbiddenAnswer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied) throws IOException {
+        String message = denied instanceof CsrfException
+                ? "Your console session has no valid CSRF token; reload the page and try again."
+                : refusal(request);
+        log.info("Refused {} {}: {}", request.getMethod(), request.getRequestURI(), message);
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        JSON.writeValue(response.getOutputStream(), Map.of("error", message));
+    }
+
+    private static String refusal(HttpServletRequest request) {
+        Authentication user = SecurityContextHolder.getContext().getAuthentication();
+        String roles = user == null ? "none" : user.getAuthorities().stream().map(GrantedAuthority::getAuthority)
+                .map(role -> role.replaceFirst("^ROLE_", "").toLowerCase()).collect(Collectors.joining(", "));
+        String who = user == null ? "You" : "'" + user.getName() + "' (role " + roles + ")";
+        return who + " may not " + action(request) + ": that needs the " + neededRole(request) + " role.";
+    }
+
+    private static String action(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        if (path.contains("/retry")) {
+            return "retry";
+        }
+        if (path.startsWith("/engine-rest/deployment") || path.startsWith("/api/rules")) {
+            return "deploy";
+        }
+        return "do " + request.getMethod() + " " + path;
+    }
+
+    private static String neededRole(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        if (path.startsWith("/engine-rest/deployment") || path.startsWith("/api/rules")) {
+            return "marketer";
+        }
+        return request.getMethod().equals("GET") ? "viewer" : "operator";
+    }
+}

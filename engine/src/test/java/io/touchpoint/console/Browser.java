@@ -1,0 +1,112 @@
+package io.touchpoint.console;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Headless Chromium from Debian's {@code chromium} and {@code chromium-driver} packages, driven by Selenium at the
+ * fixed system paths so that nothing is downloaded. Writes screenshots to {@code admin-console/screenshots/}.
+ */
+final class Browser implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Browser.class);
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private final ChromeDriver driver;
+    private final String base;
+    private final Path profile;
+
+    Browser(int port) {
+        this.base = "http://127.0.0.1:" + port;
+        try {
+            this.profile = Files.createTempDirectory("touchpoint-chromium-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments(
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile()).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+    }
+
+    Browser open(String path) {
+        driver.get(base + path);
+        return this;
+    }
+
+    Browser signIn(String user, String password) {
+        open("/console/");
+        waitFor(By.id("sign-in"));
+        await().atMost(PATIENCE).until(() -> !find(By.id("csrf")).getDomAttribute("name").isEmpty());
+        find(By.id("username")).sendKeys(user);
+        find(By.id("password")).sendKeys(password);
+        find(By.id("sign-in")).click();
+        await().atMost(PATIENCE).until(() -> driver.getCurrentUrl().contains("/console/") && !driver.getCurrentUrl().contains("login"));
+        waitFor(By.id("journeys"));
+        return this;
+    }
+
+    String url() {
+        return driver.getCurrentUrl();
+    }
+
+    WebElement find(By by) {
+        return driver.findElement(by);
+    }
+
+    List<WebElement> all(By by) {
+        return driver.findElements(by);
+    }
+
+    WebElement waitFor(By by) {
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> !driver.findElements(by).isEmpty());
+        return driver.findElement(by);
+    }
+
+    /** Waits until the element's text contains the given text and returns it. */
+    String waitForText(By by, String text) {
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> driver.findElement(by).getText().contains(text));
+        return driver.findElement(by).getText();
+    }
+
+    void screenshot(String name) {
+        Path folder = Path.of(System.getProperty("user.dir")).resolveSibling("admin-console").resolve("screenshots");
+        try {
+            Files.createDirectories(folder);
+            Files.write(folder.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        log.info("Screenshot {} written to {}", name, folder);
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            log.warn("cannot remove the browser profile {}", profile, e);
+        }
+    }
+}

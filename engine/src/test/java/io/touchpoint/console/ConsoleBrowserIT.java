@@ -1,0 +1,183 @@
+package io.touchpoint.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+
+import io.touchpoint.EngineIT;
+import io.touchpoint.journeys.AbandonedCartJourneyIT;
+
+/**
+ * The admin console in a real headless Chromium against the whole engine: sign-in, a journey's live counts,
+ * retrying a real incident (SMTP unreachable), customer search. Writes the README's screenshots.
+ */
+class ConsoleBrowserIT extends EngineIT {
+
+    @Autowired
+    RuntimeService runtime;
+    @Autowired
+    JavaMailSenderImpl mailSender;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aSignedOutVisitorIsSentToTheSignInPageAndSignsIn() {
+        try (Browser browser = new Browser(port)) {
+            browser.open("/console/#/incidents");
+            browser.waitFor(By.id("sign-in"));
+            assertThat(browser.url()).contains("/console/login.html");
+            browser.find(By.id("username")).sendKeys("admin");
+            browser.find(By.id("password")).sendKeys("wrong");
+            browser.screenshot("sign-in");
+            browser.find(By.id("sign-in")).click();
+            assertThat(browser.waitForText(By.id("message"), "Wrong")).contains("Wrong user or password");
+
+            browser.signIn("viewer", "viewer");
+            assertThat(browser.waitForText(By.id("journeys"), "abandonedCart")).contains("Abandoned cart");
+            assertThat(browser.find(By.id("user")).getText()).isEqualTo("viewer (viewer)");
+        }
+    }
+
+    @Test
+    void theJourneyPageCountsANewCustomerWithoutAReload() {
+        String converted = AbandonedCartJourneyIT.newCustomer();
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(converted, "gil@example.com", 80.0));
+        post("/api/events", "{\"type\": \"order_placed\", \"customerId\": \"" + converted + "\"}");
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(AbandonedCartJourneyIT.newCustomer(), "gus@example.com", 60.0));
+        try (Browser browser = new Browser(port)) {
+            browser.signIn("operator", "operator");
+            browser.screenshot("journeys");
+            browser.find(By.linkText("Abandoned cart")).click();
+            browser.waitFor(By.cssSelector("[data-step='Gateway_OrderOrTimeout']"));
+            long before = activeOnPage(browser);
+            assertThat(before).isEqualTo(runtime.createProcessInstanceQuery().processDefinitionKey("abandonedCart").count());
+
+            String customer = AbandonedCartJourneyIT.newCustomer();
+            assertThat(post("/api/events", AbandonedCartJourneyIT.cartAbandoned(customer, "hal@example.com", 120.0)).statusCode()).isEqualTo(202);
+
+            await().atMost(Browser.PATIENCE).ignoreExceptions().until(() -> activeOnPage(browser) == before + 1);
+            assertThat(browser.find(By.cssSelector("[data-step='Gateway_OrderOrTimeout'] .waiting")).getText())
+                    .isEqualTo((before + 1) + " waiting");
+            assertThat(browser.find(By.cssSelector("#diagram svg")).isDisplayed()).as("bpmn-js drew the diagram").isTrue();
+            browser.screenshot("journey");
+        }
+    }
+
+    @Test
+    void aViewerMayNotRetryButAnOperatorRetriesAnIncidentCausedByAnUnreachableMailServer() throws Exception {
+        String customer = AbandonedCartJourneyIT.newCustomer();
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(customer, "ivy@example.com", 129.0));
+        String journey = runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).singleResult().getId();
+        int smtpPort = mailSender.getPort();
+        try {
+            mailSender.setPort(closedPort());
+            failJobsUntilIncident(journey);
+        } finally {
+            mailSender.setPort(smtpPort);
+        }
+        String incident = runtime.createIncidentQuery().processInstanceId(journey).singleResult().getId();
+
+        try (Browser browser = new Browser(port)) {
+            browser.signIn("viewer", "viewer");
+            browser.open("/console/#/incidents");
+            browser.waitForText(By.id("incidents"), customer);
+            browser.find(By.cssSelector("button.retry[data-incident='" + incident + "']")).click();
+            assertThat(browser.waitForText(By.id("notice"), "may not"))
+                    .isEqualTo("'viewer' (role viewer) may not retry: that needs the operator role.");
+            assertThat(runtime.createIncidentQuery().incidentId(incident).count()).as("the viewer changed nothing").isOne();
+        }
+        try (Browser browser = new Browser(port)) {
+            browser.signIn("operator", "operator");
+            browser.open("/console/#/incidents");
+            browser.waitForText(By.id("incidents"), customer);
+            assertThat(browser.find(By.id("failed-messages")).getText()).contains("ivy@example.com").contains("Connection refused");
+            browser.find(By.xpath("//button[@data-incident='" + incident + "']/ancestor::tr//button[@class='details']")).click();
+            assertThat(browser.waitForText(By.cssSelector(".stacktrace"), "ConnectException")).contains("MailSendException");
+            browser.screenshot("incidents");
+
+            browser.find(By.cssSelector("button.retry[data-incident='" + incident + "']")).click();
+
+            assertThat(browser.waitForText(By.id("notice"), "Retried")).contains("Retried 1 incident");
+            await().atMost(Browser.PATIENCE).until(() -> !browser.find(By.id("incidents")).getText().contains(customer));
+        }
+        assertThat(runtime.createIncidentQuery().processInstanceId(journey).count()).isZero();
+        runAllJobs(journey);
+        await().atMost(Duration.ofSeconds(30)).until(() -> SMTP.getReceivedMessages().length == 1);
+        assertThat(jdbc.queryForObject("select status from delivery_log where customer_id = ?", String.class, customer)).isEqualTo("SENT");
+    }
+
+    @Test
+    void aCustomerIsFoundByEmailWithTheirTimelineAndAnUnknownOneIsSaidNotToExist() {
+        String customer = AbandonedCartJourneyIT.newCustomer();
+        post("/api/events", """
+                {"type": "consent_changed", "customerId": "%s", "identities": {"email": "Jo@Example.com", "phone": "+4915100000001"},
+                 "properties": {"traits": {"firstName": "Jo"}, "consents": {"sms": false}}}""".formatted(customer));
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(customer, "Jo@Example.com", 129.0));
+        String journey = runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).singleResult().getId();
+        management.executeJob(management.createJobQuery().processInstanceId(journey).timers().singleResult().getId());
+        try (Browser browser = new Browser(port)) {
+            browser.signIn("viewer", "viewer");
+            browser.open("/console/#/customers");
+            browser.waitFor(By.id("customer-query")).sendKeys("nobody@example.com\n");
+            assertThat(browser.waitForText(By.id("customers"), "No customer")).contains("No customer matches \"nobody@example.com\"");
+
+            browser.find(By.id("customer-query")).clear();
+            browser.find(By.id("customer-query")).sendKeys("jo@example.com\n");
+            String timeline = browser.waitForText(By.id("timeline"), "offer decision");
+            assertThat(timeline).contains("cart_abandoned").contains("consent_changed").contains("Decide offer")
+                    .contains("Carts over 100 get 10% off").doesNotContain("abandoned-cart-reminder");
+            assertThat(browser.find(By.id("customer-journeys")).getText()).contains("Send_ReminderEmail");
+
+            runAllJobs(journey);
+            assertThat(browser.waitForText(By.id("timeline"), "abandoned-cart-reminder SENT")).as("the page updates itself")
+                    .contains("Reminder sent");
+            assertThat(browser.find(By.id("consents")).getText()).contains("sms no");
+            assertThat(browser.find(By.id("profile")).getText()).contains("firstName Jo");
+            browser.screenshot("customer");
+
+            browser.open("/console/#/messages?status=SENT");
+            browser.waitForText(By.id("messages"), customer);
+            browser.screenshot("messages");
+            browser.open("/console/#/analytics");
+            browser.waitForText(By.id("analytics"), "email");
+            browser.screenshot("analytics");
+            browser.open("/console/#/rules");
+            browser.waitForText(By.id("rule-files"), "offer.drl");
+            browser.screenshot("rules");
+        }
+    }
+
+    private static long activeOnPage(Browser browser) {
+        return Long.parseLong(browser.find(By.cssSelector("#active .value")).getText());
+    }
+
+    /** Runs the journey's jobs, each failing, until the engine has used up the retries and raised an incident. */
+    private void failJobsUntilIncident(String journey) {
+        for (int attempt = 0; attempt < 10 && runtime.createIncidentQuery().processInstanceId(journey).count() == 0; attempt++) {
+            management.createJobQuery().processInstanceId(journey).withRetriesLeft().list().forEach(job -> {
+                try {
+                    management.executeJob(job.getId());
+                } catch (RuntimeException expected) {
+                    // the mail server is unreachable: the engine counts the failure down
+                }
+            });
+        }
+        assertThat(runtime.createIncidentQuery().processInstanceId(journey).count()).as("an incident after the last retry").isOne();
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

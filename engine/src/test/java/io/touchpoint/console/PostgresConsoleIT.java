@@ -1,0 +1,42 @@
+package io.touchpoint.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.TestPropertySource;
+
+import io.touchpoint.EngineIT;
+import io.touchpoint.journeys.AbandonedCartJourneyIT;
+
+/** The console's SQL over Camunda's tables and ours on the {@code postgres} profile (database {@code touchpoint_it}). */
+@ActiveProfiles({"test", "postgres"})
+@TestPropertySource(properties = "spring.datasource.url=${TOUCHPOINT_IT_DB_URL:jdbc:postgresql://127.0.0.1:5432/touchpoint_it}")
+class PostgresConsoleIT extends EngineIT {
+
+    @Autowired
+    RuntimeService runtime;
+
+    @Test
+    void everyConsoleApiAnswersOnPostgres() {
+        String customer = AbandonedCartJourneyIT.newCustomer();
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(customer, "pat@example.com", 150.0));
+        String journey = runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).singleResult().getId();
+        management.executeJob(management.createJobQuery().processInstanceId(journey).timers().singleResult().getId());
+
+        assertThat(get("/api/console/customers/" + customer).body()).contains("\"kind\":\"decision\"").contains("Carts over 100 get 10% off");
+        runAllJobs(journey);
+        post("/api/events", "{\"type\": \"order_placed\", \"customerId\": \"" + customer + "\"}");
+
+        assertThat(get("/api/console/journeys").body()).contains("\"key\":\"abandonedCart\"");
+        assertThat(get("/api/console/journeys/abandonedCart").body()).contains("\"messagesByChannel\":{\"email\":{\"SENT\":");
+        assertThat(get("/api/console/customers?q=PAT@example.com").body()).contains(customer);
+        assertThat(get("/api/console/customers/" + customer).body()).contains("abandoned-cart-reminder SENT").contains("order_placed");
+        assertThat(get("/api/console/messages?status=SENT&customer=" + customer).body()).contains("pat@example.com");
+        assertThat(get("/api/console/analytics").body()).contains("\"lastTouchConversions\":").doesNotContain("\"lastTouchConversions\":0");
+        assertThat(get("/api/console/failed-messages").statusCode()).isEqualTo(200);
+        assertThat(get("/api/console/incidents").statusCode()).isEqualTo(200);
+    }
+}
