@@ -19,7 +19,6 @@ import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.camunda.bpm.engine.test.mock.Mocks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.core.io.FileSystemResource;
 
 import io.touchpoint.decisions.RuleBase;
@@ -32,9 +31,10 @@ import io.touchpoint.profiles.CustomerProfile;
  */
 abstract class JourneyProcessTestSupport {
 
-    @RegisterExtension
-    static final ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("process-test.camunda.cfg.xml").build();
+    /** Each test class registers its own engine extension with this configuration. */
+    static ProcessEngineExtension engine() {
+        return ProcessEngineExtension.builder().configurationResource("process-test.camunda.cfg.xml").build();
+    }
 
     final Map<String, CustomerProfile> profiles = new HashMap<>();
     final List<String> splits = new ArrayList<>();

@@ -14,11 +14,16 @@ import java.util.Map;
 
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** workflows/welcome-series.bpmn: three emails over seven days, an A/B split with holdout, the first purchase as goal. */
 @Deployment(resources = "touchpoint/workflows/welcome-series.bpmn")
 class WelcomeSeriesProcessTest extends JourneyProcessTestSupport {
+
+    @RegisterExtension
+    static final ProcessEngineExtension engine = engine();
 
     @Test
     void threeEmailsGoOutOnDaysZeroTwoAndSevenAndTheSplitVariantIsRecorded() {
