@@ -22,6 +22,7 @@ import org.xml.sax.helpers.AttributesImpl;
 class JourneyBlockCompiler {
 
     private static final Set<String> TIMER_SETTINGS = Set.of("timeDate", "timeDuration", "timeCycle");
+    private static final String PLACEHOLDER_DATE = "2000-01-01T00:00:00Z";
 
     private final BpmnParse parse;
 
@@ -53,7 +54,7 @@ class JourneyBlockCompiler {
             } else if (tag.equals("boundaryEvent")) {
                 Element host = byId.get(child.attribute("attachedToRef"));
                 if (host != null && WAIT_FOR_EVENT.equals(properties(host).get(BLOCK))) {
-                    check(host, () -> fillTimeout(host, child));
+                    fillTimeout(host, child);
                 }
             }
             String block = properties(child).get(BLOCK);
@@ -109,12 +110,16 @@ class JourneyBlockCompiler {
     }
 
     private void fillWaitUntil(Element event, Map<String, String> values) {
-        String attribute = name(values, "attribute");
-        String offset = isoDuration(values, "offset");
-        String time = timeOfDay(values, "timeOfDay").toString();
         require(event.getTagName().equals("intermediateCatchEvent"), "apply the Wait until profile date template to an intermediate catch event");
         Element timer = emptyTimer(event, "Wait until profile date");
-        timer.add(text("timeDate", "${journeyDates.dueDate(customerId, '%s', '%s', '%s')}".formatted(attribute, offset, time)));
+        try {
+            String expression = "${journeyDates.dueDate(customerId, '%s', '%s', '%s')}".formatted(
+                    name(values, "attribute"), isoDuration(values, "offset"), timeOfDay(values, "timeOfDay"));
+            timer.add(text("timeDate", expression));
+        } catch (Invalid e) {
+            timer.add(text("timeDate", PLACEHOLDER_DATE)); // lets Camunda finish parsing so the report holds only our reason
+            throw e;
+        }
     }
 
     private void checkWaitForEvent(Element task, Map<String, String> values, Element scope) {
@@ -133,13 +138,18 @@ class JourneyBlockCompiler {
         }
     }
 
+    /** The timeout of a "Wait for event" task becomes the duration of its empty timer boundary event. */
     private void fillTimeout(Element task, Element boundary) {
         Element timer = boundary.element("timerEventDefinition");
         String timeout = optional(properties(task), "timeout");
         if (timer == null || timeout == null || timer.elements().stream().anyMatch(e -> TIMER_SETTINGS.contains(e.getTagName()))) {
             return;
         }
-        timer.add(text("timeDuration", isoDuration(properties(task), "timeout")));
+        try {
+            timer.add(text("timeDuration", isoDuration(properties(task), "timeout")));
+        } catch (Invalid reportedByTheTask) {
+            timer.add(text("timeDuration", "P0D"));
+        }
     }
 
     private void compileSplit(Element gateway, Map<String, String> values, Element scope) {

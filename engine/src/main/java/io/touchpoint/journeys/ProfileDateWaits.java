@@ -1,5 +1,6 @@
 package io.touchpoint.journeys;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -42,7 +43,7 @@ public class ProfileDateWaits {
 
     public Instant dueInstant(String customerId, String attribute, String offset, String timeOfDay) {
         Optional<CustomerProfile> profile = profiles.apply(customerId);
-        ZoneId zone = profile.map(CustomerProfile::timeZone).map(ZoneId::of).orElse(ZoneOffset.UTC);
+        ZoneId zone = profile.map(CustomerProfile::timeZone).map(ProfileDateWaits::zone).orElse(ZoneOffset.UTC);
         Optional<LocalDate> date = profile.map(p -> p.attributes().get(attribute)).map(value -> localDate(value, zone));
         if (date.isEmpty()) {
             log.info("Customer {} has no date in '{}'; the wait lasts until it arrives", customerId, attribute);
@@ -54,6 +55,15 @@ public class ProfileDateWaits {
     /** Date + offset at the local time in the zone; a time that a DST change skips moves forward by the gap. */
     static Instant at(LocalDate date, Period offset, LocalTime timeOfDay, ZoneId zone) {
         return ZonedDateTime.of(date.plus(offset), timeOfDay, zone).toInstant();
+    }
+
+    private static ZoneId zone(String id) {
+        try {
+            return ZoneId.of(id);
+        } catch (DateTimeException e) {
+            log.warn("Profile time zone '{}' is unknown; UTC is used", id);
+            return ZoneOffset.UTC;
+        }
     }
 
     private static LocalDate localDate(Object value, ZoneId zone) {
