@@ -3,7 +3,6 @@ package io.touchpoint.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.UUID;
 
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RepositoryService;
@@ -12,13 +11,12 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import io.touchpoint.EngineIT;
 
 /**
  * The building blocks through the whole application: events in over HTTP, the dispatcher enforcing journey
  * settings, correlating waits, reaching goals and re-planning profile-date waits; test journeys deployed on the fly.
  */
-class JourneyBlocksIT extends EngineIT {
+class JourneyBlocksIT extends JourneyIT {
 
     @Autowired
     RuntimeService runtime;
@@ -163,15 +161,6 @@ class JourneyBlocksIT extends EngineIT {
     private void finishAll(String customer, String key) {
         runtime.createExecutionQuery().processDefinitionKey(key).processInstanceBusinessKey(customer).activityId("Wait_Release").list()
                 .forEach(execution -> runtime.signal(execution.getId()));
-    }
-
-    private void event(String type, String customer, String properties) {
-        assertThat(post("/api/events", """
-                {"type": "%s", "customerId": "%s", "properties": %s}""".formatted(type, customer, properties)).statusCode()).isEqualTo(202);
-    }
-
-    private static String customer() {
-        return "c-" + UUID.randomUUID();
     }
 
     /** A journey started by an event that waits in a plain receive task until the test releases it. */

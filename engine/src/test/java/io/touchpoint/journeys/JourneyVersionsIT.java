@@ -20,10 +20,9 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import io.touchpoint.EngineIT;
 
 /** New versions, migration of waiting customers through the API, and refused deployments that leave the running version alone. */
-class JourneyVersionsIT extends EngineIT {
+class JourneyVersionsIT extends JourneyIT {
 
     @Autowired
     RuntimeService runtime;
@@ -135,14 +134,6 @@ class JourneyVersionsIT extends EngineIT {
 
     private org.camunda.bpm.engine.repository.ProcessDefinition definitionOf(String customer) {
         return repository.getProcessDefinition(instanceOf(customer).getProcessDefinitionId());
-    }
-
-    private void event(String type, String customer) {
-        assertThat(post("/api/events", "{\"type\": \"%s\", \"customerId\": \"%s\"}".formatted(type, customer)).statusCode()).isEqualTo(202);
-    }
-
-    private static String customer() {
-        return "c-" + UUID.randomUUID();
     }
 
     private void deploy(String key, String extraStep) {
