@@ -22,7 +22,7 @@ import io.touchpoint.EngineIT;
 @ActiveProfiles({"test", "postgres"})
 @TestPropertySource(properties = {
         "spring.datasource.url=${TOUCHPOINT_IT_DB_URL:jdbc:postgresql://127.0.0.1:5432/touchpoint_it}",
-        "camunda.bpm.process-engine-name=postgres-it"})
+        "camunda.bpm.process-engine-name=postgresIt"})
 class PostgresJourneyIT extends EngineIT {
 
     @Autowired
