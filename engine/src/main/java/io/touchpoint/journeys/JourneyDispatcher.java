@@ -1,11 +1,21 @@
 package io.touchpoint.journeys;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Execution;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.variable.Variables;
 import org.camunda.bpm.engine.variable.value.ObjectValue;
 import org.slf4j.Logger;
@@ -16,7 +26,9 @@ import io.touchpoint.events.CustomerEvent;
 
 /**
  * Starts and continues journeys for an event: the message name is the event type, the business key the
- * customer id. A customer has at most one active instance of a journey at a time.
+ * customer id. In this order: goals end the journeys they convert; waiting journeys continue (message catch
+ * events and "Wait for event" tasks whose correlation value matches); "Wait until profile date" timers are
+ * re-planned when the event changed their attribute; journeys start if their settings allow re-entry.
  */
 @Service
 public class JourneyDispatcher {
@@ -27,24 +39,51 @@ public class JourneyDispatcher {
     public static final String CUSTOMER_ID = "customerId";
     public static final String TRIGGER = "trigger";
     public static final String LAST_EVENT = "lastEvent";
+    public static final String CATEGORY = "journeyCategory";
 
     private final RuntimeService runtime;
+    private final ManagementService management;
     private final JourneyTriggers triggers;
+    private final JourneyRecords records;
+    private final ProfileDateWaits dates;
     private final ObjectMapper json;
+    private final Clock clock;
 
-    JourneyDispatcher(RuntimeService runtime, JourneyTriggers triggers, ObjectMapper json) {
+    JourneyDispatcher(RuntimeService runtime, ManagementService management, JourneyTriggers triggers, JourneyRecords records,
+                      ProfileDateWaits dates, ObjectMapper json, Clock clock) {
         this.runtime = runtime;
+        this.management = management;
         this.triggers = triggers;
+        this.records = records;
+        this.dates = dates;
         this.json = json;
+        this.clock = clock;
     }
 
-    /** Runs inside the caller's transaction. */
+    /** Runs inside the caller's transaction, after the event has been applied to the profile. */
     public void dispatch(CustomerEvent event) {
+        for (JourneyTriggers.Goal goal : triggers.goals(event.type())) {
+            reachGoal(goal, event);
+        }
         if (triggers.awaited(event.type())) {
             continueWaiting(event);
         }
-        for (JourneyTriggers.StartTarget target : triggers.startedBy(event.type())) {
-            start(target, event);
+        for (JourneyTriggers.EventWait wait : triggers.eventWaits(event.type())) {
+            continueEventWait(wait, event);
+        }
+        replanDateWaits(event);
+        triggers.startedBy(event.type()).stream()
+                .sorted(Comparator.comparingInt((JourneyTriggers.StartTarget t) -> t.settings().priority()).reversed())
+                .forEach(target -> start(target, event));
+    }
+
+    private void reachGoal(JourneyTriggers.Goal goal, CustomerEvent event) {
+        for (ProcessInstance instance : runtime.createProcessInstanceQuery().processDefinitionId(goal.definitionId())
+                .processInstanceBusinessKey(event.customerId()).list()) {
+            GoalReached.endAt(runtime, instance.getId(), goal.activityId());
+            records.recordGoal(instance.getId(), event.customerId(), goal.definitionKey(), goal.activityId(), event.type(), event.eventId());
+            log.info("Event {} ({}) is the goal of journey {}: instance {} of customer {} ended at {}",
+                    event.eventId(), event.type(), goal.definitionKey(), instance.getId(), event.customerId(), goal.activityId());
         }
     }
 
@@ -62,21 +101,73 @@ public class JourneyDispatcher {
         }
     }
 
+    private void continueEventWait(JourneyTriggers.EventWait wait, CustomerEvent event) {
+        List<Execution> waiting = runtime.createExecutionQuery().processDefinitionId(wait.definitionId())
+                .processInstanceBusinessKey(event.customerId()).activityId(wait.activityId()).list();
+        for (Execution execution : waiting) {
+            if (wait.correlationProperty() != null && !correlates(execution, wait.correlationProperty(), event)) {
+                log.info("Event {} ({}) has another {} than instance {} waits for; it stays", event.eventId(), event.type(),
+                        wait.correlationProperty(), execution.getProcessInstanceId());
+                continue;
+            }
+            runtime.signal(execution.getId(), Map.of(LAST_EVENT, asVariable(event)));
+            log.info("Event {} ({}) continued journey instance {} of customer {} at {}", event.eventId(), event.type(),
+                    execution.getProcessInstanceId(), event.customerId(), wait.activityId());
+        }
+    }
+
+    /** The expected value is the process variable of that name, else the property of the event that started the journey. */
+    @SuppressWarnings("unchecked")
+    private boolean correlates(Execution execution, String property, CustomerEvent event) {
+        Object expected = runtime.getVariable(execution.getId(), property);
+        if (expected == null && runtime.getVariable(execution.getId(), TRIGGER) instanceof Map<?, ?> trigger
+                && trigger.get("properties") instanceof Map<?, ?> properties) {
+            expected = ((Map<String, Object>) properties).get(property);
+        }
+        return expected != null && Objects.equals(String.valueOf(expected), String.valueOf(event.properties().get(property)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void replanDateWaits(CustomerEvent event) {
+        if (!(event.properties().get("traits") instanceof Map<?, ?> traits)
+                || !triggers.watchesAnyOf(new HashSet<>((Set<String>) traits.keySet()))) {
+            return;
+        }
+        for (Object attribute : traits.keySet()) {
+            for (JourneyTriggers.DateWait wait : triggers.dateWaits((String) attribute)) {
+                for (ProcessInstance instance : runtime.createProcessInstanceQuery().processDefinitionId(wait.definitionId())
+                        .processInstanceBusinessKey(event.customerId()).list()) {
+                    for (Job timer : management.createJobQuery().processInstanceId(instance.getId()).activityId(wait.activityId()).timers().list()) {
+                        Instant due = dates.dueInstant(event.customerId(), wait.attribute(), wait.offset(), wait.timeOfDay());
+                        management.setJobDuedate(timer.getId(), Date.from(due));
+                        log.info("Customer {} changed {}: the wait {} of instance {} now ends at {}", event.customerId(), attribute,
+                                wait.activityId(), instance.getId(), due);
+                    }
+                }
+            }
+        }
+    }
+
     private void start(JourneyTriggers.StartTarget target, CustomerEvent event) {
-        long active = runtime.createProcessInstanceQuery()
+        boolean active = runtime.createProcessInstanceQuery()
                 .processDefinitionKey(target.definitionKey())
                 .processInstanceBusinessKey(event.customerId())
-                .count();
-        if (active > 0) {
-            log.info("Customer {} is already in journey {}; event {} starts no second instance", event.customerId(), target.definitionKey(), event.eventId());
+                .count() > 0;
+        Instant lastEntry = target.settings().reentry() == JourneySettings.Reentry.NEVER || target.settings().reentry() == JourneySettings.Reentry.COOL_DOWN
+                ? records.lastEntry(event.customerId(), target.definitionKey()).orElse(null) : null;
+        if (!target.settings().allowsEntry(lastEntry, active, clock.instant())) {
+            log.info("Customer {} may not enter journey {} now (re-entry {}, active {}, last entry {}); event {} starts nothing",
+                    event.customerId(), target.definitionKey(), target.settings().reentry(), active, lastEntry, event.eventId());
             return;
         }
         String instance = runtime.createMessageCorrelation(event.type())
                 .processDefinitionId(target.definitionId())
                 .processInstanceBusinessKey(event.customerId())
                 .setVariable(CUSTOMER_ID, event.customerId())
+                .setVariable(CATEGORY, target.settings().category())
                 .setVariable(TRIGGER, asVariable(event))
                 .correlateStartMessage().getId();
+        records.recordEntry(instance, event.customerId(), target.definitionKey(), target.definitionId());
         log.info("Event {} ({}) started journey {} for customer {}: instance {}", event.eventId(), event.type(), target.definitionKey(), event.customerId(), instance);
     }
 

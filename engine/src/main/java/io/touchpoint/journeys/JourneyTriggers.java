@@ -3,6 +3,7 @@ package io.touchpoint.journeys;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,24 +17,41 @@ import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.BaseElement;
 import org.camunda.bpm.model.bpmn.instance.MessageEventDefinition;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.ReceiveTask;
 import org.camunda.bpm.model.bpmn.instance.StartEvent;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * Knows from memory which event types start a journey and which ones a journey can wait for, so that an event
- * no journey cares about never touches the engine's database. Rebuilt lazily after any BPMN is deployed.
+ * Knows from memory which event types start a journey, which ones a journey can wait for or count as its goal,
+ * and which profile attributes a waiting journey depends on, so that an event no journey cares about never
+ * touches the engine's database. Rebuilt lazily after any BPMN is deployed.
  */
 @Component
 public class JourneyTriggers extends AbstractProcessEnginePlugin {
 
-    /** A process definition an event type starts. */
-    public record StartTarget(String definitionId, String definitionKey) {
+    /** A process definition an event type starts, with its journey settings. */
+    public record StartTarget(String definitionId, String definitionKey, JourneySettings settings) {
     }
 
-    private record Index(Map<String, List<StartTarget>> starts, Set<String> waits) {
+    /** A "Wait for event" receive task of a definition; correlationProperty may be null. */
+    public record EventWait(String definitionId, String activityId, String correlationProperty) {
+    }
+
+    /** A "Goal" end event of a definition. */
+    public record Goal(String definitionId, String definitionKey, String activityId) {
+    }
+
+    /** A "Wait until profile date" timer of a definition. */
+    public record DateWait(String definitionId, String activityId, String attribute, String offset, String timeOfDay) {
+    }
+
+    private record Index(Map<String, List<StartTarget>> starts, Set<String> messageWaits, Map<String, List<EventWait>> eventWaits,
+                         Map<String, List<Goal>> goals, Map<String, List<DateWait>> dateWaits) {
     }
 
     private volatile RepositoryService repository;
@@ -62,9 +80,30 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
         return current().starts().getOrDefault(eventType, List.of());
     }
 
-    /** Whether any deployed definition, of any version, has a catch event or receive task for this event type. */
+    /** Whether any deployed definition, of any version, has a message catch event or receive task for this event type. */
     public boolean awaited(String eventType) {
-        return current().waits().contains(eventType);
+        return current().messageWaits().contains(eventType);
+    }
+
+    /** "Wait for event" tasks of any version waiting for this event type. */
+    public List<EventWait> eventWaits(String eventType) {
+        return current().eventWaits().getOrDefault(eventType, List.of());
+    }
+
+    /** "Goal" end events of any version reached by this event type. */
+    public List<Goal> goals(String eventType) {
+        return current().goals().getOrDefault(eventType, List.of());
+    }
+
+    /** "Wait until profile date" timers of any version that depend on this attribute. */
+    public List<DateWait> dateWaits(String attribute) {
+        return current().dateWaits().getOrDefault(attribute, List.of());
+    }
+
+    /** Whether any journey waits on one of these attributes. */
+    public boolean watchesAnyOf(Set<String> attributes) {
+        Map<String, List<DateWait>> watched = current().dateWaits();
+        return !watched.isEmpty() && attributes.stream().anyMatch(watched::containsKey);
     }
 
     private Index current() {
@@ -77,30 +116,70 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
     }
 
     private Index build() {
-        Map<String, List<StartTarget>> starts = new HashMap<>();
-        Set<String> waits = new HashSet<>();
+        Index built = new Index(new HashMap<>(), new HashSet<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         for (ProcessDefinition definition : repository.createProcessDefinitionQuery().list()) {
             BpmnModelInstance model = repository.getBpmnModelInstance(definition.getId());
-            boolean latestAndActive = !definition.isSuspended() && definition.getVersion() == latestVersion(definition.getKey());
-            for (MessageEventDefinition message : model.getModelElementsByType(MessageEventDefinition.class)) {
-                if (message.getMessage() == null) {
-                    continue;
-                }
-                String name = message.getMessage().getName();
-                boolean processStart = message.getParentElement() instanceof StartEvent start && start.getParentElement() instanceof Process;
-                if (!processStart) {
-                    waits.add(name);
-                } else if (latestAndActive) {
-                    starts.computeIfAbsent(name, n -> new ArrayList<>()).add(new StartTarget(definition.getId(), definition.getKey()));
-                }
+            indexMessages(definition, model, built);
+            indexBlocks(definition, model, built);
+        }
+        return built;
+    }
+
+    private void indexMessages(ProcessDefinition definition, BpmnModelInstance model, Index built) {
+        boolean latestAndActive = !definition.isSuspended() && definition.getVersion() == latestVersion(definition.getKey());
+        for (MessageEventDefinition message : model.getModelElementsByType(MessageEventDefinition.class)) {
+            if (message.getMessage() == null) {
+                continue;
             }
-            for (ReceiveTask task : model.getModelElementsByType(ReceiveTask.class)) {
-                if (task.getMessage() != null) {
-                    waits.add(task.getMessage().getName());
-                }
+            String name = message.getMessage().getName();
+            boolean processStart = message.getParentElement() instanceof StartEvent start && start.getParentElement() instanceof Process;
+            if (!processStart) {
+                built.messageWaits().add(name);
+            } else if (latestAndActive) {
+                Process process = (Process) message.getParentElement().getParentElement();
+                JourneySettings settings = JourneySettings.of(properties(process));
+                built.starts().computeIfAbsent(name, n -> new ArrayList<>()).add(new StartTarget(definition.getId(), definition.getKey(), settings));
             }
         }
-        return new Index(starts, waits);
+        for (ReceiveTask task : model.getModelElementsByType(ReceiveTask.class)) {
+            if (task.getMessage() != null) {
+                built.messageWaits().add(task.getMessage().getName());
+            }
+        }
+    }
+
+    private void indexBlocks(ProcessDefinition definition, BpmnModelInstance model, Index built) {
+        for (BaseElement element : model.getModelElementsByType(BaseElement.class)) {
+            Map<String, String> values = properties(element);
+            String block = values.get(BlockSettings.BLOCK);
+            if (block == null) {
+                continue;
+            }
+            String id = element.getId();
+            switch (block) {
+                case BlockSettings.WAIT_FOR_EVENT -> built.eventWaits().computeIfAbsent(values.get("eventType"), t -> new ArrayList<>())
+                        .add(new EventWait(definition.getId(), id, BlockSettings.optional(values, "correlationProperty")));
+                case BlockSettings.GOAL -> built.goals().computeIfAbsent(values.get("eventType"), t -> new ArrayList<>())
+                        .add(new Goal(definition.getId(), definition.getKey(), id));
+                case BlockSettings.WAIT_UNTIL_PROFILE_DATE -> built.dateWaits().computeIfAbsent(values.get("attribute"), a -> new ArrayList<>())
+                        .add(new DateWait(definition.getId(), id, values.get("attribute"), values.get("offset"), values.get("timeOfDay")));
+                default -> { }
+            }
+        }
+    }
+
+    /** The camunda:property entries of a model element. */
+    static Map<String, String> properties(BaseElement element) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (element.getExtensionElements() == null) {
+            return values;
+        }
+        for (CamundaProperties properties : element.getExtensionElements().getChildElementsByType(CamundaProperties.class)) {
+            for (CamundaProperty property : properties.getCamundaProperties()) {
+                values.put(property.getCamundaName(), property.getCamundaValue());
+            }
+        }
+        return values;
     }
 
     private int latestVersion(String key) {

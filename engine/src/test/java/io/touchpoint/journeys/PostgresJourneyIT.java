@@ -16,10 +16,13 @@ import io.touchpoint.EngineIT;
 
 /**
  * The abandoned-cart journey on the {@code postgres} profile, against the PostgreSQL server on this machine
- * (database {@code touchpoint_it}, created afresh by {@code .ci/run}).
+ * (database {@code touchpoint_it}, created afresh by {@code .ci/run}). Its engine has a name of its own: the
+ * Camunda REST API serves the engine named "default", which must stay the H2 context's for the other tests.
  */
 @ActiveProfiles({"test", "postgres"})
-@TestPropertySource(properties = "spring.datasource.url=${TOUCHPOINT_IT_DB_URL:jdbc:postgresql://127.0.0.1:5432/touchpoint_it}")
+@TestPropertySource(properties = {
+        "spring.datasource.url=${TOUCHPOINT_IT_DB_URL:jdbc:postgresql://127.0.0.1:5432/touchpoint_it}",
+        "camunda.bpm.process-engine-name=postgresIt"})
 class PostgresJourneyIT extends EngineIT {
 
     @Autowired

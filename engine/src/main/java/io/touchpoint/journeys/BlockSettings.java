@@ -1,0 +1,154 @@
+package io.touchpoint.journeys;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The names and checks of the journey building blocks that the element templates in
+ * {@code workflows/element-templates/} write: camunda:property entries on events, gateways and the process,
+ * camunda:inputParameter entries on service tasks. One place for the vocabulary, used at deployment
+ * (validation) and at run time (dispatch).
+ */
+public final class BlockSettings {
+
+    /** camunda:property naming the block an event or gateway is. */
+    public static final String BLOCK = "touchpoint.block";
+    public static final String WAIT_UNTIL_PROFILE_DATE = "waitUntilProfileDate";
+    public static final String WAIT_FOR_EVENT = "waitForEvent";
+    public static final String AB_SPLIT = "abSplit";
+    public static final String GOAL = "goal";
+
+    public static final String SEND_MESSAGE_DELEGATE = "${sendMessageDelegate}";
+    public static final String DECIDE_WITH_RULES_DELEGATE = "${decideWithRulesDelegate}";
+    public static final String UPDATE_PROFILE_DELEGATE = "${updateProfileDelegate}";
+
+    public static final Set<String> CHANNELS = Set.of("email", "sms", "push", "webhook", "best");
+    public static final Set<String> CATEGORIES = Set.of("marketing", "transactional");
+    public static final String HOLDOUT = "holdout";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9_.:-]+");
+
+    private BlockSettings() {
+    }
+
+    /** The property of a block or a reason why it is missing or wrong. */
+    static final class Invalid extends IllegalArgumentException {
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
+    static String required(Map<String, String> values, String name) {
+        String value = values.get(name);
+        if (value == null || value.isBlank()) {
+            throw new Invalid("'" + name + "' is empty");
+        }
+        return value.trim();
+    }
+
+    static String optional(Map<String, String> values, String name) {
+        String value = values.get(name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    static String oneOf(Map<String, String> values, String name, Set<String> allowed) {
+        String value = required(values, name);
+        if (!allowed.contains(value)) {
+            throw new Invalid("'" + name + "' is '" + value + "', not one of " + allowed.stream().sorted().toList());
+        }
+        return value;
+    }
+
+    /** An attribute or variable name: letters, digits and underscores, starting with a letter. */
+    static String name(Map<String, String> values, String name) {
+        String value = required(values, name);
+        if (!NAME.matcher(value).matches()) {
+            throw new Invalid("'" + name + "' is '" + value + "', not an attribute name (letters, digits, _; a letter first)");
+        }
+        return value;
+    }
+
+    static String eventType(Map<String, String> values, String name) {
+        String value = required(values, name);
+        if (!EVENT_TYPE.matcher(value).matches()) {
+            throw new Invalid("'" + name + "' is '" + value + "', not an event type");
+        }
+        return value;
+    }
+
+    /** An ISO-8601 period or duration ("P7D", "-P21D", "PT36H"). */
+    static String isoDuration(Map<String, String> values, String name) {
+        String value = required(values, name);
+        try {
+            if (value.contains("T")) {
+                Duration.parse(value);
+            } else {
+                Period.parse(value);
+            }
+            return value;
+        } catch (DateTimeParseException e) {
+            throw new Invalid("'" + name + "' is '" + value + "', not an ISO-8601 duration such as P7D, -P21D or PT12H");
+        }
+    }
+
+    static LocalTime timeOfDay(Map<String, String> values, String name) {
+        String value = required(values, name);
+        try {
+            return LocalTime.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new Invalid("'" + name + "' is '" + value + "', not a time of day such as 09:00");
+        }
+    }
+
+    static int percent(Map<String, String> values, String name) {
+        String value = optional(values, name);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            int percent = Integer.parseInt(value);
+            if (percent >= 0 && percent <= 100) {
+                return percent;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new Invalid("'" + name + "' is '" + value + "', not a whole percentage from 0 to 100");
+    }
+
+    /** "A:50, B:50" → {A=50, B=50}; weights are positive whole numbers. */
+    static Map<String, Integer> weights(Map<String, String> values, String name) {
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        for (String part : required(values, name).split(",")) {
+            String[] pair = part.trim().split(":");
+            try {
+                int weight = Integer.parseInt(pair[1].trim());
+                if (pair.length == 2 && !pair[0].isBlank() && weight > 0 && !HOLDOUT.equals(pair[0].trim())) {
+                    weights.put(pair[0].trim(), weight);
+                    continue;
+                }
+            } catch (RuntimeException ignored) {
+                // reported below
+            }
+            throw new Invalid("'" + name + "' has '" + part.trim() + "'; write variants as name:weight, e.g. A:50, B:50");
+        }
+        return weights;
+    }
+
+    /** Comma-separated variable names. */
+    static List<String> names(Map<String, String> values, String name) {
+        List<String> names = List.of(required(values, name).split("\\s*,\\s*"));
+        for (String each : names) {
+            name(Map.of(name, each), name);
+        }
+        return names;
+    }
+}

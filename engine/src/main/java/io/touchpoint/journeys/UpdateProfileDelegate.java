@@ -1,0 +1,32 @@
+package io.touchpoint.journeys;
+
+import java.time.Clock;
+import java.util.Map;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+
+import io.touchpoint.profiles.ProfileService;
+import io.touchpoint.profiles.ProfileUpdate;
+
+/** Service task "Update profile": sets one attribute of the customer's profile to a value or an expression's result. */
+@Component("updateProfileDelegate")
+public class UpdateProfileDelegate implements JavaDelegate {
+
+    private final ProfileService profiles;
+    private final Clock clock;
+
+    UpdateProfileDelegate(ProfileService profiles, Clock clock) {
+        this.profiles = profiles;
+        this.clock = clock;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        String customerId = (String) execution.getVariable(JourneyDispatcher.CUSTOMER_ID);
+        String attribute = (String) execution.getVariableLocal("attribute");
+        Object value = execution.getVariableLocal("value");
+        profiles.apply(customerId, new ProfileUpdate(null, null, null, Map.of(attribute, value), null, null, null, clock.instant()));
+    }
+}

@@ -1,0 +1,85 @@
+package io.touchpoint.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.repositoryService;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.camunda.bpm.engine.ParseException;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Building blocks filled in wrongly are refused at deployment with the element id and the reason. */
+class JourneyBlockValidationTest {
+
+    @RegisterExtension
+    static final ProcessEngineExtension engine = ProcessEngineExtension.builder()
+            .configurationResource("process-test.camunda.cfg.xml").build();
+
+    @Test
+    void anUnknownChannelIsRefusedNamingTheStep() throws IOException {
+        assertRefused(sample("due-date-reminder.bpmn").replaceFirst("name=\"channel\">email<", "name=\"channel\">fax<"),
+                "Send_PersonalAssistantOffer", "'channel' is 'fax', not one of [best, email, push, sms, webhook]");
+    }
+
+    @Test
+    void aBadIsoOffsetIsRefusedNamingTheWait() throws IOException {
+        assertRefused(sample("due-date-reminder.bpmn").replace("value=\"-P21D\"", "value=\"three weeks\""),
+                "Wait_ThreeWeeksBeforeDueDate", "'offset' is 'three weeks', not an ISO-8601 duration");
+    }
+
+    @Test
+    void anAttributeThatIsNoAttributeNameIsRefused() throws IOException {
+        assertRefused(sample("welcome-series.bpmn").replace("name=\"attribute\">welcomeSeriesCompleted<", "name=\"attribute\">welcome series!<"),
+                "Update_WelcomeCompleted", "'attribute' is 'welcome series!', not an attribute name");
+    }
+
+    @Test
+    void anEmptyTemplateParameterIsRefused() throws IOException {
+        assertRefused(sample("welcome-series.bpmn").replace("name=\"template\">welcome-3<", "name=\"template\"><"),
+                "Send_Welcome3", "'template' is empty");
+    }
+
+    @Test
+    void aSplitWithoutAFlowForAVariantIsRefused() throws IOException {
+        assertRefused(sample("welcome-series.bpmn").replace("name=\"B\" sourceRef", "name=\"C\" sourceRef"),
+                "Split_SecondEmail", "has no outgoing flow named 'B'");
+    }
+
+    @Test
+    void aBadTimeoutIsRefused() throws IOException {
+        assertRefused(sample("win-back.bpmn").replace("value=\"P90D\"", "value=\"90 days\""),
+                "Wait_NextOrder", "'timeout' is '90 days'");
+    }
+
+    @Test
+    void anUnknownReentryPolicyIsRefused() throws IOException {
+        assertRefused(sample("win-back.bpmn").replace("name=\"reentry\" value=\"afterExit\"", "name=\"reentry\" value=\"sometimes\""),
+                "winBack", "'reentry' is 'sometimes'");
+    }
+
+    @Test
+    void theSamplesDeploy() throws IOException {
+        for (String file : new String[] {"due-date-reminder.bpmn", "welcome-series.bpmn", "win-back.bpmn", "abandoned-cart.bpmn"}) {
+            repositoryService().createDeployment().addString(file, sample(file)).deploy();
+        }
+        assertThat(repositoryService().createProcessDefinitionQuery().count()).isGreaterThanOrEqualTo(4);
+    }
+
+    private static void assertRefused(String bpmn, String elementId, String reason) {
+        assertThatThrownBy(() -> repositoryService().createDeployment().addString("journey.bpmn", bpmn).deploy())
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("Touchpoint block '" + elementId + "'")
+                .hasMessageContaining(reason)
+                .satisfies(e -> assertThat(((ParseException) e).getResorceReports().get(0).getErrors().get(0).getMainElementId()).isEqualTo(elementId));
+    }
+
+    static String sample(String file) throws IOException {
+        return Files.readString(Path.of("../workflows", file), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,75 @@
+package io.touchpoint.journeys;
+
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.camunda.bpm.engine.test.mock.Mocks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.core.io.FileSystemResource;
+
+import io.touchpoint.decisions.RuleBase;
+import io.touchpoint.profiles.CustomerProfile;
+
+/**
+ * Base of the sample journeys' process tests: the plain engine of process-test.camunda.cfg.xml with the
+ * building-block compiler, the real journeyDates, journeySplits and placeholder delegates, profiles held in a
+ * map instead of Hazelcast, and the engine clock under the test's control. No Spring.
+ */
+abstract class JourneyProcessTestSupport {
+
+    /** Each test class registers its own engine extension with this configuration. */
+    static ProcessEngineExtension engine() {
+        return ProcessEngineExtension.builder().configurationResource("process-test.camunda.cfg.xml").build();
+    }
+
+    final Map<String, CustomerProfile> profiles = new HashMap<>();
+    final List<String> splits = new ArrayList<>();
+    final List<String> profileUpdates = new ArrayList<>();
+
+    @BeforeEach
+    void registerBlocks() throws IOException {
+        Mocks.register("journeyDates", new ProfileDateWaits(id -> Optional.ofNullable(profiles.get(id))));
+        Mocks.register("journeySplits", new JourneySplits((customer, journey, split, variant) -> splits.add(customer + "/" + journey + "/" + split + "=" + variant)));
+        Mocks.register("sendMessageDelegate", new SendMessageDelegate());
+        Mocks.register("decideWithRulesDelegate", new DecideWithRulesDelegate(
+                new RuleBase(new FileSystemResource("../rules/due-date-offer.drl")), id -> Optional.ofNullable(profiles.get(id))));
+        Mocks.register("updateProfileDelegate", (JavaDelegate) execution -> profileUpdates.add(
+                execution.getVariableLocal("attribute") + "=" + execution.getVariableLocal("value")));
+    }
+
+    @AfterEach
+    void resetBlocks() {
+        Mocks.reset();
+        ClockUtil.reset();
+    }
+
+    static void now(String instant) {
+        ClockUtil.setCurrentTime(Date.from(Instant.parse(instant)));
+    }
+
+    void profile(String customerId, String timeZone, Map<String, Object> attributes) {
+        profiles.put(customerId, new CustomerProfile(customerId, customerId + "@example.com", null, Set.of(), attributes, Map.of(),
+                timeZone, null, 1, Instant.EPOCH, Instant.EPOCH));
+    }
+
+    static ProcessInstance start(String message, String customerId, Map<String, Object> properties) {
+        return runtimeService().createMessageCorrelation(message).processInstanceBusinessKey(customerId)
+                .setVariable(JourneyDispatcher.CUSTOMER_ID, customerId)
+                .setVariable(JourneyDispatcher.TRIGGER, Map.of("type", message, "properties", properties))
+                .correlateStartMessage();
+    }
+}
