@@ -1,55 +1,63 @@
 package io.touchpoint.journeys;
 
-import java.util.List;
+import java.util.Date;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.Optional;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-import io.touchpoint.decisions.RuleBase;
-import io.touchpoint.profiles.CustomerProfile;
-import io.touchpoint.profiles.ProfileService;
+import io.touchpoint.decisions.Decision;
+import io.touchpoint.decisions.DecisionRequest;
+import io.touchpoint.decisions.DecisionService;
 
 /**
- * PLACEHOLDER for the "Decide with rules" template until the decisions service (issue 5) provides the real
- * {@code decideWithRulesDelegate}: asks the rule base with a {@link RulesQuestion}, sets the requested result
- * variables from the {@link RulesAnswer} and records the deciding rule in {@code decidedBy_<step>}.
+ * The "Decide with rules" block: asks {@link DecisionService} the named decision for this customer and copies the
+ * requested results (eligible, offer, offerText, channel, sendAt, reason) into process variables.
  */
 @Component("decideWithRulesDelegate")
 public class DecideWithRulesDelegate implements JavaDelegate {
 
-    private static final Logger log = LoggerFactory.getLogger(DecideWithRulesDelegate.class);
-
-    private final RuleBase rules;
-    private final Function<String, Optional<CustomerProfile>> profiles;
+    private final Function<DecisionRequest, Decision> decisions;
 
     @Autowired
-    DecideWithRulesDelegate(RuleBase rules, ProfileService profiles) {
-        this(rules, profiles::find);
+    DecideWithRulesDelegate(DecisionService decisions) {
+        this(decisions::decide);
     }
 
-    public DecideWithRulesDelegate(RuleBase rules, Function<String, Optional<CustomerProfile>> profiles) {
-        this.rules = rules;
-        this.profiles = profiles;
+    /** For process tests: any way of answering a request. */
+    public DecideWithRulesDelegate(Function<DecisionRequest, Decision> decisions) {
+        this.decisions = decisions;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void execute(DelegateExecution execution) {
-        String customerId = (String) execution.getVariable(JourneyDispatcher.CUSTOMER_ID);
-        String decision = (String) execution.getVariableLocal("decision");
-        Map<String, Object> attributes = profiles.apply(customerId).map(CustomerProfile::attributes).orElse(Map.of());
-        RulesAnswer answer = new RulesAnswer();
-        rules.session().execute(List.of(new RulesQuestion(decision, customerId, attributes), answer));
+        Decision decision = decisions.apply(DecisionRequest.of((String) execution.getVariableLocal("decision"),
+                        (String) execution.getVariable(JourneyDispatcher.CUSTOMER_ID))
+                .event((Map<String, Object>) execution.getVariable(JourneyDispatcher.TRIGGER))
+                .journey(execution.getProcessDefinitionId().split(":")[0], execution.getProcessInstanceId(), execution.getCurrentActivityId())
+                .at(ClockUtil.getCurrentTime().toInstant()));
+        Map<String, Object> results = results(decision);
         for (String variable : ((String) execution.getVariableLocal("resultVariables")).split("\\s*,\\s*")) {
-            execution.getProcessInstance().setVariable(variable, answer.results().get(variable));
+            execution.getProcessInstance().setVariable(variable, results.get(variable));
         }
-        execution.getProcessInstance().setVariable("decidedBy_" + execution.getCurrentActivityId(), answer.rule());
-        log.info("Decision {} for customer {}: {} by rule '{}'", decision, customerId, answer.results(), answer.rule());
+    }
+
+    /** The results a journey can ask for by name. */
+    static Map<String, Object> results(Decision decision) {
+        Map<String, Object> results = new HashMap<>();
+        results.put("eligible", decision.isEligible());
+        results.put("offer", decision.getOfferCode());
+        results.put("offerCode", decision.getOfferCode());
+        results.put("offerText", decision.getOfferText());
+        results.put("channel", decision.getChannel());
+        results.put("sendAt", decision.getSendAt() == null ? null : Date.from(decision.getSendAt()));
+        results.put("reason", decision.summary());
+        return results;
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.core.io.FileSystemResource;
 
+import io.touchpoint.decisions.DecisionRules;
 import io.touchpoint.decisions.RuleBase;
 import io.touchpoint.profiles.CustomerProfile;
 
@@ -45,8 +46,9 @@ abstract class JourneyProcessTestSupport {
         Mocks.register("journeyDates", new ProfileDateWaits(id -> Optional.ofNullable(profiles.get(id))));
         Mocks.register("journeySplits", new JourneySplits((customer, journey, split, variant) -> splits.add(customer + "/" + journey + "/" + split + "=" + variant)));
         Mocks.register("sendMessageDelegate", new SendMessageDelegate());
+        DecisionRules rules = new DecisionRules(new RuleBase(new FileSystemResource("../rules/due-date-offer.drl")));
         Mocks.register("decideWithRulesDelegate", new DecideWithRulesDelegate(
-                new RuleBase(new FileSystemResource("../rules/due-date-offer.drl")), id -> Optional.ofNullable(profiles.get(id))));
+                request -> rules.decide(request, profiles.get(request.getCustomerId()), List.of(), request.getNow())));
         Mocks.register("updateProfileDelegate", (JavaDelegate) execution -> profileUpdates.add(
                 execution.getVariableLocal("attribute") + "=" + execution.getVariableLocal("value")));
     }
