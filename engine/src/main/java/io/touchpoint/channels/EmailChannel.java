@@ -1,12 +1,16 @@
 package io.touchpoint.channels;
 
+import java.util.Date;
+
 import jakarta.mail.MessagingException;
+import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.mail.MailPreparationException;
-import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.MailSendException;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
 
@@ -15,15 +19,17 @@ import io.touchpoint.profiles.CustomerProfile;
 /**
  * Email through Jakarta Mail: multipart HTML + plain text, the preheader as the HTML's hidden first line, tracked
  * links and an open pixel, and for marketing email the RFC 8058 one-click {@code List-Unsubscribe} headers.
+ * Each sending thread keeps its SMTP connection open between messages (a dropped one is reopened once).
  */
 @Component
 public class EmailChannel implements MessageChannel {
 
-    private final JavaMailSender mail;
+    private final JavaMailSenderImpl mail;
     private final EngagementLinks links;
     private final String from;
+    private final ThreadLocal<Transport> connection = new ThreadLocal<>();
 
-    EmailChannel(JavaMailSender mail, EngagementLinks links, @Value("${touchpoint.mail.from}") String from) {
+    EmailChannel(JavaMailSenderImpl mail, EngagementLinks links, @Value("${touchpoint.mail.from}") String from) {
         this.mail = mail;
         this.links = links;
         this.from = from;
@@ -54,12 +60,44 @@ public class EmailChannel implements MessageChannel {
     @Override
     public String deliver(OutboundMessage message) {
         MimeMessage mime = compose(message);
-        mail.send(mime);
         try {
+            mime.setSentDate(new Date());
+            mime.saveChanges();
+            transmit(mime);
             return mime.getMessageID();
         } catch (MessagingException e) {
-            return null;
+            throw new MailSendException("SMTP refused email " + message.idempotencyKey() + ": " + e.getMessage(), e);
         }
+    }
+
+    private void transmit(MimeMessage mime) throws MessagingException {
+        Transport open = connection.get();
+        if (open != null) {
+            try {
+                open.sendMessage(mime, mime.getAllRecipients());
+                return;
+            } catch (MessagingException dropped) {
+                close(open);
+            }
+        }
+        connection.remove();
+        Transport fresh = mail.getSession().getTransport(mail.getProtocol() != null ? mail.getProtocol() : "smtp");
+        fresh.connect(mail.getHost(), mail.getPort(), blankToNull(mail.getUsername()), blankToNull(mail.getPassword()));
+        connection.set(fresh);
+        fresh.sendMessage(mime, mime.getAllRecipients());
+    }
+
+    private void close(Transport transport) {
+        connection.remove();
+        try {
+            transport.close();
+        } catch (MessagingException alreadyGone) {
+            // the connection is dropped either way
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     MimeMessage compose(OutboundMessage message) {
