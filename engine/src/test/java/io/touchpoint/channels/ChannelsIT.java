@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import io.touchpoint.EngineIT;
 import io.touchpoint.profiles.CustomerProfile;
@@ -14,8 +15,10 @@ import io.touchpoint.profiles.ProfileService;
 
 /**
  * Base of the channel tests: the whole application with GreenMail as SMTP and {@link ProviderStub} in place of
- * Twilio, the push gateway and the webhook receiver. Subclasses share one Spring context.
+ * Twilio, the push gateway and the webhook receiver. Subclasses share one Spring context. Its process engine has a
+ * name of its own: the Camunda REST API of the other test contexts finds "default" in Camunda's JVM-wide registry.
  */
+@TestPropertySource(properties = "camunda.bpm.process-engine-name=channels-it")
 abstract class ChannelsIT extends EngineIT {
 
     static final ProviderStub PROVIDERS = new ProviderStub();
