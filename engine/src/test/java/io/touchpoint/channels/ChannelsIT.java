@@ -18,7 +18,7 @@ import io.touchpoint.profiles.ProfileService;
  * Twilio, the push gateway and the webhook receiver. Subclasses share one Spring context. Its process engine has a
  * name of its own: the Camunda REST API of the other test contexts finds "default" in Camunda's JVM-wide registry.
  */
-@TestPropertySource(properties = "camunda.bpm.process-engine-name=channels-it")
+@TestPropertySource(properties = "camunda.bpm.process-engine-name=channelsTest")
 abstract class ChannelsIT extends EngineIT {
 
     static final ProviderStub PROVIDERS = new ProviderStub();
