@@ -1,24 +1,33 @@
 package io.touchpoint.channels;
 
 import java.math.RoundingMode;
-import java.util.stream.Collectors;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import io.touchpoint.events.Cart;
+import io.touchpoint.profiles.CustomerProfile;
 
-/** The abandoned-cart reminder: what is still in the cart and the offer the rules chose. */
+/** The abandoned-cart reminder: template {@code abandoned-cart-reminder} with the cart's items and the offer the rules chose. */
 public final class AbandonedCartEmail {
 
     public static final String TEMPLATE = "abandoned-cart-reminder";
-    public static final String SUBJECT = "You left something in your cart";
 
     private AbandonedCartEmail() {
     }
 
-    public static OutgoingEmail compose(String idempotencyKey, String customerId, String to, Cart cart, String offerText) {
-        String items = cart.items().isEmpty() ? "  (your items)"
-                : cart.items().stream().map(i -> "  - " + i.name() + " x " + i.quantity() + " at " + i.price().setScale(2, RoundingMode.HALF_UP)).collect(Collectors.joining("\n"));
-        String text = "Hello,\n\nyou left these items in your cart:\n" + items + "\n\n"
-                + "Complete your order now and get " + offerText + ".\n\nSee you soon!\n";
-        return new OutgoingEmail(idempotencyKey, customerId, TEMPLATE, to, SUBJECT, text);
+    public static MessageRequest request(String idempotencyKey, String customerId, Cart cart, String offerCode, String offerText) {
+        List<Map<String, Object>> items = cart.items().stream().map(item -> Map.<String, Object>of(
+                "name", item.name(),
+                "quantity", item.quantity(),
+                "price", item.price().setScale(2, RoundingMode.HALF_UP).toPlainString())).toList();
+        Map<String, Object> offer = new LinkedHashMap<>();
+        offer.put("code", offerCode == null ? "" : offerCode);
+        offer.put("text", offerText == null ? "" : offerText);
+        Map<String, Object> variables = new LinkedHashMap<>();
+        variables.put("items", items);
+        variables.put("total", cart.total().setScale(2, RoundingMode.HALF_UP).toPlainString());
+        variables.put("offer", offer);
+        return new MessageRequest(idempotencyKey, customerId, Channel.EMAIL, TEMPLATE, CustomerProfile.MARKETING, variables);
     }
 }

@@ -1,64 +1,122 @@
 package io.touchpoint.channels;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.mail.MailException;
-import org.springframework.mail.SimpleMailMessage;
-import org.springframework.mail.javamail.JavaMailSender;
-import org.springframework.stereotype.Service;
+import java.util.Date;
 
-import io.touchpoint.channels.DeliveryLog.Status;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.mail.MailPreparationException;
+import org.springframework.mail.MailSendException;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.stereotype.Component;
+
+import io.touchpoint.profiles.CustomerProfile;
 
 /**
- * Sends email through Jakarta Mail, once per idempotency key. A failure is logged in the delivery log and
- * thrown, so the journey step is retried by the engine and becomes an incident after the last try.
+ * Email through Jakarta Mail: multipart HTML + plain text, the preheader as the HTML's hidden first line, tracked
+ * links and an open pixel, and for marketing email the RFC 8058 one-click {@code List-Unsubscribe} headers.
+ * Each sending thread keeps its SMTP connection open between messages (a dropped one is reopened once).
  */
-@Service
-public class EmailChannel {
+@Component
+public class EmailChannel implements MessageChannel {
 
-    private static final Logger log = LoggerFactory.getLogger(EmailChannel.class);
-
-    private final JavaMailSender mail;
-    private final DeliveryLog deliveries;
+    private final JavaMailSenderImpl mail;
+    private final EngagementLinks links;
     private final String from;
+    private final ThreadLocal<Transport> connection = new ThreadLocal<>();
 
-    EmailChannel(JavaMailSender mail, DeliveryLog deliveries, @Value("${touchpoint.mail.from}") String from) {
+    EmailChannel(JavaMailSenderImpl mail, EngagementLinks links, @Value("${touchpoint.mail.from}") String from) {
         this.mail = mail;
-        this.deliveries = deliveries;
+        this.links = links;
         this.from = from;
     }
 
-    public Status send(OutgoingEmail email) {
-        Status before = deliveries.status(email.idempotencyKey()).orElse(null);
-        if (before == Status.SENT || before == Status.SUPPRESSED) {
-            log.info("Email {} was already {}; not sent again", email.idempotencyKey(), before);
-            return before;
-        }
-        Status outcome = email.to() == null ? Status.SUPPRESSED : Status.QUEUED;
-        deliveries.queue(new DeliveryLog.Entry(email.idempotencyKey(), email.customerId(), "email", email.template(),
-                email.to(), email.subject(), outcome, email.to() == null ? "no email address" : null));
-        if (outcome == Status.SUPPRESSED) {
-            log.info("Email {} to customer {} suppressed: no email address", email.idempotencyKey(), email.customerId());
-            return outcome;
-        }
-        try {
-            mail.send(message(email));
-        } catch (MailException failure) {
-            deliveries.mark(email.idempotencyKey(), Status.FAILED, failure.getMessage());
-            throw failure;
-        }
-        deliveries.mark(email.idempotencyKey(), Status.SENT, null);
-        log.info("Email {} ({}) sent to customer {}", email.idempotencyKey(), email.template(), email.customerId());
-        return Status.SENT;
+    @Override
+    public Channel channel() {
+        return Channel.EMAIL;
     }
 
-    private SimpleMailMessage message(OutgoingEmail email) {
-        SimpleMailMessage message = new SimpleMailMessage();
-        message.setFrom(from);
-        message.setTo(email.to());
-        message.setSubject(email.subject());
-        message.setText(email.text());
-        return message;
+    @Override
+    public Recipient recipientOf(CustomerProfile profile) {
+        String address = profile.email();
+        if (address == null || address.isBlank()) {
+            return Recipient.invalid(null, "no email address");
+        }
+        try {
+            InternetAddress parsed = new InternetAddress(address, true);
+            if (parsed.getPersonal() != null || !parsed.getAddress().matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+                return Recipient.invalid(address, "invalid email address");
+            }
+            return Recipient.valid(parsed.getAddress());
+        } catch (AddressException e) {
+            return Recipient.invalid(address, "invalid email address: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String deliver(OutboundMessage message) {
+        MimeMessage mime = compose(message);
+        try {
+            mime.setSentDate(new Date());
+            mime.saveChanges();
+            transmit(mime);
+            return mime.getMessageID();
+        } catch (MessagingException e) {
+            throw new MailSendException("SMTP refused email " + message.idempotencyKey() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void transmit(MimeMessage mime) throws MessagingException {
+        Transport open = connection.get();
+        if (open != null) {
+            try {
+                open.sendMessage(mime, mime.getAllRecipients());
+                return;
+            } catch (MessagingException dropped) {
+                close(open);
+            }
+        }
+        connection.remove();
+        Transport fresh = mail.getSession().getTransport(mail.getProtocol() != null ? mail.getProtocol() : "smtp");
+        fresh.connect(mail.getHost(), mail.getPort(), blankToNull(mail.getUsername()), blankToNull(mail.getPassword()));
+        connection.set(fresh);
+        fresh.sendMessage(mime, mime.getAllRecipients());
+    }
+
+    private void close(Transport transport) {
+        connection.remove();
+        try {
+            transport.close();
+        } catch (MessagingException alreadyGone) {
+            // the connection is dropped either way
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    MimeMessage compose(OutboundMessage message) {
+        RenderedMessage content = message.content();
+        MimeMessage mime = mail.createMimeMessage();
+        try {
+            MimeMessageHelper helper = new MimeMessageHelper(mime, MimeMessageHelper.MULTIPART_MODE_MIXED_RELATED, "UTF-8");
+            helper.setFrom(from);
+            helper.setTo(message.recipient());
+            helper.setSubject(content.subject());
+            helper.setText(content.text(), links.tracked(content.html(), message.messageId(), content.preheader()));
+            if (CustomerProfile.MARKETING.equals(message.category())) {
+                mime.setHeader("List-Unsubscribe", "<" + links.unsubscribeUrl(message.messageId()) + ">");
+                mime.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            }
+            mime.setHeader("X-Touchpoint-Message-Id", message.messageId());
+            return mime;
+        } catch (MessagingException e) {
+            throw new MailPreparationException("cannot build email " + message.idempotencyKey(), e);
+        }
     }
 }

@@ -7,21 +7,17 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
 import io.touchpoint.channels.AbandonedCartEmail;
-import io.touchpoint.channels.EmailChannel;
+import io.touchpoint.channels.MessageService;
 import io.touchpoint.events.Cart;
-import io.touchpoint.profiles.CustomerProfile;
-import io.touchpoint.profiles.ProfileService;
 
 /** Service task "Send reminder email": the cart items and the chosen offer, once per journey instance and step. */
 @Component("sendReminderEmailDelegate")
 public class SendReminderEmailDelegate implements JavaDelegate {
 
-    private final EmailChannel email;
-    private final ProfileService profiles;
+    private final MessageService messages;
 
-    SendReminderEmailDelegate(EmailChannel email, ProfileService profiles) {
-        this.email = email;
-        this.profiles = profiles;
+    SendReminderEmailDelegate(MessageService messages) {
+        this.messages = messages;
     }
 
     @Override
@@ -29,8 +25,8 @@ public class SendReminderEmailDelegate implements JavaDelegate {
     public void execute(DelegateExecution execution) {
         String customerId = (String) execution.getVariable(JourneyDispatcher.CUSTOMER_ID);
         Cart cart = Cart.from((Map<String, Object>) execution.getVariable(JourneyDispatcher.TRIGGER));
-        String to = profiles.find(customerId).map(CustomerProfile::email).orElse(null);
         String idempotencyKey = execution.getProcessInstanceId() + ":" + execution.getCurrentActivityId();
-        email.send(AbandonedCartEmail.compose(idempotencyKey, customerId, to, cart, (String) execution.getVariable("offerText")));
+        messages.send(AbandonedCartEmail.request(idempotencyKey, customerId, cart,
+                (String) execution.getVariable("offerCode"), (String) execution.getVariable("offerText")));
     }
 }

@@ -38,9 +38,11 @@ public class SecurityConfiguration {
         return http
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/m/**").permitAll() // signed unsubscribe and tracking links in messages (channels)
                         .requestMatchers(LOGIN_PAGE, "/console/console.css", "/console/login.js", "/api/console/session").permitAll()
-                        // deploying journeys and rules
+                        // deploying journeys, rules and message templates
                         .requestMatchers(HttpMethod.POST, "/engine-rest/deployment/**", "/api/rules/**").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.PUT, "/api/templates/**").hasRole("MARKETER")
                         .requestMatchers(HttpMethod.DELETE, "/engine-rest/deployment/**").hasRole("MARKETER")
                         // acting on running journeys: retries, jobs, messages, instances
                         .requestMatchers(HttpMethod.POST, "/api/console/**", "/engine-rest/**").hasRole("OPERATOR")
@@ -68,7 +70,8 @@ public class SecurityConfiguration {
     private static boolean browserChange(HttpServletRequest request) {
         String method = request.getMethod();
         boolean changes = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") || method.equals("TRACE"));
-        return changes && (request.getRequestedSessionId() != null || CONSOLE_PAGES.matches(request));
+        boolean signedLink = request.getRequestURI().startsWith(request.getContextPath() + "/m/"); // carries its own signature
+        return changes && !signedLink && (request.getRequestedSessionId() != null || CONSOLE_PAGES.matches(request));
     }
 
     @Bean

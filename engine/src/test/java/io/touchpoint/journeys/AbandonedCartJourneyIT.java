@@ -16,7 +16,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import com.icegreen.greenmail.util.GreenMailUtil;
 
 import io.touchpoint.EngineIT;
-import io.touchpoint.channels.AbandonedCartEmail;
 import io.touchpoint.channels.DeliveryLog;
 
 /** The first journey end to end: an event in through the real route, the timer fired, an email out over SMTP. */
@@ -43,7 +42,7 @@ public class AbandonedCartJourneyIT extends EngineIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == 1);
         MimeMessage email = SMTP.getReceivedMessages()[0];
         assertThat(email.getAllRecipients()[0].toString()).isEqualTo("ada@example.com");
-        assertThat(email.getSubject()).isEqualTo(AbandonedCartEmail.SUBJECT);
+        assertThat(email.getSubject()).isEqualTo("You left something in your cart");
         assertThat(GreenMailUtil.getBody(email)).contains("Linen dress x 1 at 129.00").contains("10% off your order with code COMEBACK10");
         assertThat(runtime.createProcessInstanceQuery().processInstanceId(journey.getId()).count()).isZero();
         assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(journey.getId()).activityId("End_ReminderSent").count()).isOne();

@@ -1,0 +1,135 @@
+package io.touchpoint.channels;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import io.touchpoint.channels.DeliveryLog.Entry;
+import io.touchpoint.channels.DeliveryLog.Status;
+import io.touchpoint.profiles.CustomerProfile;
+import io.touchpoint.profiles.ProfileService;
+
+/**
+ * Sends one message for a journey step, once per idempotency key. At send time it checks consent for the channel
+ * and category, the customer's address, renders the template in the customer's locale, waits for the provider's
+ * rate limit and hands the message to the channel. Suppressed messages are logged with the reason; a failure is
+ * logged and thrown as {@link MessageFailedException} so the step is retried and ends as an incident.
+ */
+@Service
+public class MessageService {
+
+    private static final Logger log = LoggerFactory.getLogger(MessageService.class);
+
+    private final Map<Channel, MessageChannel> channels = new EnumMap<>(Channel.class);
+    private final ProfileService profiles;
+    private final MessageTemplates templates;
+    private final DeliveryLog deliveries;
+    private final EngagementLinks links;
+    private final RateLimits rateLimits;
+
+    MessageService(List<MessageChannel> channels, ProfileService profiles, MessageTemplates templates,
+                   DeliveryLog deliveries, EngagementLinks links, RateLimits rateLimits) {
+        channels.forEach(c -> this.channels.put(c.channel(), c));
+        this.profiles = profiles;
+        this.templates = templates;
+        this.deliveries = deliveries;
+        this.links = links;
+        this.rateLimits = rateLimits;
+    }
+
+    public Delivery send(MessageRequest request) {
+        Optional<Entry> before = deliveries.find(request.idempotencyKey());
+        if (before.isPresent() && before.get().status().isFinal()) {
+            log.info("Message {} was already {}; not sent again", request.idempotencyKey(), before.get().status());
+            return Delivery.of(before.get());
+        }
+        String messageId = before.map(Entry::messageId).orElseGet(() -> UUID.randomUUID().toString());
+        MessageChannel channel = channel(request.channel());
+        CustomerProfile profile = profiles.find(request.customerId()).orElse(null);
+        if (profile == null) {
+            return suppress(request, messageId, null, "unknown customer");
+        }
+        if (!profile.consentsTo(request.channel().id(), request.category())) {
+            return suppress(request, messageId, null, "no consent for " + request.category() + " " + request.channel().id());
+        }
+        Recipient recipient = channel.recipientOf(profile);
+        if (!recipient.isValid()) {
+            return suppress(request, messageId, recipient.address(), recipient.problem());
+        }
+        RenderedMessage content;
+        try {
+            content = render(request, profile, messageId);
+        } catch (TemplateException e) {
+            record(request, messageId, recipient.address(), null, Status.FAILED, e.getMessage());
+            throw new MessageFailedException("message " + request.idempotencyKey() + " not sent: " + e.getMessage(), e);
+        }
+        record(request, messageId, recipient.address(), content.subject(), Status.QUEUED, null);
+        rateLimits.acquire(request.channel().id());
+        String providerMessageId;
+        try {
+            providerMessageId = channel.deliver(new OutboundMessage(messageId, request.idempotencyKey(), request.customerId(),
+                    request.template(), request.category(), recipient.address(), content));
+        } catch (RuntimeException e) {
+            String reason = rootMessage(e);
+            deliveries.mark(request.idempotencyKey(), Status.FAILED, reason, null);
+            log.warn("Message {} ({} {}) to customer {} failed: {}", request.idempotencyKey(), request.channel().id(),
+                    request.template(), request.customerId(), reason);
+            throw new MessageFailedException("message " + request.idempotencyKey() + " not sent: " + reason, e);
+        }
+        deliveries.mark(request.idempotencyKey(), Status.SENT, null, providerMessageId);
+        log.info("Message {} ({} {}) sent to customer {}", request.idempotencyKey(), request.channel().id(), request.template(),
+                request.customerId());
+        return new Delivery(request.idempotencyKey(), Status.SENT, null, providerMessageId);
+    }
+
+    /** Renders what {@link #send} would send to the customer, without sending or logging anything. */
+    public RenderedMessage preview(String template, CustomerProfile profile, String locale, Map<String, Object> variables) {
+        return templates.render(template, null, profile, locale != null ? locale : profile.locale(), withLinks(variables, "preview"));
+    }
+
+    private RenderedMessage render(MessageRequest request, CustomerProfile profile, String messageId) {
+        return templates.render(request.template(), request.channel(), profile, withLinks(request.variables(), messageId));
+    }
+
+    private Map<String, Object> withLinks(Map<String, Object> variables, String messageId) {
+        Map<String, Object> all = new LinkedHashMap<>(variables);
+        all.put("unsubscribe_url", links.unsubscribeUrl(messageId));
+        return all;
+    }
+
+    private MessageChannel channel(Channel channel) {
+        MessageChannel found = channels.get(channel);
+        if (found == null) {
+            throw new IllegalStateException("no sender for channel " + channel.id());
+        }
+        return found;
+    }
+
+    private Delivery suppress(MessageRequest request, String messageId, String recipient, String reason) {
+        record(request, messageId, recipient, null, Status.SUPPRESSED, reason);
+        log.info("Message {} ({} {}) to customer {} suppressed: {}", request.idempotencyKey(), request.channel().id(),
+                request.template(), request.customerId(), reason);
+        return new Delivery(request.idempotencyKey(), Status.SUPPRESSED, reason, null);
+    }
+
+    private void record(MessageRequest request, String messageId, String recipient, String subject, Status status, String reason) {
+        deliveries.record(new Entry(request.idempotencyKey(), messageId, request.customerId(), request.channel().id(),
+                request.template(), request.category(), recipient, subject, status, reason, null, null, null));
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return failure == root || failure.getMessage() == null ? message : failure.getMessage() + " (" + message + ")";
+    }
+}
