@@ -120,6 +120,23 @@ class JourneyBlocksIT extends JourneyIT {
     }
 
     @Test
+    void theSendMessageBlockDeliversTheWelcomeEmailThroughTheChannels() throws Exception {
+        String customer = customer();
+        assertThat(post("/api/events", """
+                {"type": "customer_signed_up", "customerId": "%s", "identities": {"email": "wel@example.com"},
+                 "properties": {"traits": {"firstName": "Wella"}}}""".formatted(customer)).statusCode()).isEqualTo(202);
+        ProcessInstance journey = runtime.createProcessInstanceQuery().processDefinitionKey("welcomeSeries").processInstanceBusinessKey(customer).singleResult();
+
+        runAllDue(journey.getId());
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> SMTP.getReceivedMessages().length == 1);
+        jakarta.mail.internet.MimeMessage welcome = SMTP.getReceivedMessages()[0];
+        assertThat(welcome.getSubject()).isEqualTo("Welcome to the shop");
+        assertThat(welcome.getAllRecipients()[0].toString()).isEqualTo("wel@example.com");
+        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(welcome)).contains("Hello Wella");
+    }
+
+    @Test
     void aChangedDueDateRePlansTheWaitingReminder() {
         String customer = customer();
         event("due_date_set", customer, "{\"timeZone\": \"Europe/Berlin\", \"traits\": {\"expectedDeliveryDate\": \"2030-03-01\"}}");

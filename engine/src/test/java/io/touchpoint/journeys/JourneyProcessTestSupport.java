@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.core.io.FileSystemResource;
 
+import io.touchpoint.channels.Delivery;
+import io.touchpoint.channels.DeliveryLog;
 import io.touchpoint.decisions.DecisionRules;
 import io.touchpoint.decisions.RuleBase;
 import io.touchpoint.profiles.CustomerProfile;
@@ -40,12 +42,18 @@ abstract class JourneyProcessTestSupport {
     final Map<String, CustomerProfile> profiles = new HashMap<>();
     final List<String> splits = new ArrayList<>();
     final List<String> profileUpdates = new ArrayList<>();
+    /** What the journeys sent: "step:channel:template:category". */
+    final List<String> sent = new ArrayList<>();
 
     @BeforeEach
     void registerBlocks() throws IOException {
         Mocks.register("journeyDates", new ProfileDateWaits(id -> Optional.ofNullable(profiles.get(id))));
         Mocks.register("journeySplits", new JourneySplits((customer, journey, split, variant) -> splits.add(customer + "/" + journey + "/" + split + "=" + variant)));
-        Mocks.register("sendMessageDelegate", new SendMessageDelegate());
+        Mocks.register("sendMessageDelegate", new SendMessageDelegate(request -> {
+            sent.add(request.idempotencyKey().substring(request.idempotencyKey().indexOf(':') + 1) + ":" + request.channel().id()
+                    + ":" + request.template() + ":" + request.category());
+            return new Delivery(request.idempotencyKey(), DeliveryLog.Status.SENT, null, null);
+        }, (customer, category) -> "email"));
         DecisionRules rules = new DecisionRules(new RuleBase(new FileSystemResource("../rules/due-date-offer.drl")));
         Mocks.register("decideWithRulesDelegate", new DecideWithRulesDelegate(
                 request -> rules.decide(request, profiles.get(request.getCustomerId()), List.of(), request.getNow())));

@@ -35,8 +35,7 @@ class WinBackProcessTest extends JourneyProcessTestSupport {
         assertThat(journey).isWaitingAt("Send_WinBackOffer");
         execute(job(journey));
         assertThat(journey).isWaitingAt("Wait_OfferOpened");
-        assertThat(journey).variables().extractingByKey(SendMessageDelegate.MESSAGES_SENT)
-                .asList().containsExactly("Send_WinBackOffer:email:win-back-offer:marketing");
+        org.assertj.core.api.Assertions.assertThat(sent).containsExactly("Send_WinBackOffer:email:win-back-offer:marketing");
         assertThat(job(journey).getDuedate().toInstant()).isEqualTo(Instant.parse("2026-09-02T10:00:00Z"));
 
         now("2026-09-02T10:00:00Z");
