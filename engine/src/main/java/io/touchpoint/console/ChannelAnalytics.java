@@ -17,15 +17,15 @@ import org.springframework.stereotype.Service;
 
 /**
  * Figures per channel over a date range: contacts reached and messages sent (delivery log), opens and clicks
- * (events {@code message_opened} / {@code message_clicked}, channel in {@code properties.channel}, email when
+ * (events {@code email_opened} / {@code link_clicked} from the channels' open pixel and click redirects, channel in {@code properties.channel}, email when
  * absent), and conversions (the configured conversion events) credited to the first and the last message the
  * customer was sent within the attribution window before converting.
  */
 @Service
 public class ChannelAnalytics {
 
-    static final String OPENED = "message_opened";
-    static final String CLICKED = "message_clicked";
+    static final String OPENED = "email_opened";
+    static final String CLICKED = "link_clicked";
 
     /** The figures of one channel. */
     public static final class ChannelFigures {

@@ -118,7 +118,7 @@ class ConsoleApiIT extends EngineIT {
         post("/api/events", AbandonedCartJourneyIT.cartAbandoned(customer, "mo@example.com", 129.0));
         runAllJobs(runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).singleResult().getId());
         post("/api/events", """
-                {"type": "message_opened", "customerId": "%s", "properties": {"channel": "email"}}""".formatted(customer));
+                {"type": "email_opened", "customerId": "%s", "properties": {"channel": "email"}}""".formatted(customer));
         post("/api/events", """
                 {"type": "order_placed", "customerId": "%s", "properties": {"orderId": "o-9"}}""".formatted(customer));
 
