@@ -3,17 +3,23 @@ package io.touchpoint.profiles;
 import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.map.MapStore;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** Writes profiles through from Hazelcast to the {@code customer_profile} table and loads them back on a miss. */
+/**
+ * Writes profiles through from Hazelcast to {@code customer_profile} (the document) and {@code customer_identity}
+ * (who owns which email, phone, anonymous or external id), and loads them back on a miss.
+ */
 @Component
 public class ProfileStore implements MapStore<String, CustomerProfile> {
 
@@ -35,6 +41,7 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
             jdbc.update("insert into customer_profile (customer_id, email, phone, profile_json, updated_at) values (?, ?, ?, ?, ?)",
                     customerId, profile.email(), profile.phone(), document, updatedAt);
         }
+        storeIdentities(customerId, profile.identities());
     }
 
     @Override
@@ -44,6 +51,7 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
 
     @Override
     public void delete(String customerId) {
+        jdbc.update("delete from customer_identity where customer_id = ?", customerId);
         jdbc.update("delete from customer_profile where customer_id = ?", customerId);
     }
 
@@ -75,13 +83,31 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
         return null; // lazy: profiles are loaded one by one when first asked for
     }
 
-    /** The customer id that owns an email address or phone number, if any. */
-    Optional<String> findCustomerIdByIdentity(String column, String value) {
-        if (!column.equals("email") && !column.equals("phone")) {
-            throw new IllegalArgumentException("not an identity column: " + column);
+    /** The customer who owns an identity (kind "email", "phone", "anonymousId", "userId", ...), if any. */
+    public Optional<String> ownerOf(String kind, String value) {
+        return jdbc.queryForList("select customer_id from customer_identity where kind = ? and identity_value = ?",
+                String.class, kind, value).stream().findFirst();
+    }
+
+    /** Adds the identities the table does not know yet; one owned by another customer stays with that customer. */
+    private void storeIdentities(String customerId, Map<String, Set<String>> identities) {
+        Set<String> known = new HashSet<>(jdbc.queryForList(
+                "select kind || ':' || identity_value from customer_identity where customer_id = ?", String.class, customerId));
+        identities.forEach((kind, values) -> values.forEach(value -> {
+            if (!known.contains(kind + ":" + value)) {
+                claim(customerId, kind, value);
+            }
+        }));
+    }
+
+    private void claim(String customerId, String kind, String value) {
+        try {
+            jdbc.update("insert into customer_identity (kind, identity_value, customer_id) select ?, ?, ? "
+                    + "where not exists (select 1 from customer_identity where kind = ? and identity_value = ?)",
+                    kind, value, customerId, kind, value);
+        } catch (DuplicateKeyException claimedMeanwhile) {
+            // another customer claimed it at the same moment: the first owner keeps it until a merge
         }
-        return jdbc.queryForList("select customer_id from customer_profile where " + column + " = ? order by updated_at desc",
-                String.class, value).stream().findFirst();
     }
 
     private String write(CustomerProfile profile) {
