@@ -12,7 +12,11 @@ import java.util.Set;
 import com.hazelcast.map.EntryProcessor;
 
 /** Applies a {@link ProfileUpdate} to a profile atomically, on the member that owns the customer's entry. */
-class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, CustomerProfile> {
+class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, ApplyEventToProfile.Applied> {
+
+    /** The profile after the update, and the identities the update added to it (to be recorded as its own). */
+    record Applied(CustomerProfile profile, Map<String, Set<String>> addedIdentities) implements java.io.Serializable {
+    }
 
     private final ProfileUpdate update;
     private final int historyLimit;
@@ -23,11 +27,22 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Cus
     }
 
     @Override
-    public CustomerProfile process(Map.Entry<String, CustomerProfile> entry) {
+    public Applied process(Map.Entry<String, CustomerProfile> entry) {
         CustomerProfile current = entry.getValue() != null ? entry.getValue() : CustomerProfile.empty(entry.getKey(), update.at());
         CustomerProfile next = applied(current, update, historyLimit);
         entry.setValue(next);
-        return next;
+        return new Applied(next, added(current, update));
+    }
+
+    /** The update's identities the profile did not have yet. */
+    static Map<String, Set<String>> added(CustomerProfile current, ProfileUpdate update) {
+        Map<String, Set<String>> added = new LinkedHashMap<>();
+        update.identities().forEach((kind, value) -> {
+            if (!current.identities().getOrDefault(kind, Set.of()).contains(value)) {
+                added.put(kind, Set.of(value));
+            }
+        });
+        return added;
     }
 
     /** The profile after one event: identities added, attributes and consents set, traits and history moved on. */

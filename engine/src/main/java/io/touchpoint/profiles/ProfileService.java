@@ -91,7 +91,11 @@ public class ProfileService {
                 return merge(current, others, checked);
             }
         }
-        return profiles.executeOnKey(current, new ApplyEventToProfile(checked, historyLimit));
+        ApplyEventToProfile.Applied applied = profiles.executeOnKey(current, new ApplyEventToProfile(checked, historyLimit));
+        if (!applied.addedIdentities().isEmpty()) {
+            store.claimIdentities(current, applied.addedIdentities());
+        }
+        return applied.profile();
     }
 
     /**
@@ -189,6 +193,7 @@ public class ProfileService {
             }
             CustomerProfile result = ApplyEventToProfile.applied(survivor, update, historyLimit);
             store.store(survivorId, result);
+            store.claimIdentities(survivorId, result.identities());
             return result;
         }, () -> others.forEach(other -> merges.remember(other, survivorId)));
         log.info("Merged customer(s) {} into {}", others, survivorId);

@@ -3,7 +3,6 @@ package io.touchpoint.profiles;
 import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,8 +16,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes profiles through from Hazelcast to {@code customer_profile} (the document) and {@code customer_identity}
- * (who owns which email, phone, anonymous or external id), and loads them back on a miss.
+ * Writes profiles through from Hazelcast to {@code customer_profile} and loads them back on a miss; keeps
+ * {@code customer_identity} (who owns which email, phone, anonymous or external id).
  */
 @Component
 public class ProfileStore implements MapStore<String, CustomerProfile> {
@@ -41,7 +40,6 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
             jdbc.update("insert into customer_profile (customer_id, email, phone, profile_json, updated_at) values (?, ?, ?, ?, ?)",
                     customerId, profile.email(), profile.phone(), document, updatedAt);
         }
-        storeIdentities(customerId, profile.identities());
     }
 
     @Override
@@ -89,15 +87,12 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
                 String.class, kind, value).stream().findFirst();
     }
 
-    /** Adds the identities the table does not know yet; one owned by another customer stays with that customer. */
-    private void storeIdentities(String customerId, Map<String, Set<String>> identities) {
-        Set<String> known = new HashSet<>(jdbc.queryForList(
-                "select kind || ':' || identity_value from customer_identity where customer_id = ?", String.class, customerId));
-        identities.forEach((kind, values) -> values.forEach(value -> {
-            if (!known.contains(kind + ":" + value)) {
-                claim(customerId, kind, value);
-            }
-        }));
+    /**
+     * Records identities as owned by the customer where nobody owns them yet; one owned by another customer stays
+     * with that customer (until a merge). Called with the identities an update added, so most updates write none.
+     */
+    void claimIdentities(String customerId, Map<String, Set<String>> identities) {
+        identities.forEach((kind, values) -> values.forEach(value -> claim(customerId, kind, value)));
     }
 
     private void claim(String customerId, String kind, String value) {
