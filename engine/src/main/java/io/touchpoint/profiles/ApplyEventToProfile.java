@@ -62,7 +62,7 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, App
                 identities, withAttributes.attributes(), withAttributes.attributesUpdatedAt(), consents,
                 update.timeZone() != null ? update.timeZone() : current.timeZone(),
                 update.locale() != null ? update.locale() : current.locale(),
-                isEvent ? current.traits().after(update.type(), occurredAt, update.total()) : current.traits(),
+                isEvent ? current.computedTraits().after(update.type(), occurredAt, update.total()) : current.computedTraits(),
                 isEvent ? newestFirst(List.of(new RecentEvent(update.eventId(), update.type(), occurredAt)), current.recentEvents(), historyLimit)
                         : current.recentEvents(),
                 current.eventCount() + 1, current.mergedIds(), current.createdAt(), update.at());
@@ -85,7 +85,7 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, App
             }
         });
         return new CustomerProfile(current.customerId(), current.email(), current.phone(), current.identities(), attributes, setAt,
-                current.consents(), current.timeZone(), current.locale(), current.traits(), current.recentEvents(), current.eventCount(),
+                current.consents(), current.timeZone(), current.locale(), current.computedTraits(), current.recentEvents(), current.eventCount(),
                 current.mergedIds(), current.createdAt(), at);
     }
 

@@ -23,7 +23,7 @@ import java.util.Set;
  * @param consents            channel ("email") or channel.purpose ("email.marketing", "sms.transactional") → given
  * @param timeZone            IANA zone id (for example "Europe/Berlin") or null when unknown
  * @param locale              BCP 47 language tag (for example "de-DE") or null when unknown
- * @param traits              computed from events: orders, lifetime value, first and last seen
+ * @param computedTraits      computed from events: orders, lifetime value, first and last seen
  * @param recentEvents        the latest events, newest first, bounded by {@code touchpoint.profiles.recent-events}
  * @param eventCount          how many events were applied to this customer (all merged profiles included)
  * @param mergedIds           customer ids merged into this one
@@ -38,7 +38,7 @@ public record CustomerProfile(
         Map<String, Boolean> consents,
         String timeZone,
         String locale,
-        ComputedTraits traits,
+        ComputedTraits computedTraits,
         List<RecentEvent> recentEvents,
         long eventCount,
         Set<String> mergedIds,
@@ -59,7 +59,7 @@ public record CustomerProfile(
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes == null ? Map.of() : attributes));
         attributesUpdatedAt = Collections.unmodifiableMap(new LinkedHashMap<>(attributesUpdatedAt == null ? Map.of() : attributesUpdatedAt));
         consents = Collections.unmodifiableMap(new LinkedHashMap<>(consents == null ? Map.of() : consents));
-        traits = traits == null ? ComputedTraits.NONE : traits;
+        computedTraits = computedTraits == null ? ComputedTraits.NONE : computedTraits;
         recentEvents = List.copyOf(recentEvents == null ? List.of() : recentEvents);
         mergedIds = Collections.unmodifiableSet(new LinkedHashSet<>(mergedIds == null ? Set.of() : mergedIds));
     }

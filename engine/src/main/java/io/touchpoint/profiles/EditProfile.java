@@ -38,7 +38,7 @@ class EditProfile implements EntryProcessor<String, CustomerProfile, CustomerPro
         CustomerProfile next = ApplyEventToProfile.withAttributes(current, attributes, at);
         if (consents != null) {
             next = new CustomerProfile(next.customerId(), next.email(), next.phone(), next.identities(), next.attributes(),
-                    next.attributesUpdatedAt(), consents, next.timeZone(), next.locale(), next.traits(), next.recentEvents(),
+                    next.attributesUpdatedAt(), consents, next.timeZone(), next.locale(), next.computedTraits(), next.recentEvents(),
                     next.eventCount(), next.mergedIds(), next.createdAt(), at);
         }
         entry.setValue(next);

@@ -52,7 +52,7 @@ final class ProfileMerge {
                 identities, attributes, setAt, consents,
                 newer.timeZone() != null ? newer.timeZone() : older.timeZone(),
                 newer.locale() != null ? newer.locale() : older.locale(),
-                survivor.traits().plus(merged.traits()),
+                survivor.computedTraits().plus(merged.computedTraits()),
                 ApplyEventToProfile.newestFirst(survivor.recentEvents(), merged.recentEvents(), historyLimit),
                 survivor.eventCount() + merged.eventCount(), mergedIds,
                 ComputedTraits.earliest(survivor.createdAt(), merged.createdAt()), at);

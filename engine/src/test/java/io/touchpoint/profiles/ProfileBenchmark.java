@@ -33,7 +33,7 @@ class ProfileBenchmark extends EngineIT {
 
     private static final int CUSTOMERS = 100_000;
     private static final int SERVICE_UPDATES = 50_000;
-    private static final int HTTP_EVENTS = 5_000;
+    private static final int HTTP_EVENTS = 1_000;
     private static final int THREADS = 2;
     private static final int HTTP_CLIENTS = 4;
 

@@ -51,9 +51,9 @@ class ProfileMergeTest {
         CustomerProfile result = ProfileMerge.of(survivor, merged, 2, FRIDAY);
 
         assertThat(result.eventCount()).isEqualTo(5);
-        assertThat(result.traits().orderCount()).isEqualTo(5);
-        assertThat(result.traits().lifetimeValue()).isEqualByComparingTo("12.50");
-        assertThat(result.traits().lastOrderAt()).isEqualTo(FRIDAY);
+        assertThat(result.computedTraits().orderCount()).isEqualTo(5);
+        assertThat(result.computedTraits().lifetimeValue()).isEqualByComparingTo("12.50");
+        assertThat(result.computedTraits().lastOrderAt()).isEqualTo(FRIDAY);
         assertThat(result.recentEvents()).extracting(RecentEvent::eventId).containsExactly("c", "a");
     }
 

@@ -37,7 +37,7 @@ abstract class ProfilePersistenceContract extends EngineIT {
         evict(customer);
 
         assertThat(profiles.find(customer)).hasValue(written);
-        assertThat(written.traits().lifetimeValue()).isEqualByComparingTo("12.50");
+        assertThat(written.computedTraits().lifetimeValue()).isEqualByComparingTo("12.50");
         assertThat(written.attributes()).containsEntry("birthday", "1990-05-01").containsEntry("interests", List.of("linen"));
     }
 
@@ -65,7 +65,7 @@ abstract class ProfilePersistenceContract extends EngineIT {
 
         assertThat(profiles.find(mergedAway)).hasValueSatisfying(profile -> {
             assertThat(profile.customerId()).isEqualTo(survivor);
-            assertThat(profile.traits().orderCount()).isEqualTo(1);
+            assertThat(profile.computedTraits().orderCount()).isEqualTo(1);
             assertThat(profile.mergedIds()).containsExactly(mergedAway);
         });
         assertThat(jdbc.queryForObject("select survivor_id from customer_merge where merged_id = ?", String.class, mergedAway)).isEqualTo(survivor);

@@ -89,7 +89,7 @@ class ProfilesIT extends EngineIT {
         post("/api/events", """
                 {"type": "page_viewed", "customerId": "%s", "occurredAt": "2026-11-22T10:00:00Z"}""".formatted(customer));
 
-        ComputedTraits traits = profiles.find(customer).orElseThrow().traits();
+        ComputedTraits traits = profiles.find(customer).orElseThrow().computedTraits();
         assertThat(traits.orderCount()).isEqualTo(2);
         assertThat(traits.lastOrderAt()).isEqualTo(Instant.parse("2026-11-21T10:00:00Z"));
         assertThat(traits.lifetimeValue()).isEqualByComparingTo("100.00");
@@ -132,8 +132,8 @@ class ProfilesIT extends EngineIT {
 
         CustomerProfile profile = profiles.find(customer).orElseThrow();
         assertThat(profile.eventCount()).isEqualTo(threads * eventsPerThread);
-        assertThat(profile.traits().orderCount()).isEqualTo(threads * eventsPerThread);
-        assertThat(profile.traits().lifetimeValue()).isEqualByComparingTo("2500.00");
+        assertThat(profile.computedTraits().orderCount()).isEqualTo(threads * eventsPerThread);
+        assertThat(profile.computedTraits().lifetimeValue()).isEqualByComparingTo("2500.00");
         assertThat(jdbc.queryForObject("select profile_json from customer_profile where customer_id = ?", String.class, customer))
                 .as("written through to the database").contains("\"eventCount\":2000");
     }
