@@ -51,6 +51,9 @@ class ProfileBenchmark extends EngineIT {
                         .forEvent("create-" + i, "signed_up", Instant.now())));
         long heapAfter = usedHeap();
         long mapHeapCost = hazelcast.getMap(ProfileService.MAP_NAME).getLocalMapStats().getHeapCost();
+        log.info("BENCHMARK profiles: heap used {} MB before, {} MB after 100,000 profiles (+{} MB); Hazelcast map heap cost {} MB; {} cores, max heap {} MB",
+                mb(heapBefore), mb(heapAfter), mb(heapAfter - heapBefore), mb(mapHeapCost),
+                Runtime.getRuntime().availableProcessors(), mb(Runtime.getRuntime().maxMemory()));
 
         double service = run("update random profiles (service)", SERVICE_UPDATES, THREADS, i -> profiles.apply(randomId(),
                 ProfileUpdate.of(Map.of(), Map.of(), Instant.now()).forEvent("upd-" + i, "page_viewed", Instant.now())));
@@ -65,9 +68,6 @@ class ProfileBenchmark extends EngineIT {
         log.info("BENCHMARK profiles: {} profiles cached; create {}/s, service updates {}/s ({} threads), POST /api/events {}/s ({} clients)",
                 hazelcast.getMap(ProfileService.MAP_NAME).getLocalMapStats().getOwnedEntryCount(),
                 Math.round(created), Math.round(service), THREADS, Math.round(http), HTTP_CLIENTS);
-        log.info("BENCHMARK profiles: heap used {} MB before, {} MB after 100,000 profiles (+{} MB); Hazelcast map heap cost {} MB; {} cores, max heap {} MB",
-                mb(heapBefore), mb(heapAfter), mb(heapAfter - heapBefore), mb(mapHeapCost),
-                Runtime.getRuntime().availableProcessors(), mb(Runtime.getRuntime().maxMemory()));
     }
 
     private static double run(String what, int count, int threads, IntConsumer action) throws Exception {

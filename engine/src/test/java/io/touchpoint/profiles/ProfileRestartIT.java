@@ -63,7 +63,9 @@ class ProfileRestartIT {
                 .run("--spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("touchpoint").toAbsolutePath(),
                         "--server.port=0",
                         "--touchpoint.profiles.cache-size=" + CACHE_SIZE,
-                        "--touchpoint.hazelcast.cluster-name=restart-" + UUID.randomUUID());
+                        "--touchpoint.hazelcast.cluster-name=restart-" + UUID.randomUUID(),
+                        // a name of its own: closing this context must not unregister the engine other tests' contexts share
+                        "--camunda.bpm.process-engine-name=restart-" + UUID.randomUUID());
     }
 
     private static long cached(ConfigurableApplicationContext context) {
