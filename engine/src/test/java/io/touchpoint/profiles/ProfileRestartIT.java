@@ -64,8 +64,8 @@ class ProfileRestartIT {
                         "--server.port=0",
                         "--touchpoint.profiles.cache-size=" + CACHE_SIZE,
                         "--touchpoint.hazelcast.cluster-name=restart-" + UUID.randomUUID(),
-                        // a name of its own: closing this context must not unregister the engine other tests' contexts share
-                        "--camunda.bpm.process-engine-name=restart-" + UUID.randomUUID());
+                        // a name of its own (no hyphens, Camunda ignores those): closing this context must not unregister the engine other tests share
+                        "--camunda.bpm.process-engine-name=restart" + UUID.randomUUID().toString().replace("-", ""));
     }
 
     private static long cached(ConfigurableApplicationContext context) {
