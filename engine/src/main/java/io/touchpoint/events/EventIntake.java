@@ -51,9 +51,7 @@ public class EventIntake {
     public Accepted accept(CustomerEvent received) {
         ProfileUpdate update = profileUpdateOf(received);
         String eventId = received.eventId() != null && !received.eventId().isBlank() ? received.eventId() : UUID.randomUUID().toString();
-        String customerId = received.customerId() != null && !received.customerId().isBlank()
-                ? received.customerId().trim()
-                : profiles.resolveCustomerId(received.identity("email"), received.identity("phone"));
+        String customerId = profiles.resolveCustomerId(received.customerId(), received.identities());
         CustomerEvent event = received.withIds(eventId, customerId, received.occurredAt() != null ? received.occurredAt() : update.at());
         try {
             boolean fresh = Boolean.TRUE.equals(transaction.execute(status -> {
@@ -61,7 +59,7 @@ public class EventIntake {
                     return false;
                 }
                 record(event, update.at());
-                profiles.apply(customerId, update);
+                profiles.apply(customerId, update.forEvent(eventId, event.type(), event.occurredAt()));
                 journeys.dispatch(event);
                 return true;
             }));
@@ -69,6 +67,8 @@ public class EventIntake {
                 log.info("Event {} was already processed; ignored the repeat", eventId);
             }
             return new Accepted(eventId, customerId, !fresh);
+        } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
+            throw new InvalidEventException(refused.getMessage());
         } catch (DuplicateKeyException raced) {
             log.info("Event {} arrived twice at once; processed once", eventId);
             return new Accepted(eventId, customerId, true);

@@ -1,45 +1,105 @@
 package io.touchpoint.profiles;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import com.hazelcast.map.EntryProcessor;
 
 /** Applies a {@link ProfileUpdate} to a profile atomically, on the member that owns the customer's entry. */
-class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, CustomerProfile> {
+class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, ApplyEventToProfile.Applied> {
+
+    /** The profile after the update, and the identities the update added to it (to be recorded as its own). */
+    record Applied(CustomerProfile profile, Map<String, Set<String>> addedIdentities) implements java.io.Serializable {
+    }
 
     private final ProfileUpdate update;
+    private final int historyLimit;
 
-    ApplyEventToProfile(ProfileUpdate update) {
+    ApplyEventToProfile(ProfileUpdate update, int historyLimit) {
         this.update = update;
+        this.historyLimit = historyLimit;
     }
 
     @Override
-    public CustomerProfile process(Map.Entry<String, CustomerProfile> entry) {
+    public Applied process(Map.Entry<String, CustomerProfile> entry) {
         CustomerProfile current = entry.getValue() != null ? entry.getValue() : CustomerProfile.empty(entry.getKey(), update.at());
-        Set<String> anonymousIds = new LinkedHashSet<>(current.anonymousIds());
-        if (update.anonymousId() != null) {
-            anonymousIds.add(update.anonymousId());
-        }
-        Map<String, Object> attributes = new LinkedHashMap<>(current.attributes());
-        if (update.traits() != null) {
-            attributes.putAll(update.traits());
-        }
+        CustomerProfile next = applied(current, update, historyLimit);
+        entry.setValue(next);
+        return new Applied(next, added(current, update));
+    }
+
+    /** The update's identities the profile did not have yet. */
+    static Map<String, Set<String>> added(CustomerProfile current, ProfileUpdate update) {
+        Map<String, Set<String>> added = new LinkedHashMap<>();
+        update.identities().forEach((kind, value) -> {
+            if (!current.identities().getOrDefault(kind, Set.of()).contains(value)) {
+                added.put(kind, Set.of(value));
+            }
+        });
+        return added;
+    }
+
+    /** The profile after one event: identities added, attributes and consents set, traits and history moved on. */
+    static CustomerProfile applied(CustomerProfile current, ProfileUpdate update, int historyLimit) {
+        Map<String, Set<String>> identities = new LinkedHashMap<>(current.identities());
+        update.identities().forEach((kind, value) -> identities.merge(kind, Set.of(value), ApplyEventToProfile::union));
         Map<String, Boolean> consents = new LinkedHashMap<>(current.consents());
         if (update.consents() != null) {
             consents.putAll(update.consents());
         }
-        CustomerProfile next = new CustomerProfile(current.customerId(),
+        Instant occurredAt = update.occurredAt() != null ? update.occurredAt() : update.at();
+        boolean isEvent = update.type() != null;
+        CustomerProfile withAttributes = withAttributes(current, update.traits(), update.at());
+        return new CustomerProfile(current.customerId(),
                 update.email() != null ? update.email() : current.email(),
                 update.phone() != null ? update.phone() : current.phone(),
-                anonymousIds, attributes, consents,
+                identities, withAttributes.attributes(), withAttributes.attributesUpdatedAt(), consents,
                 update.timeZone() != null ? update.timeZone() : current.timeZone(),
                 update.locale() != null ? update.locale() : current.locale(),
-                current.eventCount() + 1,
-                current.createdAt(), update.at());
-        entry.setValue(next);
-        return next;
+                isEvent ? current.computedTraits().after(update.type(), occurredAt, update.total()) : current.computedTraits(),
+                isEvent ? newestFirst(List.of(new RecentEvent(update.eventId(), update.type(), occurredAt)), current.recentEvents(), historyLimit)
+                        : current.recentEvents(),
+                current.eventCount() + 1, current.mergedIds(), current.createdAt(), update.at());
+    }
+
+    /** The profile with these attributes set (a null value removes one), each stamped with the time it was set. */
+    static CustomerProfile withAttributes(CustomerProfile current, Map<String, Object> changes, Instant at) {
+        if (changes == null || changes.isEmpty()) {
+            return current;
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>(current.attributes());
+        Map<String, Instant> setAt = new LinkedHashMap<>(current.attributesUpdatedAt());
+        changes.forEach((name, value) -> {
+            if (value == null) {
+                attributes.remove(name);
+                setAt.remove(name);
+            } else {
+                attributes.put(name, value);
+                setAt.put(name, at);
+            }
+        });
+        return new CustomerProfile(current.customerId(), current.email(), current.phone(), current.identities(), attributes, setAt,
+                current.consents(), current.timeZone(), current.locale(), current.computedTraits(), current.recentEvents(), current.eventCount(),
+                current.mergedIds(), current.createdAt(), at);
+    }
+
+    /** Two histories as one, newest first, at most {@code limit} long. */
+    static List<RecentEvent> newestFirst(List<RecentEvent> some, List<RecentEvent> others, int limit) {
+        List<RecentEvent> all = new ArrayList<>(some);
+        all.addAll(others);
+        all.sort(Comparator.comparing(RecentEvent::occurredAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        return all.size() > limit ? all.subList(0, limit) : all;
+    }
+
+    static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> both = new LinkedHashSet<>(a);
+        both.addAll(b);
+        return both;
     }
 }

@@ -1,41 +1,230 @@
 package io.touchpoint.profiles;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** Reads and updates customer profiles: the Hazelcast map in front, the database behind it. */
+import io.touchpoint.journeys.CustomerJourneys;
+import io.touchpoint.profiles.ProfileUpdate.InvalidProfileUpdateException;
+
+/**
+ * Reads and updates customer profiles: the Hazelcast map in front, the database behind it. Resolves which
+ * customer an event belongs to, merges profiles that turn out to be one person, and erases a customer.
+ */
 @Service
 public class ProfileService {
 
+    private static final Logger log = LoggerFactory.getLogger(ProfileService.class);
+
     public static final String MAP_NAME = "profiles";
+    /** How long a merge or an erasure may hold its customers' entries before Hazelcast frees them anyway. */
+    private static final long LOCK_LEASE_SECONDS = 60;
 
     private final IMap<String, CustomerProfile> profiles;
     private final ProfileStore store;
+    private final MergedCustomers merges;
+    private final CustomerRows rows;
+    private final CustomerJourneys journeys;
+    private final AttributeTypes types;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final int historyLimit;
 
-    ProfileService(HazelcastInstance hazelcast, ProfileStore store) {
+    ProfileService(HazelcastInstance hazelcast, ProfileStore store, MergedCustomers merges, CustomerRows rows,
+                   CustomerJourneys journeys, AttributeTypes types, PlatformTransactionManager transactions, Clock clock,
+                   @Value("${touchpoint.profiles.recent-events:20}") int historyLimit) {
         this.profiles = hazelcast.getMap(MAP_NAME);
         this.store = store;
+        this.merges = merges;
+        this.rows = rows;
+        this.journeys = journeys;
+        this.types = types;
+        this.transaction = new TransactionTemplate(transactions);
+        this.clock = clock;
+        this.historyLimit = historyLimit;
     }
 
+    /** A customer's profile; a merged-away id finds the profile it was merged into. */
     public Optional<CustomerProfile> find(String customerId) {
-        return Optional.ofNullable(profiles.get(customerId));
+        return Optional.ofNullable(profiles.get(merges.current(customerId)));
     }
 
-    /** Applies an update atomically; concurrent updates of one customer are applied one after the other. */
-    public CustomerProfile apply(String customerId, ProfileUpdate update) {
-        return profiles.executeOnKey(customerId, new ApplyEventToProfile(update));
+    /** The profile of the customer who owns an identity ("email", "phone", "anonymousId", ...). */
+    public Optional<CustomerProfile> findByIdentity(String kind, String value) {
+        String normalized = ProfileUpdate.normalized(Map.of(kind, value)).get(kind);
+        return normalized == null ? Optional.empty() : store.ownerOf(kind, normalized).flatMap(this::find);
     }
 
     /**
-     * The customer an event without a customer id belongs to: the owner of its email or phone, else a new id.
+     * Applies an update atomically; concurrent updates of one customer are applied one after the other. An
+     * {@code identify} or {@code alias} update whose identities (or previousId) belong to other customers merges
+     * them into this one first. Throws {@link InvalidProfileUpdateException} for an attribute of the wrong type or
+     * an alias of a customer to itself, having changed nothing.
      */
-    public String resolveCustomerId(String email, String phone) {
-        return Optional.ofNullable(email).flatMap(e -> store.findCustomerIdByIdentity("email", e))
-                .or(() -> Optional.ofNullable(phone).flatMap(p -> store.findCustomerIdByIdentity("phone", p)))
+    public CustomerProfile apply(String customerId, ProfileUpdate update) {
+        String current = merges.current(customerId);
+        ProfileUpdate checked = update.withTraits(types.check(update.traits(), "properties.traits."));
+        if (checked.links()) {
+            List<String> others = customersLinkedBy(current, checked);
+            if (!others.isEmpty()) {
+                return merge(current, others, checked);
+            }
+        }
+        ApplyEventToProfile.Applied applied = profiles.executeOnKey(current, new ApplyEventToProfile(checked, historyLimit));
+        if (!applied.addedIdentities().isEmpty()) {
+            store.claimIdentities(current, applied.addedIdentities());
+        }
+        return applied.profile();
+    }
+
+    /**
+     * The customer an event belongs to: the survivor of a given customer id, else the owner of its email, phone,
+     * or any other identity (in that order), else a new id.
+     */
+    public String resolveCustomerId(String customerId, Map<String, String> identities) {
+        if (customerId != null && !customerId.isBlank()) {
+            return merges.current(customerId.trim());
+        }
+        Map<String, String> known = ProfileUpdate.normalized(identities);
+        List<String> kinds = new ArrayList<>(List.of(CustomerProfile.EMAIL, CustomerProfile.PHONE));
+        known.keySet().stream().filter(kind -> !kinds.contains(kind)).forEach(kinds::add);
+        return kinds.stream().filter(known::containsKey)
+                .map(kind -> store.ownerOf(kind, known.get(kind))).flatMap(Optional::stream).findFirst()
+                .map(merges::current)
                 .orElseGet(() -> "c-" + UUID.randomUUID());
+    }
+
+    /** Sets (a null value removes) attributes of a known customer; empty when the customer is unknown. */
+    public Optional<CustomerProfile> patchAttributes(String customerId, Map<String, Object> attributes) {
+        Map<String, Object> checked = types.check(attributes, "attributes.");
+        return Optional.ofNullable(profiles.executeOnKey(merges.current(customerId), EditProfile.patchAttributes(checked, clock.instant())));
+    }
+
+    /** Replaces the consents of a known customer; empty when the customer is unknown. */
+    public Optional<CustomerProfile> replaceConsents(String customerId, Map<String, Object> consents) {
+        Map<String, Boolean> checked = ProfileUpdate.consents(consents, "consents");
+        return Optional.ofNullable(profiles.executeOnKey(merges.current(customerId), EditProfile.replaceConsents(checked, clock.instant())));
+    }
+
+    /**
+     * Erases a customer (and the ids merged into it): profile, identities, events and messages in our tables,
+     * running journeys and their history in the engine. Safe to repeat: a second call erases nothing.
+     */
+    public Erasure erase(String customerId) {
+        String current = merges.current(customerId);
+        Set<String> ids = new LinkedHashSet<>(List.of(current, customerId));
+        ids.addAll(merges.mergedInto(current));
+        List<String> all = List.copyOf(ids);
+        Erasure erasure = whileHolding(all, () -> {
+            Map<String, Integer> deleted = rows.erase(all);
+            int mergeRecords = merges.erase(all);
+            CustomerJourneys.Erased engine = journeys.erase(all);
+            return new Erasure(current, all, deleted.get("customer_profile"), deleted.get("customer_identity"),
+                    deleted.get("customer_event"), deleted.get("delivery_log"), mergeRecords, engine.terminated(), engine.historyRemoved());
+        }, () -> merges.forget(all));
+        log.info("Erased customer {}: {}", current, erasure);
+        return erasure;
+    }
+
+    /** What an erasure removed. */
+    public record Erasure(String customerId, List<String> customerIds, int profiles, int identities, int events,
+                          int messages, int mergeRecords, int journeysTerminated, int journeyHistoriesRemoved) {
+    }
+
+    private List<String> customersLinkedBy(String customerId, ProfileUpdate update) {
+        Set<String> others = new LinkedHashSet<>();
+        if (ProfileUpdate.ALIAS.equals(update.type())) {
+            if (update.previousId() == null) {
+                throw new InvalidProfileUpdateException("properties.previousId", "is required for an alias event");
+            }
+            String previous = merges.current(update.previousId());
+            if (previous.equals(customerId)) {
+                throw new InvalidProfileUpdateException("properties.previousId",
+                        "names customer '" + customerId + "' itself; a customer cannot be merged into itself");
+            }
+            others.add(previous);
+        }
+        update.identities().forEach((kind, value) -> store.ownerOf(kind, value).map(merges::current)
+                .filter(owner -> !owner.equals(customerId)).ifPresent(others::add));
+        return List.copyOf(others);
+    }
+
+    /**
+     * Merges the other customers into the survivor and applies the update, all or nothing: the database changes
+     * (profiles, identities, histories, merge records, journeys) commit together, with the caller's transaction
+     * if there is one; the cached entries are dropped only after the commit and reload from the database.
+     */
+    private CustomerProfile merge(String survivorId, List<String> others, ProfileUpdate update) {
+        List<String> all = new ArrayList<>(others);
+        all.add(survivorId);
+        Instant at = update.at();
+        CustomerProfile merged = whileHolding(all, () -> {
+            CustomerProfile survivor = Optional.ofNullable(profiles.get(survivorId)).orElseGet(() -> CustomerProfile.empty(survivorId, at));
+            Map<String, CustomerProfile> mergedAway = new LinkedHashMap<>();
+            others.forEach(other -> mergedAway.put(other, profiles.get(other)));
+            for (Map.Entry<String, CustomerProfile> other : mergedAway.entrySet()) {
+                if (other.getValue() != null) {
+                    survivor = ProfileMerge.of(survivor, other.getValue(), historyLimit, at);
+                }
+                rows.moveToSurvivor(other.getKey(), survivorId);
+                journeys.move(other.getKey(), survivorId);
+                merges.record(other.getKey(), survivorId, at);
+            }
+            CustomerProfile result = ApplyEventToProfile.applied(survivor, update, historyLimit);
+            store.store(survivorId, result);
+            store.claimIdentities(survivorId, result.identities());
+            return result;
+        }, () -> others.forEach(other -> merges.remember(other, survivorId)));
+        log.info("Merged customer(s) {} into {}", others, survivorId);
+        return merged;
+    }
+
+    /**
+     * Runs database work in a transaction (the caller's, if any) while holding the Hazelcast locks of these
+     * customers, so no event changes them meanwhile. After the commit their cached entries are evicted (the next
+     * read loads the committed rows) and {@code afterCommit} runs; the locks are released either way.
+     */
+    private <T> T whileHolding(List<String> customerIds, Supplier<T> work, Runnable afterCommit) {
+        return transaction.execute(status -> {
+            List<String> held = new ArrayList<>();
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    held.forEach(profiles::evict);
+                    afterCommit.run();
+                }
+
+                @Override
+                public void afterCompletion(int outcome) {
+                    held.forEach(profiles::unlock);
+                }
+            });
+            for (String id : new TreeSet<>(customerIds)) {
+                profiles.lock(id, LOCK_LEASE_SECONDS, TimeUnit.SECONDS);
+                held.add(id);
+            }
+            return work.get();
+        });
     }
 }

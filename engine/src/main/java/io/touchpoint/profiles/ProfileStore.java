@@ -6,14 +6,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.map.MapStore;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** Writes profiles through from Hazelcast to the {@code customer_profile} table and loads them back on a miss. */
+/**
+ * Writes profiles through from Hazelcast to {@code customer_profile} and loads them back on a miss; keeps
+ * {@code customer_identity} (who owns which email, phone, anonymous or external id).
+ */
 @Component
 public class ProfileStore implements MapStore<String, CustomerProfile> {
 
@@ -44,6 +49,7 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
 
     @Override
     public void delete(String customerId) {
+        jdbc.update("delete from customer_identity where customer_id = ?", customerId);
         jdbc.update("delete from customer_profile where customer_id = ?", customerId);
     }
 
@@ -75,13 +81,28 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
         return null; // lazy: profiles are loaded one by one when first asked for
     }
 
-    /** The customer id that owns an email address or phone number, if any. */
-    Optional<String> findCustomerIdByIdentity(String column, String value) {
-        if (!column.equals("email") && !column.equals("phone")) {
-            throw new IllegalArgumentException("not an identity column: " + column);
+    /** The customer who owns an identity (kind "email", "phone", "anonymousId", "userId", ...), if any. */
+    public Optional<String> ownerOf(String kind, String value) {
+        return jdbc.queryForList("select customer_id from customer_identity where kind = ? and identity_value = ?",
+                String.class, kind, value).stream().findFirst();
+    }
+
+    /**
+     * Records identities as owned by the customer where nobody owns them yet; one owned by another customer stays
+     * with that customer (until a merge). Called with the identities an update added, so most updates write none.
+     */
+    void claimIdentities(String customerId, Map<String, Set<String>> identities) {
+        identities.forEach((kind, values) -> values.forEach(value -> claim(customerId, kind, value)));
+    }
+
+    private void claim(String customerId, String kind, String value) {
+        try {
+            jdbc.update("insert into customer_identity (kind, identity_value, customer_id) select ?, ?, ? "
+                    + "where not exists (select 1 from customer_identity where kind = ? and identity_value = ?)",
+                    kind, value, customerId, kind, value);
+        } catch (DuplicateKeyException claimedMeanwhile) {
+            // another customer claimed it at the same moment: the first owner keeps it until a merge
         }
-        return jdbc.queryForList("select customer_id from customer_profile where " + column + " = ? order by updated_at desc",
-                String.class, value).stream().findFirst();
     }
 
     private String write(CustomerProfile profile) {

@@ -5,6 +5,7 @@ import java.util.List;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
@@ -44,6 +45,7 @@ public class HazelcastConfiguration {
         join.getTcpIpConfig().setEnabled(!peers.isEmpty()).setMembers(peers);
 
         MapConfig profiles = new MapConfig(ProfileService.MAP_NAME)
+                .setInMemoryFormat(InMemoryFormat.OBJECT)  // entry processors work on the profile without deserialising it
                 .setMapStoreConfig(new MapStoreConfig()
                         .setEnabled(true)
                         .setImplementation(profileStore)

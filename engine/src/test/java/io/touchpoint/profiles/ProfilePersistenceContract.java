@@ -1,0 +1,105 @@
+package io.touchpoint.profiles;
+
+import static io.touchpoint.profiles.ProfilesIT.newCustomer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import com.hazelcast.core.HazelcastInstance;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.touchpoint.EngineIT;
+
+/**
+ * What the profile tables must keep, whatever the database: run by {@link H2ProfilePersistenceIT} and
+ * {@link PostgresProfilePersistenceIT}. Each test drops the cached entries so that reads come from the database.
+ */
+abstract class ProfilePersistenceContract extends EngineIT {
+
+    @Autowired
+    ProfileService profiles;
+    @Autowired
+    HazelcastInstance hazelcast;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aProfileDroppedFromTheCacheLoadsBackFromTheDatabaseWithEveryField() {
+        String customer = newCustomer();
+        CustomerProfile written = profiles.apply(customer, fullUpdate(customer));
+
+        evict(customer);
+
+        assertThat(profiles.find(customer)).hasValue(written);
+        assertThat(written.computedTraits().lifetimeValue()).isEqualByComparingTo("12.50");
+        assertThat(written.attributes()).containsEntry("birthday", "1990-05-01").containsEntry("interests", List.of("linen"));
+    }
+
+    @Test
+    void everyIdentityIsRecordedAsOwnedByTheCustomer() {
+        String customer = newCustomer();
+        profiles.apply(customer, fullUpdate(customer));
+
+        assertThat(jdbc.queryForList("select kind || '=' || identity_value from customer_identity where customer_id = ?", String.class, customer))
+                .containsExactlyInAnyOrder("email=" + customer + "@example.com", "phone=+49" + customer.hashCode(),
+                        "anonymousId=a-" + customer, "userId=u-" + customer);
+        assertThat(profiles.resolveCustomerId(null, Map.of("userId", "u-" + customer))).isEqualTo(customer);
+    }
+
+    @Test
+    void aMergeIsKeptInTheDatabase() {
+        String survivor = newCustomer();
+        String mergedAway = newCustomer();
+        profiles.apply(survivor, ProfileUpdate.of(Map.of("email", survivor + "@example.com"), Map.of(), Instant.now()).forEvent("e1", "signed_up", Instant.now()));
+        profiles.apply(mergedAway, fullUpdate(mergedAway));
+
+        profiles.apply(survivor, ProfileUpdate.of(Map.of(), Map.of("previousId", mergedAway), Instant.now()).forEvent("e2", "alias", Instant.now()));
+        evict(survivor);
+        evict(mergedAway);
+
+        assertThat(profiles.find(mergedAway)).hasValueSatisfying(profile -> {
+            assertThat(profile.customerId()).isEqualTo(survivor);
+            assertThat(profile.computedTraits().orderCount()).isEqualTo(1);
+            assertThat(profile.mergedIds()).containsExactly(mergedAway);
+        });
+        assertThat(jdbc.queryForObject("select survivor_id from customer_merge where merged_id = ?", String.class, mergedAway)).isEqualTo(survivor);
+        assertThat(jdbc.queryForObject("select count(*) from customer_profile where customer_id = ?", Integer.class, mergedAway)).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from customer_identity where customer_id = ?", Integer.class, mergedAway)).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from customer_identity where customer_id = ?", Integer.class, survivor)).isEqualTo(5);
+    }
+
+    @Test
+    void anErasureLeavesNoRowOfTheCustomer() {
+        String customer = newCustomer();
+        profiles.apply(customer, fullUpdate(customer));
+
+        ProfileService.Erasure erasure = profiles.erase(customer);
+
+        assertThat(erasure.profiles()).isOne();
+        assertThat(erasure.identities()).isEqualTo(4);
+        assertThat(jdbc.queryForObject("select count(*) from customer_profile where customer_id = ?", Integer.class, customer)).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from customer_identity where customer_id = ?", Integer.class, customer)).isZero();
+        assertThat(profiles.find(customer)).isEmpty();
+    }
+
+    private void evict(String customerId) {
+        hazelcast.getMap(ProfileService.MAP_NAME).evict(customerId);
+        assertThat(hazelcast.getMap(ProfileService.MAP_NAME).localKeySet()).doesNotContain(customerId);
+    }
+
+    static ProfileUpdate fullUpdate(String customer) {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return ProfileUpdate.of(
+                Map.of("email", customer + "@example.com", "phone", "+49" + customer.hashCode(), "anonymousId", "a-" + customer, "userId", "u-" + customer),
+                Map.of("traits", Map.of("firstName", "Pat", "birthday", "1990-05-01", "size", 38, "vip", true, "interests", List.of("linen")),
+                        "consents", Map.of("email.marketing", true, "sms", false),
+                        "timeZone", "Europe/Berlin", "locale", "de-DE", "total", new BigDecimal("12.50")),
+                at).forEvent("ev-" + customer, "order_placed", at);
+    }
+}
