@@ -27,6 +27,9 @@ public class UpdateProfileDelegate implements JavaDelegate {
         String customerId = (String) execution.getVariable(JourneyDispatcher.CUSTOMER_ID);
         String attribute = (String) execution.getVariableLocal("attribute");
         Object value = execution.getVariableLocal("value");
-        profiles.apply(customerId, new ProfileUpdate(null, null, null, Map.of(attribute, value), null, null, null, clock.instant()));
+        Map<String, Object> traits = new java.util.HashMap<>();
+        traits.put(attribute, value);
+        // the same checks as an event's traits: a declared attribute of the wrong type fails the step
+        profiles.apply(customerId, ProfileUpdate.of(Map.of(), Map.of("traits", traits), clock.instant()));
     }
 }

@@ -83,8 +83,13 @@ public class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * The configured users. Deliberately not a {@code UserDetailsPasswordService}: Spring Security would otherwise
+     * "upgrade" each password to BCrypt after the first sign-in and then spend ~100 ms of CPU on every HTTP Basic
+     * request. The passwords come from the environment and stay in memory either way.
+     */
     @Bean
     UserDetailsService users(ConsoleUsers users) {
-        return new InMemoryUserDetailsManager(users.userDetails());
+        return new InMemoryUserDetailsManager(users.userDetails())::loadUserByUsername;
     }
 }
