@@ -27,7 +27,7 @@ public class EmailChannel implements MessageChannel {
     private final JavaMailSenderImpl mail;
     private final EngagementLinks links;
     private final String from;
-    private final ThreadLocal<Transport> connection = new ThreadLocal<>();
+    private final ThreadLocal<Connection> connection = new ThreadLocal<>();
 
     EmailChannel(JavaMailSenderImpl mail, EngagementLinks links, @Value("${touchpoint.mail.from}") String from) {
         this.mail = mail;
@@ -71,20 +71,29 @@ public class EmailChannel implements MessageChannel {
     }
 
     private void transmit(MimeMessage mime) throws MessagingException {
-        Transport open = connection.get();
-        if (open != null) {
+        Connection open = connection.get();
+        if (open != null && open.isTo(mail.getHost(), mail.getPort())) {
             try {
-                open.sendMessage(mime, mime.getAllRecipients());
+                open.transport().sendMessage(mime, mime.getAllRecipients());
                 return;
             } catch (MessagingException dropped) {
-                close(open);
+                // reconnect below
             }
         }
-        connection.remove();
+        if (open != null) {
+            close(open.transport());
+        }
         Transport fresh = mail.getSession().getTransport(mail.getProtocol() != null ? mail.getProtocol() : "smtp");
         fresh.connect(mail.getHost(), mail.getPort(), blankToNull(mail.getUsername()), blankToNull(mail.getPassword()));
-        connection.set(fresh);
+        connection.set(new Connection(fresh, mail.getHost(), mail.getPort()));
         fresh.sendMessage(mime, mime.getAllRecipients());
+    }
+
+    /** A thread's open SMTP connection and the server it goes to: a changed server setting opens a new one. */
+    private record Connection(Transport transport, String host, int port) {
+        boolean isTo(String currentHost, int currentPort) {
+            return port == currentPort && java.util.Objects.equals(host, currentHost);
+        }
     }
 
     private void close(Transport transport) {

@@ -9,6 +9,8 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,10 +56,30 @@ public class DevMailSink implements AutoCloseable {
             mail.put("from", Arrays.stream(message.getFrom()).map(Object::toString).toList());
             mail.put("subject", message.getSubject());
             mail.put("receivedAt", message.getSentDate());
-            mail.put("text", GreenMailUtil.getBody(message));
+            mail.put("text", plainText(message));
             return mail;
         } catch (MessagingException e) {
             throw new IllegalStateException("cannot read a received email", e);
+        }
+    }
+
+    /** The text/plain part of a (multipart) email, else its raw body. */
+    private static String plainText(Part part) throws MessagingException {
+        try {
+            if (part.isMimeType("text/plain")) {
+                return String.valueOf(part.getContent());
+            }
+            if (part.getContent() instanceof Multipart multipart) {
+                for (int i = 0; i < multipart.getCount(); i++) {
+                    String text = plainText(multipart.getBodyPart(i));
+                    if (text != null) {
+                        return text;
+                    }
+                }
+            }
+            return part instanceof MimeMessage message ? GreenMailUtil.getBody(message) : null;
+        } catch (java.io.IOException e) {
+            throw new MessagingException("cannot read the email's text", e);
         }
     }
 

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.TestPropertySource;
 
 import io.touchpoint.EngineIT;
+import io.touchpoint.PostgresTest;
 import io.touchpoint.journeys.AbandonedCartJourneyIT;
 
 /** The console's SQL over Camunda's tables and ours on the {@code postgres} profile (database {@code touchpoint_it}). */
-@ActiveProfiles({"test", "postgres"})
-@TestPropertySource(properties = "spring.datasource.url=${TOUCHPOINT_IT_DB_URL:jdbc:postgresql://127.0.0.1:5432/touchpoint_it}")
+@PostgresTest
 class PostgresConsoleIT extends EngineIT {
 
     @Autowired

@@ -9,20 +9,16 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.TestPropertySource;
 
 import io.touchpoint.EngineIT;
+import io.touchpoint.PostgresTest;
 
 /**
  * The abandoned-cart journey on the {@code postgres} profile, against the PostgreSQL server on this machine
  * (database {@code touchpoint_it}, created afresh by {@code .ci/run}). Its engine has a name of its own: the
  * Camunda REST API serves the engine named "default", which must stay the H2 context's for the other tests.
  */
-@ActiveProfiles({"test", "postgres"})
-@TestPropertySource(properties = {
-        "spring.datasource.url=${TOUCHPOINT_IT_DB_URL:jdbc:postgresql://127.0.0.1:5432/touchpoint_it}",
-        "camunda.bpm.process-engine-name=postgresIt"})
+@PostgresTest
 class PostgresJourneyIT extends EngineIT {
 
     @Autowired
