@@ -6,6 +6,9 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+
+import io.touchpoint.events.ApiKeyAuthenticationFilter;
 
 /**
  * Everything a person or system uses is authenticated with HTTP Basic: the event API, the Camunda REST API
@@ -16,12 +19,14 @@ import org.springframework.security.web.SecurityFilterChain;
 public class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain touchpointSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain touchpointSecurity(HttpSecurity http, ApiKeyAuthenticationFilter apiKeys) throws Exception {
         return http
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())
+                // event sources may send X-Api-Key instead of Basic credentials on /api/events*
+                .addFilterBefore(apiKeys, BasicAuthenticationFilter.class)
                 // machine clients send Basic credentials with every request; no session, so no CSRF token
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -1,0 +1,62 @@
+package io.touchpoint.events;
+
+import java.io.IOException;
+import java.util.concurrent.Semaphore;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Back-pressure in front of the event paths (after authentication): a request whose declared length is over
+ * the limit gets 413; when {@code max-in-flight} requests are already being taken in, 503 with Retry-After.
+ */
+@Component
+public class IntakeGate extends OncePerRequestFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(IntakeGate.class);
+
+    private final Semaphore inFlight;
+    private final long maxPayloadBytes;
+    private final int retryAfterSeconds;
+
+    IntakeGate(@Value("${touchpoint.events.max-in-flight}") int maxInFlight,
+               @Value("${touchpoint.events.max-payload-bytes}") long maxPayloadBytes,
+               @Value("${touchpoint.events.retry-after-seconds}") int retryAfterSeconds) {
+        this.inFlight = new Semaphore(maxInFlight);
+        this.maxPayloadBytes = maxPayloadBytes;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !EventPaths.isEventPath(request);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getContentLengthLong() > maxPayloadBytes) {
+            EventPaths.answer(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                    "the payload is larger than " + maxPayloadBytes + " bytes");
+            return;
+        }
+        if (!inFlight.tryAcquire()) {
+            log.warn("Event intake is at its limit of requests in flight; answered 503 with Retry-After {}s", retryAfterSeconds);
+            response.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+            EventPaths.answer(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many events in flight; retry later");
+            return;
+        }
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            inFlight.release();
+        }
+    }
+}
