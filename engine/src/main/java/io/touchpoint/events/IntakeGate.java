@@ -2,7 +2,10 @@ package io.touchpoint.events;
 
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -53,10 +56,52 @@ public class IntakeGate extends OncePerRequestFilter {
             EventPaths.answer(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many events in flight; retry later");
             return;
         }
+        Runnable release = releaseOnce();
+        boolean answeredLater = false;
         try {
             chain.doFilter(request, response);
+            // Camel's platform-http answers asynchronously: the request is in flight until its answer is complete
+            if (request.isAsyncStarted()) {
+                request.getAsyncContext().addListener(new ReleaseWhenAnswered(release));
+                answeredLater = true;
+            }
         } finally {
-            inFlight.release();
+            if (!answeredLater) {
+                release.run();
+            }
+        }
+    }
+
+    private Runnable releaseOnce() {
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                inFlight.release();
+            }
+        };
+    }
+
+    /** Gives the in-flight slot back when an asynchronously answered request ends, however it ends. */
+    private record ReleaseWhenAnswered(Runnable release) implements AsyncListener {
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            release.run();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            release.run();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            release.run();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
         }
     }
 }
