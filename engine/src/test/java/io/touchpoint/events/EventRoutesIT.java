@@ -128,11 +128,15 @@ class EventRoutesIT extends EngineIT {
 
     @Test
     void theEventsOfOneCustomerAreAppliedInTheOrderTheyWereQueued() {
-        for (int seq = 1; seq <= 30; seq++) {
-            rabbit.convertAndSend("", QUEUE, """
-                    {"eventId": "rmq-order-%d-%s", "type": "page_viewed", "customerId": "c-rmq-order", "properties": {"traits": {"seq": %d}}}"""
-                    .formatted(seq, RUN, seq));
-        }
+        // AMQP keeps the order of messages published on one channel, so the sender publishes on one
+        rabbit.invoke(channel -> {
+            for (int seq = 1; seq <= 30; seq++) {
+                channel.convertAndSend("", QUEUE, """
+                        {"eventId": "rmq-order-%d-%s", "type": "page_viewed", "customerId": "c-rmq-order", "properties": {"traits": {"seq": %d}}}"""
+                        .formatted(seq, RUN, seq));
+            }
+            return null;
+        });
 
         await().atMost(PATIENCE).until(() -> profiles.find("c-rmq-order").map(p -> p.eventCount() == 30).orElse(false));
         assertThat(profiles.find("c-rmq-order").orElseThrow().attributes()).containsEntry("seq", 30);
