@@ -17,14 +17,13 @@ import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates a sending system by its API key (header {@code X-Api-Key}) on the event paths only
  * ({@code /api/events}, {@code /api/events/batch}); an unknown or revoked key is refused with 401. Without the
  * header the request goes on to HTTP Basic. Placed in the security chain by {@code SecurityConfiguration}.
  */
-public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+public class ApiKeyAuthenticationFilter extends EventPathFilter {
 
     public static final String HEADER = "X-Api-Key";
     static final String ROLE = "ROLE_EVENT_SOURCE";
@@ -37,11 +36,6 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !EventPaths.isEventPath(request);
-    }
-
-    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String presented = request.getHeader(HEADER);
@@ -51,7 +45,7 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         }
         Optional<String> source = keys.sourceOf(presented);
         if (source.isEmpty()) {
-            EventPaths.answer(response, HttpServletResponse.SC_UNAUTHORIZED, "unknown or revoked API key in header " + HEADER);
+            refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "unknown or revoked API key in header " + HEADER);
             return;
         }
         SecurityContext context = SecurityContextHolder.createEmptyContext();

@@ -14,14 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Back-pressure in front of the event paths (after authentication): a request whose declared length is over
  * the limit gets 413; when {@code max-in-flight} requests are already being taken in, 503 with Retry-After.
  */
 @Component
-public class IntakeGate extends OncePerRequestFilter {
+public class IntakeGate extends EventPathFilter {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeGate.class);
 
@@ -38,22 +37,17 @@ public class IntakeGate extends OncePerRequestFilter {
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !EventPaths.isEventPath(request);
-    }
-
-    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxPayloadBytes) {
-            EventPaths.answer(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+            refuse(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
                     "the payload is larger than " + maxPayloadBytes + " bytes");
             return;
         }
         if (!inFlight.tryAcquire()) {
             log.warn("Event intake is at its limit of requests in flight; answered 503 with Retry-After {}s", retryAfterSeconds);
             response.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
-            EventPaths.answer(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many events in flight; retry later");
+            refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many events in flight; retry later");
             return;
         }
         Runnable release = releaseOnce();

@@ -5,21 +5,20 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.web.filter.OncePerRequestFilter;
 
-/** The HTTP paths events come in by, and the small JSON error answers the servlet filters in front of them give. */
-final class EventPaths {
+/** A servlet filter that acts on the HTTP paths events come in by only, and answers refusals as JSON. */
+abstract class EventPathFilter extends OncePerRequestFilter {
 
     private static final String EVENTS = "/api/events";
 
-    private EventPaths() {
-    }
-
-    static boolean isEventPath(HttpServletRequest request) {
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        return path.equals(EVENTS) || path.startsWith(EVENTS + "/");
+        return !(path.equals(EVENTS) || path.startsWith(EVENTS + "/"));
     }
 
-    static void answer(HttpServletResponse response, int status, String error) throws IOException {
+    static void refuse(HttpServletResponse response, int status, String error) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
