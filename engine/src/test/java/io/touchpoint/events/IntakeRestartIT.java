@@ -79,6 +79,8 @@ class IntakeRestartIT {
         return new SpringApplicationBuilder(TouchpointApplication.class).profiles("test").run(
                 "--spring.datasource.url=jdbc:h2:file:" + databaseFile() + ";AUTO_SERVER=FALSE",
                 "--server.port=0",
+                // not "default": closing these engines must not unregister the engine /engine-rest of other tests uses
+                "--camunda.bpm.process-engine-name=restart-" + RUN,
                 "--touchpoint.hazelcast.cluster-name=restart-" + RUN,
                 "--touchpoint.events.rabbitmq.enabled=true",
                 "--touchpoint.events.rabbitmq.queue=" + QUEUE,
