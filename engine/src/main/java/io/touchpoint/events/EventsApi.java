@@ -58,10 +58,16 @@ public class EventsApi {
                 result.put("index", index);
                 accepted.add(result);
             } catch (InvalidEventException e) {
-                rejected.add(Map.of("index", index, "error", e.getMessage()));
+                Map<String, Object> refusal = new LinkedHashMap<>();
+                refusal.put("index", index);
+                refusal.put("error", e.getMessage());
+                rejected.add(refusal);
             }
         }
-        return write(Map.of("accepted", accepted, "rejected", rejected));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("accepted", accepted);
+        answer.put("rejected", rejected);
+        return write(answer);
     }
 
     /** The body of an error answer. */

@@ -68,7 +68,7 @@ class EventRoutesIT extends EngineIT {
     @DynamicPropertySource
     static void routesOfThisRun(DynamicPropertyRegistry registry) {
         // a context of its own: its engine must not take the name "default", which /engine-rest of the shared context resolves
-        registry.add("camunda.bpm.process-engine-name", () -> "routes-" + RUN);
+        registry.add("camunda.bpm.process-engine-name", () -> "routes_" + RUN);
         registry.add("touchpoint.events.rabbitmq.enabled", () -> "true");
         registry.add("touchpoint.events.rabbitmq.queue", () -> QUEUE);
         registry.add("touchpoint.events.rabbitmq.dead-letter-queue", () -> DEAD_LETTERS);

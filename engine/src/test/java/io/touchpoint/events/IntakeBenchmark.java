@@ -62,7 +62,7 @@ class IntakeBenchmark extends EngineIT {
     @DynamicPropertySource
     static void fileDatabaseAndQueueOfThisRun(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + DATA.resolve("touchpoint") + ";AUTO_SERVER=FALSE");
-        registry.add("camunda.bpm.process-engine-name", () -> "bench-" + RUN);
+        registry.add("camunda.bpm.process-engine-name", () -> "bench_" + RUN);
         registry.add("touchpoint.events.rabbitmq.enabled", () -> "true");
         registry.add("touchpoint.events.rabbitmq.queue", () -> QUEUE);
         registry.add("touchpoint.events.rabbitmq.dead-letter-queue", () -> QUEUE + ".dead");

@@ -80,7 +80,7 @@ class IntakeRestartIT {
                 "--spring.datasource.url=jdbc:h2:file:" + databaseFile() + ";AUTO_SERVER=FALSE",
                 "--server.port=0",
                 // not "default": closing these engines must not unregister the engine /engine-rest of other tests uses
-                "--camunda.bpm.process-engine-name=restart-" + RUN,
+                "--camunda.bpm.process-engine-name=restart_" + RUN,
                 "--touchpoint.hazelcast.cluster-name=restart-" + RUN,
                 "--touchpoint.events.rabbitmq.enabled=true",
                 "--touchpoint.events.rabbitmq.queue=" + QUEUE,
