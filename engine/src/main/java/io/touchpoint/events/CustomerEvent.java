@@ -1,11 +1,16 @@
 package io.touchpoint.events;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 
 /**
  * One thing that happened to a customer, as systems send it: {@code type} and {@code customerId} or
- * {@code identities} are required; {@code eventId} makes a retry safe.
+ * {@code identities} are required; {@code eventId} makes a retry safe. Top-level fields Touchpoint does not know
+ * are kept in {@code extra} and stored with the event.
  */
 public record CustomerEvent(
         String eventId,
@@ -13,11 +18,18 @@ public record CustomerEvent(
         String customerId,
         Map<String, String> identities,
         Instant occurredAt,
-        Map<String, Object> properties) {
+        Map<String, Object> properties,
+        @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
     public CustomerEvent {
         identities = identities == null ? Map.of() : identities;
         properties = properties == null ? Map.of() : properties;
+        extra = extra == null ? new LinkedHashMap<>() : extra;
+    }
+
+    public CustomerEvent(String eventId, String type, String customerId, Map<String, String> identities,
+                         Instant occurredAt, Map<String, Object> properties) {
+        this(eventId, type, customerId, identities, occurredAt, properties, null);
     }
 
     public String identity(String name) {
@@ -26,6 +38,6 @@ public record CustomerEvent(
     }
 
     CustomerEvent withIds(String eventId, String customerId, Instant occurredAt) {
-        return new CustomerEvent(eventId, type, customerId, identities, occurredAt, properties);
+        return new CustomerEvent(eventId, type, customerId, identities, occurredAt, properties, extra);
     }
 }

@@ -3,6 +3,7 @@ package io.touchpoint.events;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,20 +11,39 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** Turns the JSON that systems send into validated {@link CustomerEvent}s, naming the field that is wrong. */
+/**
+ * The one normalisation step every route shares: turns the JSON that systems send into validated
+ * {@link CustomerEvent}s (envelope and per-type JSON Schemas, then the rules a schema cannot say), naming the
+ * field that is wrong, and gives an event without {@code eventId} one.
+ */
 @Component
 public class EventReader {
 
     private final ObjectMapper json;
+    private final EventSchemas schemas;
+    private final int maxPayloadBytes;
+    private final int maxBatchSize;
 
-    EventReader(ObjectMapper json) {
+    EventReader(ObjectMapper json, EventSchemas schemas,
+                @Value("${touchpoint.events.max-payload-bytes}") int maxPayloadBytes,
+                @Value("${touchpoint.events.max-batch-size}") int maxBatchSize) {
         this.json = json.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        this.schemas = schemas;
+        this.maxPayloadBytes = maxPayloadBytes;
+        this.maxBatchSize = maxBatchSize;
     }
 
     public CustomerEvent readOne(String body) {
-        return validate(toEvent(parse(body)));
+        return read(parse(body));
+    }
+
+    /** One event whose id, when it has none, is {@code fallbackEventId}: a re-read of the same source gives the same id. */
+    public CustomerEvent readOne(String body, String fallbackEventId) {
+        CustomerEvent event = validate(toEvent(checked(parse(body))));
+        return event.eventId() != null ? event : event.withIds(fallbackEventId, event.customerId(), event.occurredAt());
     }
 
     /** The elements of a JSON array of events, each still to be read with {@link #read(JsonNode)}. */
@@ -32,18 +52,32 @@ public class EventReader {
         if (!tree.isArray()) {
             throw new InvalidEventException("a batch must be a JSON array of events");
         }
+        if (tree.size() > maxBatchSize) {
+            throw new PayloadTooLargeException("a batch holds at most " + maxBatchSize + " events; this one has " + tree.size());
+        }
         List<JsonNode> elements = new ArrayList<>();
         tree.forEach(elements::add);
         return elements;
     }
 
     public CustomerEvent read(JsonNode node) {
-        return validate(toEvent(node));
+        CustomerEvent event = validate(toEvent(checked(node)));
+        return event.eventId() != null ? event : event.withIds(UUID.randomUUID().toString(), event.customerId(), event.occurredAt());
+    }
+
+    private JsonNode checked(JsonNode node) {
+        if (node.isObject()) {
+            schemas.check(node);
+        }
+        return node;
     }
 
     private JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
             throw new InvalidEventException("the request body is empty; send an event as JSON");
+        }
+        if (body.length() > maxPayloadBytes) {
+            throw new PayloadTooLargeException("the payload is larger than " + maxPayloadBytes + " bytes");
         }
         try {
             return json.readTree(body);

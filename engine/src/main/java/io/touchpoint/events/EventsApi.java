@@ -8,28 +8,43 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The bean the event routes in {@code routes/} call: reads the request body, hands each event to
- * {@link EventIntake} and writes the JSON answer.
+ * The bean the event routes in {@code routes/} call: reads what a route received into a {@link CustomerEvent},
+ * hands batches event by event to the shared intake route ({@code direct:events-intake}: idempotent consumer,
+ * then {@link EventIntake}) and writes the JSON answers.
  */
 @Component("eventsApi")
 public class EventsApi {
 
+    static final String INTAKE = "direct:events-intake";
+
     private final EventReader reader;
-    private final EventIntake intake;
+    private final ProducerTemplate camel;
     private final ObjectMapper json;
 
-    EventsApi(EventReader reader, EventIntake intake, ObjectMapper json) {
+    EventsApi(EventReader reader, ProducerTemplate camel, ObjectMapper json) {
         this.reader = reader;
-        this.intake = intake;
+        this.camel = camel;
         this.json = json;
     }
 
-    /** One event; an invalid one throws {@link InvalidEventException}. */
-    public String acceptOne(String body) {
-        return write(accepted(intake.accept(reader.readOne(body))));
+    /** One event, validated; an invalid one throws {@link InvalidEventException} naming the field. */
+    public CustomerEvent read(String body) {
+        return reader.readOne(body);
+    }
+
+    /** The answer for one event that went through the intake route. */
+    public String answer(EventIntake.Accepted result) {
+        return write(accepted(result));
+    }
+
+    /** What the intake route answers for an event id it has already seen. */
+    public EventIntake.Accepted duplicate(CustomerEvent event) {
+        return new EventIntake.Accepted(event.eventId(), event.customerId(), true);
     }
 
     /** Many events: the valid ones go in, each invalid one is reported with its index and reason. */
@@ -39,19 +54,36 @@ public class EventsApi {
         List<Map<String, Object>> rejected = new ArrayList<>();
         for (int index = 0; index < elements.size(); index++) {
             try {
-                Map<String, Object> result = accepted(intake.accept(reader.read(elements.get(index))));
+                Map<String, Object> result = accepted(intake(reader.read(elements.get(index))));
                 result.put("index", index);
                 accepted.add(result);
             } catch (InvalidEventException e) {
-                rejected.add(Map.of("index", index, "error", e.getMessage()));
+                Map<String, Object> refusal = new LinkedHashMap<>();
+                refusal.put("index", index);
+                refusal.put("error", e.getMessage());
+                rejected.add(refusal);
             }
         }
-        return write(Map.of("accepted", accepted, "rejected", rejected));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("accepted", accepted);
+        answer.put("rejected", rejected);
+        return write(answer);
     }
 
-    /** The body of a 400 answer. */
+    /** The body of an error answer. */
     public String error(Exception problem) {
         return write(Map.of("error", problem.getMessage()));
+    }
+
+    private EventIntake.Accepted intake(CustomerEvent event) {
+        try {
+            return camel.requestBody(INTAKE, event, EventIntake.Accepted.class);
+        } catch (CamelExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private static Map<String, Object> accepted(EventIntake.Accepted result) {

@@ -16,7 +16,10 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationEn
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+
+import io.touchpoint.events.ApiKeyAuthenticationFilter;
 
 /**
  * Who may do what. Machine clients (the event API, the Camunda REST API for Camunda Modeler) use HTTP Basic on
@@ -32,7 +35,7 @@ public class SecurityConfiguration {
     private static final RequestMatcher CONSOLE_PAGES = PathPatternRequestMatcher.withDefaults().matcher("/console/**");
 
     @Bean
-    SecurityFilterChain touchpointSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain touchpointSecurity(HttpSecurity http, ApiKeyAuthenticationFilter apiKeys) throws Exception {
         BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
         basic.setRealmName("Touchpoint");
         return http
@@ -40,7 +43,14 @@ public class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/m/**").permitAll() // signed unsubscribe and tracking links in messages (channels)
                         .requestMatchers(LOGIN_PAGE, "/console/console.css", "/console/login.js", "/api/console/session").permitAll()
-                        // deploying journeys, rules and message templates
+                        // issuing and revoking the event sources' API keys
+                        .requestMatchers("/api/event-sources/**").hasRole("ADMIN")
+                        // changing or erasing customers
+                        .requestMatchers(HttpMethod.PATCH, "/api/customers/**").hasRole("OPERATOR")
+                        .requestMatchers(HttpMethod.PUT, "/api/customers/**").hasRole("OPERATOR")
+                        .requestMatchers(HttpMethod.DELETE, "/api/customers/**").hasRole("OPERATOR")
+                        // deploying journeys, rules and message templates, migrating running customers
+                        .requestMatchers(HttpMethod.POST, "/api/journeys/*/migrations").hasRole("MARKETER")
                         .requestMatchers(HttpMethod.POST, "/engine-rest/deployment/**", "/api/rules/**").hasRole("MARKETER")
                         .requestMatchers(HttpMethod.PUT, "/api/templates/**").hasRole("MARKETER")
                         .requestMatchers(HttpMethod.DELETE, "/engine-rest/deployment/**").hasRole("MARKETER")
@@ -51,6 +61,8 @@ public class SecurityConfiguration {
                         .requestMatchers("/api/console/**", "/engine-rest/**").hasRole("VIEWER")
                         .anyRequest().authenticated())
                 .httpBasic(httpBasic -> httpBasic.authenticationEntryPoint(basic))
+                // event sources may send X-Api-Key instead of Basic credentials on /api/events*
+                .addFilterBefore(apiKeys, BasicAuthenticationFilter.class)
                 .formLogin(form -> form.loginPage(LOGIN_PAGE).loginProcessingUrl("/console/login")
                         .defaultSuccessUrl("/console/", true).failureUrl(LOGIN_PAGE + "?error").permitAll())
                 .logout(logout -> logout.logoutUrl("/console/logout").logoutSuccessUrl(LOGIN_PAGE + "?signed-out"))

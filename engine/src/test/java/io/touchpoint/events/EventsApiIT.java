@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+
 import io.touchpoint.EngineIT;
 import io.touchpoint.profiles.ProfileService;
 
@@ -16,6 +18,9 @@ class EventsApiIT extends EngineIT {
 
     @Autowired
     ProfileService profiles;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void anAcceptedEventAnswers202WithItsIdAndUpdatesTheProfile() {
@@ -117,5 +122,88 @@ class EventsApiIT extends EngineIT {
         HttpResponse<String> response = post("/api/events", "{\"type\": \"page_viewed\", \"customerId\": \"c-echo\"}");
 
         assertThat(response.headers().map().keySet()).map(String::toLowerCase).doesNotContain("authorization");
+    }
+
+    @Test
+    void unknownFieldsAreKeptWithTheRecordedEvent() {
+        HttpResponse<String> response = post("/api/events", """
+                {"eventId": "ev-unknown-1", "type": "page_viewed", "customerId": "c-unknown-1",
+                 "channel": "web", "context": {"campaign": "spring"}}""");
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        String payload = jdbc.queryForObject("select payload from customer_event where event_id = 'ev-unknown-1'", String.class);
+        assertThat(payload).contains("\"channel\":\"web\"").contains("\"campaign\":\"spring\"");
+    }
+
+    @Test
+    void anEnvelopeFieldBreakingTheSchemaIsRefusedNamingTheField() {
+        HttpResponse<String> response = post("/api/events", """
+                {"type": "page_viewed", "customerId": "c-schema-1", "occurredAt": "yesterday"}""");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("field 'occurredAt'");
+        assertThat(profiles.find("c-schema-1")).isEmpty();
+    }
+
+    @Test
+    void propertiesBreakingTheSchemaRegisteredForTheirEventTypeAreRefusedNamingTheField() {
+        HttpResponse<String> response = post("/api/events", """
+                {"type": "cart_abandoned", "customerId": "c-schema-2", "properties": {"total": "a lot"}}""");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("field 'properties.total'");
+        assertThat(profiles.find("c-schema-2")).isEmpty();
+    }
+
+    @Test
+    void aBatchWithMixedEventsReportsEachInvalidOneWithItsIndexAndReason() {
+        HttpResponse<String> response = post("/api/events/batch", """
+                [{"eventId": "ev-mix-0", "type": "page_viewed", "customerId": "c-mix-0"},
+                 {"type": "page_viewed", "customerId": "c-mix-1", "occurredAt": 42},
+                 {"eventId": "ev-mix-2", "type": "cart_abandoned", "customerId": "c-mix-2", "properties": {"items": [{"quantity": 1}]}},
+                 "not an event",
+                 {"eventId": "ev-mix-4", "type": "page_viewed", "customerId": "c-mix-4"}]""");
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.body())
+                .contains("{\"index\":1,\"error\":\"field 'occurredAt'")
+                .contains("field 'properties.items[0].name' is required")
+                .contains("an event must be a JSON object");
+        assertThat(jdbc.queryForObject("select count(*) from customer_event where event_id in ('ev-mix-0', 'ev-mix-4')", Integer.class)).isEqualTo(2);
+        assertThat(profiles.find("c-mix-1")).isEmpty();
+        assertThat(profiles.find("c-mix-2")).isEmpty();
+    }
+
+    @Test
+    void aRepeatedEventIdInABatchIsProcessedOnce() {
+        HttpResponse<String> response = post("/api/events/batch", """
+                [{"eventId": "ev-twice-1", "type": "page_viewed", "customerId": "c-twice-1"},
+                 {"eventId": "ev-twice-1", "type": "page_viewed", "customerId": "c-twice-1"}]""");
+
+        assertThat(response.body()).contains("\"status\":\"accepted\"").contains("\"status\":\"duplicate\"");
+        assertThat(profiles.find("c-twice-1").orElseThrow().eventCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchOverTheConfiguredSizeIsRefusedWith413AndNothingGoesIn() {
+        String events = java.util.stream.IntStream.range(0, 1001)
+                .mapToObj(i -> "{\"type\": \"page_viewed\", \"customerId\": \"c-big-batch-" + i + "\"}")
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+
+        HttpResponse<String> response = post("/api/events/batch", events);
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("at most 1000 events");
+        assertThat(profiles.find("c-big-batch-0")).isEmpty();
+    }
+
+    @Test
+    void aPayloadOverTheConfiguredSizeIsRefusedWith413() {
+        String padding = "x".repeat(1_100_000);
+        HttpResponse<String> response = post("/api/events", """
+                {"type": "page_viewed", "customerId": "c-huge-1", "properties": {"note": "%s"}}""".formatted(padding));
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(profiles.find("c-huge-1")).isEmpty();
     }
 }

@@ -1,0 +1,227 @@
+package io.touchpoint.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.camel.CamelContext;
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.touchpoint.EngineIT;
+
+/**
+ * Events per second through batch REST, single REST and RabbitMQ, for events that only update profiles and for
+ * events that start a journey, next to the raw Camunda start rate in the same run on the same H2 file database.
+ * Logs its figures; asserts only that every event went in. Run:
+ * {@code ./mvnw -pl engine -am verify -Pbenchmark -Dit.test=IntakeBenchmark}
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IntakeBenchmark extends EngineIT {
+
+    private static final Logger log = LoggerFactory.getLogger(IntakeBenchmark.class);
+    static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    static final String QUEUE = "touchpoint.bench." + RUN;
+    static final Path DATA = folder();
+    static final int CLIENTS = 2;
+
+    @Autowired
+    RuntimeService runtime;
+    @Autowired
+    RabbitTemplate rabbit;
+    @Autowired
+    AmqpAdmin rabbitAdmin;
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    ApiKeys apiKeys;
+
+    /** Sources send an API key: HTTP Basic checks a BCrypt hash on every request, which would dominate. */
+    private String apiKey;
+
+    @DynamicPropertySource
+    static void fileDatabaseAndQueueOfThisRun(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + DATA.resolve("touchpoint") + ";AUTO_SERVER=FALSE");
+        registry.add("camunda.bpm.process-engine-name", () -> "bench_" + RUN);
+        registry.add("touchpoint.events.rabbitmq.enabled", () -> "true");
+        registry.add("touchpoint.events.rabbitmq.queue", () -> QUEUE);
+        registry.add("touchpoint.events.rabbitmq.dead-letter-queue", () -> QUEUE + ".dead");
+        registry.add("touchpoint.events.rabbitmq.prefetch", () -> "250");
+        registry.add("touchpoint.events.max-in-flight", () -> "256");
+    }
+
+    @AfterAll
+    void removeQueues() throws Exception {
+        camel.getRouteController().stopRoute("events-rabbitmq");
+        rabbitAdmin.deleteQueue(QUEUE);
+        rabbitAdmin.deleteQueue(QUEUE + ".dead");
+        try (java.util.stream.Stream<Path> files = Files.walk(DATA)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    @Test
+    void intakeRatesNextToTheRawCamundaStartRate() throws Exception {
+        apiKey = apiKeys.issue("benchmark").key();
+        warmUp();
+        double raw = rawCamundaStarts(1_000);
+        List<String> lines = new ArrayList<>();
+        lines.add(figure(String.format("raw Camunda message start      %8.0f /s  (%d threads, same database)", raw, CLIENTS)));
+        for (Kind kind : Kind.values()) {
+            int scale = kind == Kind.PROFILE_ONLY ? 1 : 4;
+            double batch = batchRest(kind, 8_000 / scale, 500);
+            lines.add(figure(String.format("%-13s batch REST       %8.0f /s", kind.label, batch)));
+            double single = singleRest(kind, 1_600 / scale);
+            lines.add(figure(String.format("%-13s single REST      %8.0f /s", kind.label, single)));
+            double broker = rabbitMq(kind, 4_000 / scale);
+            lines.add(figure(String.format("%-13s RabbitMQ         %8.0f /s", kind.label, broker)));
+            if (kind == Kind.JOURNEY) {
+                lines.add(String.format("journey-start / raw Camunda: batch %.2f, single %.2f, RabbitMQ %.2f (aim 0.7)", batch / raw, single / raw, broker / raw));
+            }
+        }
+        Runtime jvm = Runtime.getRuntime();
+        lines.add(String.format("heap used %d MB of %d MB", (jvm.totalMemory() - jvm.freeMemory()) >> 20, jvm.maxMemory() >> 20));
+        log.info("IntakeBenchmark ({} cores, H2 file database, {} HTTP clients):\n  {}", jvm.availableProcessors(), CLIENTS, String.join("\n  ", lines));
+    }
+
+    private static String figure(String line) {
+        log.info("IntakeBenchmark figure: {}", line);
+        return line;
+    }
+
+    private java.net.http.HttpResponse<String> postWithKey(String path, String json) {
+        return send(request(path).header(ApiKeyAuthenticationFilter.HEADER, apiKey).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    enum Kind {
+        PROFILE_ONLY("profile-only", "page_viewed"), JOURNEY("journey-start", "cart_abandoned");
+
+        final String label;
+        final String type;
+
+        Kind(String label, String type) {
+            this.label = label;
+            this.type = type;
+        }
+
+        String event(String prefix, int i) {
+            String properties = this == JOURNEY
+                    ? "{\"items\": [{\"name\": \"Linen dress\", \"quantity\": 1, \"price\": 129.00}], \"total\": 129.00}"
+                    : "{\"traits\": {\"lastPage\": \"/p/" + i + "\"}}";
+            return "{\"eventId\": \"%s-%d\", \"type\": \"%s\", \"customerId\": \"%s-c%d\", \"properties\": %s}"
+                    .formatted(prefix, i, type, prefix, i, properties);
+        }
+    }
+
+    private void warmUp() throws Exception {
+        batchRest(Kind.PROFILE_ONLY, 1_000, 500);
+        singleRest(Kind.JOURNEY, 100);
+    }
+
+    private double rawCamundaStarts(int count) throws Exception {
+        String prefix = "raw-" + UUID.randomUUID();
+        return timed(count, () -> inParallel(count, i -> () -> runtime.createMessageCorrelation("cart_abandoned")
+                .processInstanceBusinessKey(prefix + "-" + i).setVariable("customerId", prefix + "-" + i).correlateStartMessage()));
+    }
+
+    private double batchRest(Kind kind, int count, int batchSize) throws Exception {
+        String prefix = "bb-" + UUID.randomUUID();
+        int batches = count / batchSize;
+        return timed(count, () -> inParallel(batches, b -> () -> {
+            String body = IntStream.range(b * batchSize, (b + 1) * batchSize).mapToObj(i -> kind.event(prefix, i))
+                    .collect(Collectors.joining(",", "[", "]"));
+            assertThat(postWithKey("/api/events/batch", body).statusCode()).isEqualTo(202);
+        }), prefix, count);
+    }
+
+    private double singleRest(Kind kind, int count) throws Exception {
+        String prefix = "bs-" + UUID.randomUUID();
+        return timed(count, () -> inParallel(count, i -> () -> assertThat(postWithKey("/api/events", kind.event(prefix, i)).statusCode()).isEqualTo(202)),
+                prefix, count);
+    }
+
+    private double rabbitMq(Kind kind, int count) throws Exception {
+        String prefix = "br-" + UUID.randomUUID();
+        camel.getRouteController().stopRoute("events-rabbitmq");
+        for (int i = 0; i < count; i++) {
+            rabbit.convertAndSend("", QUEUE, kind.event(prefix, i));
+        }
+        return timed(count, () -> {
+            camel.getRouteController().startRoute("events-rabbitmq");
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> recorded(prefix) == count);
+        });
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private double timed(int count, Work work, String prefix, int expected) throws Exception {
+        double rate = timed(count, work);
+        assertThat(recorded(prefix)).isEqualTo(expected);
+        return rate;
+    }
+
+    private static double timed(int count, Work work) throws Exception {
+        long start = System.nanoTime();
+        work.run();
+        return count / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private int recorded(String prefix) {
+        return jdbc.queryForObject("select count(*) from customer_event where event_id like ?", Integer.class, prefix + "-%");
+    }
+
+    private static void inParallel(int tasks, IntFunction<Work> task) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<Object>> results = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                Work work = task.apply(i);
+                results.add(clients.submit(() -> {
+                    work.run();
+                    return null;
+                }));
+            }
+            for (Future<Object> result : results) {
+                result.get();
+            }
+        } finally {
+            clients.shutdown();
+        }
+    }
+
+    private static Path folder() {
+        try {
+            return Files.createTempDirectory("touchpoint-bench-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
