@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.UUID;
 
 import jakarta.mail.internet.MimeMessage;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,6 +51,26 @@ public class AbandonedCartJourneyIT extends EngineIT {
         assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(journey.getId()).activityId("End_ReminderSent").count()).isOne();
         assertThat(deliveries.forCustomer(customer)).singleElement()
                 .satisfies(entry -> assertThat(entry.status()).isEqualTo(DeliveryLog.Status.SENT));
+    }
+
+    @Test
+    void aReminderDueInQuietHoursWaitsUntilEightInTheCustomersMorning() {
+        String customer = newCustomer();
+        post("/api/events", """
+                {"type": "profile_updated", "customerId": "%s", "properties": {"timeZone": "Europe/Berlin"}}""".formatted(customer));
+        post("/api/events", cartAbandoned(customer, "quiet@example.com", 129.00));
+        ProcessInstance journey = journeyOf(customer);
+        try {
+            ClockUtil.setCurrentTime(Date.from(Instant.parse("2026-11-23T22:30:00Z"))); // 23:30 in Berlin
+            management.executeJob(management.createJobQuery().processInstanceId(journey.getId()).timers().singleResult().getId());
+
+            assertThat(management.createJobQuery().processInstanceId(journey.getId()).timers().singleResult().getDuedate())
+                    .as("08:00 CET the next morning").isEqualTo(Date.from(Instant.parse("2026-11-24T07:00:00Z")));
+            assertThat(runtime.createExecutionQuery().processInstanceId(journey.getId()).activityId("Timer_UntilSendAllowed").count()).isOne();
+            assertThat(SMTP.getReceivedMessages()).isEmpty();
+        } finally {
+            ClockUtil.reset();
+        }
     }
 
     @Test

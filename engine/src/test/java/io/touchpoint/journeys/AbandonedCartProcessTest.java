@@ -8,7 +8,11 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
+import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
+
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -57,12 +61,27 @@ class AbandonedCartProcessTest {
 
         assertThat(journey).isWaitingAt("Gateway_OrderOrTimeout");
         execute(job(journey));
+        assertThat(journey).isWaitingAt("Timer_UntilSendAllowed");
+        execute(job(journey));
         assertThat(journey).isWaitingAt("Send_ReminderEmail");
         execute(job(journey));
 
         assertThat(journey).hasPassedInOrder("Decide_Offer", "Send_ReminderEmail").isEnded();
         assertThat(journey).hasPassed("End_ReminderSent");
         verify(sendReminder).execute(org.mockito.ArgumentMatchers.any());
+    }
+
+    @Test
+    void aSendTheRulesDeferIsHeldUntilTheAllowedTime() throws Exception {
+        Date nextMorning = Date.from(Instant.parse("2026-11-23T07:00:00Z"));
+        decideOffer(true, nextMorning);
+        ProcessInstance journey = cartAbandoned("c-4");
+
+        execute(job(journey));
+
+        assertThat(journey).isWaitingAt("Timer_UntilSendAllowed");
+        org.assertj.core.api.Assertions.assertThat(job(journey).getDuedate()).isEqualTo(nextMorning);
+        verify(sendReminder, never()).execute(org.mockito.ArgumentMatchers.any());
     }
 
     @Test
@@ -88,7 +107,15 @@ class AbandonedCartProcessTest {
     }
 
     private void decideOffer(boolean eligible) {
-        Mocks.register("decideOfferDelegate", (JavaDelegate) execution -> execution.setVariable("offerEligible", eligible));
+        decideOffer(eligible, ClockUtil.getCurrentTime());
+    }
+
+    /** As the rules would: eligible or not, and the send time (later than now when quiet hours or a cap defer). */
+    private void decideOffer(boolean eligible, Date sendAt) {
+        Mocks.register("decideOfferDelegate", (JavaDelegate) execution -> {
+            execution.setVariable("offerEligible", eligible);
+            execution.setVariable("sendAt", sendAt);
+        });
     }
 
     private ProcessInstance cartAbandoned(String customer) {
