@@ -78,6 +78,18 @@ public abstract class EngineIT {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Fires a journey's timers one after the other, due or not, until none is waiting; the jobs after them stay queued. */
+    protected void fireTimers(String processInstanceId) {
+        for (int round = 0; round < 10; round++) {
+            Job timer = management.createJobQuery().processInstanceId(processInstanceId).timers().singleResult();
+            if (timer == null) {
+                return;
+            }
+            management.executeJob(timer.getId());
+        }
+        throw new IllegalStateException("timers of " + processInstanceId + " keep coming after 10 rounds");
+    }
+
     /** Executes every due-or-not job of a process instance until none is left, as the job executor would. */
     protected void runAllJobs(String processInstanceId) {
         for (int round = 0; round < 10; round++) {

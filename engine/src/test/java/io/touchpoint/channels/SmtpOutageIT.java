@@ -32,7 +32,7 @@ class SmtpOutageIT extends ChannelsIT {
                  "properties": {"items": [{"name": "Linen dress", "quantity": 1, "price": 129.00}], "total": 129.00}}""".formatted(customer));
         String journey = runtime.createProcessInstanceQuery().processDefinitionKey("abandonedCart")
                 .processInstanceBusinessKey(customer).singleResult().getId();
-        management.executeJob(management.createJobQuery().processInstanceId(journey).timers().singleResult().getId());
+        fireTimers(journey);
         Job send = management.createJobQuery().processInstanceId(journey).singleResult();
         String key = journey + ":Send_ReminderEmail";
 
