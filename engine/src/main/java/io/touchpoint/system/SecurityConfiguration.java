@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.config.annotation.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -17,6 +18,7 @@ import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import io.touchpoint.events.ApiKeyAuthenticationFilter;
@@ -74,6 +76,15 @@ public class SecurityConfiguration {
                         .accessDeniedHandler(new ForbiddenAnswer()))
                 // a browser session carries a cookie and needs the CSRF token (the console sends it as a header);
                 // machine clients send credentials with every request and have no session, so no token
+                // security headers are written before the request is handled: Camel answers /api/events on another
+                // thread, and writing them afterwards raced with that answer (Tomcat's headers are not thread-safe)
+                .headers(headers -> headers.withObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+                    @Override
+                    public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                        filter.setShouldWriteHeadersEagerly(true);
+                        return filter;
+                    }
+                }))
                 .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::browserChange)
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
                 .build();

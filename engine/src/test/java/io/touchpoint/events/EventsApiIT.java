@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -98,6 +99,25 @@ class EventsApiIT extends EngineIT {
         assertThat(profiles.find("c-batch-1")).isPresent();
         assertThat(profiles.find("c-batch-3")).isPresent();
         assertThat(profiles.find("c-batch-2")).isEmpty();
+    }
+
+    @Test
+    void manyConcurrentRequestsEachGetTheirAnswer() throws Exception {
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                String event = "{\"eventId\": \"ev-concurrent-" + i + "\", \"type\": \"page_viewed\", \"customerId\": \"c-concurrent-" + (i % 20) + "\"}";
+                answers.add(clients.submit(() -> post("/api/events", event)));
+            }
+            for (java.util.concurrent.Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(response.statusCode()).isEqualTo(202);
+                assertThat(response.body()).contains("\"status\":\"accepted\"");
+            }
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     @Test
