@@ -66,6 +66,11 @@ public class IntakeGate extends EventPathFilter {
         }
     }
 
+    /** How many more requests may be taken in right now. */
+    int freeSlots() {
+        return inFlight.availablePermits();
+    }
+
     private Runnable releaseOnce() {
         AtomicBoolean released = new AtomicBoolean();
         return () -> {
