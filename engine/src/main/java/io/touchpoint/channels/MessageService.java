@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Service;
 
 import io.touchpoint.channels.DeliveryLog.Entry;
@@ -125,10 +126,7 @@ public class MessageService {
     }
 
     private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(failure);
         String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
         return failure == root || failure.getMessage() == null ? message : failure.getMessage() + " (" + message + ")";
     }

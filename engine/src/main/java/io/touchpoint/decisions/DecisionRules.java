@@ -3,6 +3,7 @@ package io.touchpoint.decisions;
 import java.time.Instant;
 import java.util.List;
 
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 import io.touchpoint.profiles.CustomerProfile;
@@ -43,10 +44,7 @@ public class DecisionRules {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(e);
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 }

@@ -2,15 +2,12 @@ package io.touchpoint.journeys;
 
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
-import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.springframework.stereotype.Component;
 
 import io.touchpoint.decisions.Decision;
-import io.touchpoint.decisions.DecisionRequest;
 import io.touchpoint.decisions.DecisionService;
 
 /**
@@ -29,13 +26,8 @@ public class DecideOfferDelegate implements JavaDelegate {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void execute(DelegateExecution execution) {
-        Decision decision = decisions.decide(DecisionRequest.of(DECISION, (String) execution.getVariable(JourneyDispatcher.CUSTOMER_ID))
-                .event((Map<String, Object>) execution.getVariable(JourneyDispatcher.TRIGGER))
-                .journey(execution.getProcessDefinitionId().split(":")[0], execution.getProcessInstanceId(), execution.getCurrentActivityId())
-                .channels(List.of("email"))
-                .at(ClockUtil.getCurrentTime().toInstant()));
+        Decision decision = decisions.decide(DecideWithRulesDelegate.requestFor(DECISION, execution).channels(List.of("email")));
         execution.setVariable("offerEligible", decision.isEligible() && decision.getOfferCode() != null);
         execution.setVariable("offerCode", decision.getOfferCode());
         execution.setVariable("offerText", decision.getOfferText());

@@ -35,17 +35,21 @@ public class DecideWithRulesDelegate implements JavaDelegate {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void execute(DelegateExecution execution) {
-        Decision decision = decisions.apply(DecisionRequest.of((String) execution.getVariableLocal("decision"),
-                        (String) execution.getVariable(JourneyDispatcher.CUSTOMER_ID))
-                .event((Map<String, Object>) execution.getVariable(JourneyDispatcher.TRIGGER))
-                .journey(execution.getProcessDefinitionId().split(":")[0], execution.getProcessInstanceId(), execution.getCurrentActivityId())
-                .at(ClockUtil.getCurrentTime().toInstant()));
+        Decision decision = decisions.apply(requestFor((String) execution.getVariableLocal("decision"), execution));
         Map<String, Object> results = results(decision);
         for (String variable : ((String) execution.getVariableLocal("resultVariables")).split("\\s*,\\s*")) {
             execution.getProcessInstance().setVariable(variable, results.get(variable));
         }
+    }
+
+    /** A decision request for this journey step: its customer, the event that started the journey, "now" from the engine clock. */
+    @SuppressWarnings("unchecked")
+    static DecisionRequest requestFor(String decision, DelegateExecution execution) {
+        return DecisionRequest.of(decision, (String) execution.getVariable(JourneyDispatcher.CUSTOMER_ID))
+                .event((Map<String, Object>) execution.getVariable(JourneyDispatcher.TRIGGER))
+                .journey(execution.getProcessDefinitionId().split(":")[0], execution.getProcessInstanceId(), execution.getCurrentActivityId())
+                .at(ClockUtil.getCurrentTime().toInstant());
     }
 
     /** The results a journey can ask for by name. */

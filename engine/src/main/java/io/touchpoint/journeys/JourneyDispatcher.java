@@ -135,10 +135,13 @@ public class JourneyDispatcher {
         }
         for (Object attribute : traits.keySet()) {
             for (JourneyTriggers.DateWait wait : triggers.dateWaits((String) attribute)) {
+                Instant due = null; // the same for every waiting instance of this customer: worked out once, when needed
                 for (ProcessInstance instance : runtime.createProcessInstanceQuery().processDefinitionId(wait.definitionId())
                         .processInstanceBusinessKey(event.customerId()).list()) {
                     for (Job timer : management.createJobQuery().processInstanceId(instance.getId()).activityId(wait.activityId()).timers().list()) {
-                        Instant due = dates.dueInstant(event.customerId(), wait.attribute(), wait.offset(), wait.timeOfDay());
+                        if (due == null) {
+                            due = dates.dueInstant(event.customerId(), wait.attribute(), wait.offset(), wait.timeOfDay());
+                        }
                         management.setJobDuedate(timer.getId(), Date.from(due));
                         log.info("Customer {} changed {}: the wait {} of instance {} now ends at {}", event.customerId(), attribute,
                                 wait.activityId(), instance.getId(), due);

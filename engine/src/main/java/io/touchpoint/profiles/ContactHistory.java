@@ -8,8 +8,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * What was sent to a customer, on which channel, when: a read of the channels' {@code delivery_log}, the one
- * record of every message, so frequency caps and the customer view count the same thing.
+ * What was sent to a customer, on which channel, when, for the customer view: a read of the channels'
+ * {@code delivery_log}, the one record of every message (frequency caps read it too, in decisions.DeliveryHistory).
  */
 @Component
 public class ContactHistory {
@@ -29,16 +29,5 @@ public class ContactHistory {
         return jdbc.query("select channel, category, template, status, created_at from delivery_log where customer_id = ? order by created_at desc limit ?",
                         (row, n) -> new Contact(row.getString("channel"), row.getString("category"), row.getString("template"),
                                 row.getString("status"), row.getTimestamp("created_at").toInstant()), customerId, limit);
-    }
-
-    /**
-     * How many messages of a category ("marketing", "transactional") went to a customer on a channel since a
-     * moment; suppressed and failed messages do not count. What a frequency cap asks.
-     */
-    public int sentSince(String customerId, String channel, String category, Instant since) {
-        Integer count = jdbc.queryForObject("select count(*) from delivery_log where customer_id = ? and channel = ? and category = ? "
-                        + "and status in ('QUEUED', 'SENT') and created_at >= ?",
-                Integer.class, customerId, channel, category, Timestamp.from(since));
-        return count == null ? 0 : count;
     }
 }
