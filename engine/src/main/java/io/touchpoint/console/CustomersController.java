@@ -51,8 +51,9 @@ public class CustomersController {
         if (query.isEmpty()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Type a customer id, email or phone number in 'q'.");
         }
-        return jdbc.query("select customer_id, email, phone from customer_profile where customer_id = ? or lower(email) = ? or phone = ?"
-                        + " order by updated_at desc",
+        return jdbc.query("select customer_id, email, phone from customer_profile where customer_id = ? or customer_id in"
+                        + " (select customer_id from customer_identity where kind = 'email' and identity_value = ?"
+                        + " or kind = 'phone' and identity_value = ?) order by updated_at desc",
                 (row, n) -> new CustomerMatch(row.getString(1), row.getString(2), row.getString(3)),
                 query, query.toLowerCase(), query.replace(" ", ""));
     }

@@ -3,6 +3,7 @@ package io.touchpoint.profiles;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,12 +12,12 @@ import java.util.Set;
 
 import com.hazelcast.map.EntryProcessor;
 
-/** Applies a {@link ProfileUpdate} to a profile atomically, on the member that owns the customer's entry. */
-class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, ApplyEventToProfile.Applied> {
-
-    /** The profile after the update, and the identities the update added to it (to be recorded as its own). */
-    record Applied(CustomerProfile profile, Map<String, Set<String>> addedIdentities) implements java.io.Serializable {
-    }
+/**
+ * Applies a {@link ProfileUpdate} to a profile atomically, on the member that owns the customer's entry, and
+ * answers the identities the update added (to be recorded as the customer's own), or null when it added none.
+ * It answers no more than that: the answer is serialised, and a whole profile would cost more than the update.
+ */
+class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, HashMap<String, Set<String>>> {
 
     private final ProfileUpdate update;
     private final int historyLimit;
@@ -27,22 +28,16 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, App
     }
 
     @Override
-    public Applied process(Map.Entry<String, CustomerProfile> entry) {
+    public HashMap<String, Set<String>> process(Map.Entry<String, CustomerProfile> entry) {
         CustomerProfile current = entry.getValue() != null ? entry.getValue() : CustomerProfile.empty(entry.getKey(), update.at());
-        CustomerProfile next = applied(current, update, historyLimit);
-        entry.setValue(next);
-        return new Applied(next, added(current, update));
-    }
-
-    /** The update's identities the profile did not have yet. */
-    static Map<String, Set<String>> added(CustomerProfile current, ProfileUpdate update) {
-        Map<String, Set<String>> added = new LinkedHashMap<>();
+        entry.setValue(applied(current, update, historyLimit));
+        HashMap<String, Set<String>> added = new HashMap<>();
         update.identities().forEach((kind, value) -> {
             if (!current.identities().getOrDefault(kind, Set.of()).contains(value)) {
                 added.put(kind, Set.of(value));
             }
         });
-        return added;
+        return added.isEmpty() ? null : added;
     }
 
     /** The profile after one event: identities added, attributes and consents set, traits and history moved on. */

@@ -82,20 +82,20 @@ public class ProfileService {
      * them into this one first. Throws {@link InvalidProfileUpdateException} for an attribute of the wrong type or
      * an alias of a customer to itself, having changed nothing.
      */
-    public CustomerProfile apply(String customerId, ProfileUpdate update) {
+    public void apply(String customerId, ProfileUpdate update) {
         String current = merges.current(customerId);
         ProfileUpdate checked = update.withTraits(types.check(update.traits(), "properties.traits."));
         if (checked.links()) {
             List<String> others = customersLinkedBy(current, checked);
             if (!others.isEmpty()) {
-                return merge(current, others, checked);
+                merge(current, others, checked);
+                return;
             }
         }
-        ApplyEventToProfile.Applied applied = profiles.executeOnKey(current, new ApplyEventToProfile(checked, historyLimit));
-        if (!applied.addedIdentities().isEmpty()) {
-            store.claimIdentities(current, applied.addedIdentities());
+        Map<String, Set<String>> addedIdentities = profiles.executeOnKey(current, new ApplyEventToProfile(checked, historyLimit));
+        if (addedIdentities != null) {
+            store.claimIdentities(current, addedIdentities);
         }
-        return applied.profile();
     }
 
     /**
@@ -175,11 +175,11 @@ public class ProfileService {
      * (profiles, identities, histories, merge records, journeys) commit together, with the caller's transaction
      * if there is one; the cached entries are dropped only after the commit and reload from the database.
      */
-    private CustomerProfile merge(String survivorId, List<String> others, ProfileUpdate update) {
+    private void merge(String survivorId, List<String> others, ProfileUpdate update) {
         List<String> all = new ArrayList<>(others);
         all.add(survivorId);
         Instant at = update.at();
-        CustomerProfile merged = whileHolding(all, () -> {
+        whileHolding(all, () -> {
             CustomerProfile survivor = Optional.ofNullable(profiles.get(survivorId)).orElseGet(() -> CustomerProfile.empty(survivorId, at));
             Map<String, CustomerProfile> mergedAway = new LinkedHashMap<>();
             others.forEach(other -> mergedAway.put(other, profiles.get(other)));
@@ -197,7 +197,6 @@ public class ProfileService {
             return result;
         }, () -> others.forEach(other -> merges.remember(other, survivorId)));
         log.info("Merged customer(s) {} into {}", others, survivorId);
-        return merged;
     }
 
     /**

@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.hazelcast.map.MapStore;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -23,11 +26,14 @@ import org.springframework.stereotype.Component;
 public class ProfileStore implements MapStore<String, CustomerProfile> {
 
     private final JdbcTemplate jdbc;
-    private final ObjectMapper json;
+    private final ObjectWriter writer;
+    private final ObjectReader reader;
 
     ProfileStore(JdbcTemplate jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
-        this.json = json;
+        // empty and null fields are left out of the stored document: a smaller row is a cheaper write
+        this.writer = json.copy().setSerializationInclusion(JsonInclude.Include.NON_EMPTY).writerFor(CustomerProfile.class);
+        this.reader = json.readerFor(CustomerProfile.class);
     }
 
     @Override
@@ -107,7 +113,7 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
 
     private String write(CustomerProfile profile) {
         try {
-            return json.writeValueAsString(profile);
+            return writer.writeValueAsString(profile);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write profile " + profile.customerId(), e);
         }
@@ -115,7 +121,7 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
 
     private CustomerProfile read(String document) {
         try {
-            return json.readValue(document, CustomerProfile.class);
+            return reader.readValue(document);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot read stored profile: " + e.getOriginalMessage(), e);
         }

@@ -30,6 +30,7 @@ public class HazelcastConfiguration {
                            @Value("${touchpoint.hazelcast.port}") int port,
                            @Value("${touchpoint.hazelcast.members:}") List<String> members,
                            @Value("${touchpoint.profiles.cache-size}") int profileCacheSize,
+                           @Value("${touchpoint.profiles.offload-store}") boolean offloadStore,
                            MapStore<String, CustomerProfile> profileStore) {
         Config config = new Config();
         config.setClusterName(clusterName);
@@ -50,6 +51,7 @@ public class HazelcastConfiguration {
                         .setEnabled(true)
                         .setImplementation(profileStore)
                         .setWriteDelaySeconds(0)  // write-through: a profile update is in the database when it returns
+                        .setOffload(offloadStore)
                         .setInitialLoadMode(MapStoreConfig.InitialLoadMode.LAZY))
                 .setEvictionConfig(new EvictionConfig()
                         .setEvictionPolicy(EvictionPolicy.LRU)

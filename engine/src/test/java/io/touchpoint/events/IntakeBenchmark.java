@@ -66,7 +66,7 @@ class IntakeBenchmark extends EngineIT {
 
     @DynamicPropertySource
     static void fileDatabaseAndQueueOfThisRun(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + DATA.resolve("touchpoint") + ";AUTO_SERVER=FALSE");
+        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + DATA.resolve("touchpoint") + ";${touchpoint.h2-settings}");
         registry.add("camunda.bpm.process-engine-name", () -> "bench_" + RUN);
         registry.add("touchpoint.events.rabbitmq.enabled", () -> "true");
         registry.add("touchpoint.events.rabbitmq.queue", () -> QUEUE);

@@ -26,7 +26,7 @@ import io.touchpoint.EngineIT;
  * {@code POST /api/events} (events that start no journey), and the heap they take. Logs figures, asserts nothing
  * about speed. Run: {@code ./mvnw -pl engine -am verify -Pbenchmark -Dit.test=ProfileBenchmark}
  */
-@TestPropertySource(properties = {"spring.datasource.url=jdbc:h2:file:./target/profile-benchmark-${random.uuid}/touchpoint",
+@TestPropertySource(properties = {"spring.datasource.url=jdbc:h2:file:./target/profile-benchmark-${random.uuid}/touchpoint;${touchpoint.h2-settings}",
         "camunda.bpm.process-engine-name=profileBenchmark"})
 class ProfileBenchmark extends EngineIT {
 

@@ -32,7 +32,8 @@ abstract class ProfilePersistenceContract extends EngineIT {
     @Test
     void aProfileDroppedFromTheCacheLoadsBackFromTheDatabaseWithEveryField() {
         String customer = newCustomer();
-        CustomerProfile written = profiles.apply(customer, fullUpdate(customer));
+        profiles.apply(customer, fullUpdate(customer));
+        CustomerProfile written = profiles.find(customer).orElseThrow();
 
         evict(customer);
 

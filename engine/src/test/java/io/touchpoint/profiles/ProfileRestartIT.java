@@ -33,7 +33,8 @@ class ProfileRestartIT {
         CustomerProfile before;
         try (ConfigurableApplicationContext first = start()) {
             ProfileService profiles = first.getBean(ProfileService.class);
-            before = profiles.apply(customer, ProfilePersistenceContract.fullUpdate(customer));
+            profiles.apply(customer, ProfilePersistenceContract.fullUpdate(customer));
+            before = profiles.find(customer).orElseThrow();
             for (int i = 0; i < PROFILES; i++) {
                 profiles.apply("c-bulk-" + i, ProfileUpdate.of(Map.of("email", "bulk" + i + "@example.com"), Map.of(), Instant.now())
                         .forEvent("bulk-" + i, "signed_up", Instant.now()));
