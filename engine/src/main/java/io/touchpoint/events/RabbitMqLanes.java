@@ -16,6 +16,7 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Component;
  * ({@code customerId}, else the first identity), so different customers are taken in at once while one customer's
  * messages keep their queue order. A lane runs the message through {@value #LANE_ROUTE} and only then settles it
  * with the broker: acknowledged once its event is committed (or parked in the dead-letter queue), handed back
- * (nack, requeue) when it failed otherwise. Until then it counts against the consumer's prefetch.
+ * (nack, requeue) when it failed otherwise. Until then it counts against the consumer's prefetch. A message whose
+ * channel has closed meanwhile (the route stops, the connection broke) is left alone: the broker delivers it again.
  */
 @Component("rabbitMqLanes")
 public class RabbitMqLanes extends AsyncProcessorSupport {
@@ -48,14 +50,16 @@ public class RabbitMqLanes extends AsyncProcessorSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+        Channel channel = consumerChannel(exchange);
         long deliveryTag = exchange.getMessage().getHeader(SpringRabbitMQConstants.DELIVERY_TAG, Long.class);
         try {
             lanes[laneOf(exchange.getMessage().getBody(String.class))].execute(() -> {
-                try {
-                    camel.send(LANE_ROUTE, exchange);
-                } catch (RuntimeException broken) {
-                    exchange.setException(broken);
+                if (channel.isOpen()) {
+                    try {
+                        camel.send(LANE_ROUTE, exchange);
+                    } catch (RuntimeException broken) {
+                        exchange.setException(broken);
+                    }
                 }
                 settle(channel, deliveryTag, exchange.getException() == null);
                 callback.done(false);
@@ -70,7 +74,7 @@ public class RabbitMqLanes extends AsyncProcessorSupport {
     }
 
     /** The lane of a message: by its customer's key; a message that is not an event (it will be dead-lettered) takes lane 0. */
-    int laneOf(String body) {
+    private int laneOf(String body) {
         String customer = customerKey(body);
         return customer == null ? 0 : Math.floorMod(customer.hashCode(), lanes.length);
     }
@@ -97,7 +101,21 @@ public class RabbitMqLanes extends AsyncProcessorSupport {
         }
     }
 
+    /**
+     * The channel the message came on, unwrapped: a closed cached channel would open a new one on the next call, where
+     * the message's delivery tag is unknown and the broker closes the channel with an error.
+     */
+    private static Channel consumerChannel(Exchange exchange) {
+        Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+        return channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
+    }
+
     private static void settle(Channel channel, long deliveryTag, boolean done) {
+        if (!channel.isOpen()) {
+            // the route is stopping (the consumer closes its channel without waiting for the lanes) or the connection broke
+            log.debug("RabbitMQ message {} not settled: its channel is closed; the broker delivers it again", deliveryTag);
+            return;
+        }
         try {
             if (done) {
                 channel.basicAck(deliveryTag, false);
