@@ -1,6 +1,10 @@
 package io.touchpoint.events;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,7 @@ import org.springframework.stereotype.Component;
 public class EventsApi {
 
     static final String INTAKE = "direct:events-intake";
+    static final int MAX_EVENT_ID_LENGTH = 200;
 
     private final EventReader reader;
     private final ProducerTemplate camel;
@@ -35,6 +40,17 @@ public class EventsApi {
     /** One event, validated; an invalid one throws {@link InvalidEventException} naming the field. */
     public CustomerEvent read(String body) {
         return reader.readOne(body);
+    }
+
+    /**
+     * One broker message. An event without {@code eventId} takes the broker's message id (RabbitMQ's
+     * {@code message_id}; at most {@value #MAX_EVENT_ID_LENGTH} characters) or else {@code sha256:} and the SHA-256 of
+     * the body, so a redelivered message is recognised as the same event: two byte-identical events without an id
+     * are taken as one.
+     */
+    public CustomerEvent readMessage(String body, String messageId) {
+        boolean usable = messageId != null && !messageId.isBlank() && messageId.length() <= MAX_EVENT_ID_LENGTH;
+        return reader.readOne(body, usable ? messageId : "sha256:" + sha256(body == null ? "" : body));
     }
 
     /** The answer for one event that went through the intake route. */
@@ -92,6 +108,14 @@ public class EventsApi {
         answer.put("customerId", result.customerId());
         answer.put("status", result.duplicate() ? "duplicate" : "accepted");
         return answer;
+    }
+
+    private static String sha256(String body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private String write(Object answer) {

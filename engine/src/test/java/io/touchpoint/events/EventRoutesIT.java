@@ -10,16 +10,45 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
@@ -28,11 +57,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -40,8 +71,10 @@ import io.touchpoint.EngineIT;
 import io.touchpoint.profiles.ProfileService;
 
 /**
- * Every way in besides REST, against the real local RabbitMQ and Mosquitto and a real drop folder, with queue,
- * topic and folder names of this run only (removed afterwards); plus REST back-pressure. Kafka has no broker here.
+ * Every way in besides REST, against the real local RabbitMQ and Mosquitto, a Kafka broker started in this JVM
+ * (KRaft, from spring-kafka-test) and a real drop folder, with queue, topic and folder names of this run only
+ * (removed afterwards); plus REST back-pressure. A failure that is not bad input is made real by holding the
+ * database lock of the event's row in an open transaction.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
@@ -51,8 +84,11 @@ class EventRoutesIT extends EngineIT {
     static final String QUEUE = "touchpoint.it." + RUN;
     static final String DEAD_LETTERS = QUEUE + ".dead";
     static final String TOPIC = "touchpoint-it/" + RUN + "/events";
+    static final String KAFKA_TOPIC = "touchpoint-it-" + RUN;
+    static final EmbeddedKafkaKraftBroker KAFKA = startKafka();
     static final Path INBOX = temporaryFolder();
     static final Duration PATIENCE = Duration.ofSeconds(30);
+    static final int LANES = 4;
 
     @Autowired
     RabbitTemplate rabbit;
@@ -66,6 +102,8 @@ class EventRoutesIT extends EngineIT {
     IntakeGate gate;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    DataSource database;
 
     @DynamicPropertySource
     static void routesOfThisRun(DynamicPropertyRegistry registry) {
@@ -74,11 +112,19 @@ class EventRoutesIT extends EngineIT {
         registry.add("touchpoint.events.rabbitmq.enabled", () -> "true");
         registry.add("touchpoint.events.rabbitmq.queue", () -> QUEUE);
         registry.add("touchpoint.events.rabbitmq.dead-letter-queue", () -> DEAD_LETTERS);
+        registry.add("touchpoint.events.rabbitmq.lanes", () -> LANES);
+        // well below the messages the tests send: were a message never acknowledged, the consumer would stall
+        registry.add("touchpoint.events.rabbitmq.prefetch", () -> "10");
         registry.add("touchpoint.events.broker-retries", () -> "0");
         registry.add("touchpoint.events.mqtt.enabled", () -> "true");
         registry.add("touchpoint.events.mqtt.topic", () -> TOPIC);
         registry.add("touchpoint.events.mqtt.client-id", () -> "touchpoint-it-" + RUN);
-        registry.add("touchpoint.events.mqtt.session-expiry-seconds", () -> "0");
+        // long enough to outlive the reconnect after a failure; the broker forgets the session a minute after the run
+        registry.add("touchpoint.events.mqtt.session-expiry-seconds", () -> "60");
+        registry.add("touchpoint.events.kafka.enabled", () -> "true");
+        registry.add("touchpoint.events.kafka.brokers", KAFKA::getBrokersAsString);
+        registry.add("touchpoint.events.kafka.topic", () -> KAFKA_TOPIC);
+        registry.add("touchpoint.events.kafka.group-id", () -> "touchpoint-it-" + RUN);
         registry.add("touchpoint.events.file.enabled", () -> "true");
         registry.add("touchpoint.events.file.folder", INBOX::toString);
         registry.add("touchpoint.events.max-in-flight", () -> "2");
@@ -89,6 +135,8 @@ class EventRoutesIT extends EngineIT {
         camel.getRouteController().stopRoute("events-rabbitmq");
         camel.getRouteController().stopRoute("events-mqtt");
         camel.getRouteController().stopRoute("events-file");
+        camel.getRouteController().stopRoute("events-kafka");
+        KAFKA.destroy();
         rabbitAdmin.deleteQueue(QUEUE);
         rabbitAdmin.deleteQueue(DEAD_LETTERS);
         try (Stream<Path> files = Files.walk(INBOX)) {
@@ -131,19 +179,70 @@ class EventRoutesIT extends EngineIT {
     }
 
     @Test
-    void theEventsOfOneCustomerAreAppliedInTheOrderTheyWereQueued() {
-        // AMQP keeps the order of messages published on one channel, so the sender publishes on one
-        rabbit.invoke(channel -> {
-            for (int seq = 1; seq <= 30; seq++) {
-                channel.convertAndSend("", QUEUE, """
-                        {"eventId": "rmq-order-%d-%s", "type": "page_viewed", "customerId": "c-rmq-order", "properties": {"traits": {"seq": %d}}}"""
-                        .formatted(seq, RUN, seq));
-            }
-            return null;
-        });
+    void rabbitMqLanesTakeCustomersInParallelAndEachCustomersEventsInQueueOrder() {
+        List<String> customers = IntStream.rangeClosed(1, 8).mapToObj(n -> "c-lanes-" + n + "-" + RUN).toList();
+        int perCustomer = 20;
+        IntakeWatch watch = watchIntake("events-rabbitmq");
+        try {
+            // AMQP keeps the order of messages published on one channel, so the sender publishes on one
+            rabbit.invoke(channel -> {
+                for (int seq = 1; seq <= perCustomer; seq++) {
+                    for (String customer : customers) {
+                        channel.convertAndSend("", QUEUE, sequenced(customer, seq));
+                    }
+                }
+                return null;
+            });
 
-        await().atMost(PATIENCE).until(() -> profiles.find("c-rmq-order").map(p -> p.eventCount() == 30).orElse(false));
-        assertThat(profiles.find("c-rmq-order").orElseThrow().attributes()).containsEntry("seq", 30);
+            await().atMost(PATIENCE).until(() -> watch.takenIn() == customers.size() * perCustomer);
+            for (String customer : customers) {
+                List<String> inQueueOrder = IntStream.rangeClosed(1, perCustomer).mapToObj(seq -> customer + "-" + seq).toList();
+                assertThat(watch.eventIdsOf(customer)).as("events of %s, in the order they were applied", customer)
+                        .containsExactlyElementsOf(inQueueOrder);
+                assertThat(profiles.find(customer).orElseThrow().attributes()).containsEntry("seq", perCustomer);
+            }
+            assertThat(watch.threads()).hasSizeGreaterThan(1).allMatch(thread -> thread.contains("events-rabbitmq-lane-"));
+            assertThat(watch.mostAtOnce()).as("events in the intake at the same moment").isGreaterThan(1);
+        } finally {
+            watch.unwatch();
+        }
+        await().atMost(PATIENCE).until(() -> rabbitAdmin.getQueueInfo(QUEUE).getMessageCount() == 0);
+    }
+
+    @Test
+    void aRabbitMqMessageWithoutEventIdIsTakenInOnceHoweverOftenItComes() {
+        String sameBytes = """
+                {"type": "page_viewed", "customerId": "c-rmq-noid-%s", "properties": {"traits": {"via": "rabbitmq"}}}""".formatted(RUN);
+        NotifyBuilder done = new NotifyBuilder(camel).fromRoute("events-rabbitmq").whenDone(4).create();
+        rabbit.convertAndSend("", QUEUE, sameBytes);
+        rabbit.convertAndSend("", QUEUE, sameBytes);
+        // a publisher that sets message_id: the id is the event's, whatever the body
+        for (String via : List.of("first", "second")) {
+            rabbit.send("", QUEUE, MessageBuilder.withBody("""
+                    {"type": "page_viewed", "customerId": "c-rmq-msgid-%s", "properties": {"traits": {"via": "%s"}}}"""
+                    .formatted(RUN, via).getBytes(StandardCharsets.UTF_8)).setMessageId("msg-" + RUN).build());
+        }
+        assertThat(done.matches(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        assertThat(eventIdsOf("c-rmq-noid-" + RUN)).singleElement().asString().matches("sha256:[0-9a-f]{64}");
+        assertThat(profiles.find("c-rmq-noid-" + RUN).orElseThrow().eventCount()).isEqualTo(1);
+        assertThat(eventIdsOf("c-rmq-msgid-" + RUN)).containsExactly("msg-" + RUN);
+        assertThat(profiles.find("c-rmq-msgid-" + RUN).orElseThrow().attributes()).containsEntry("via", "first");
+    }
+
+    @Test
+    void aRabbitMqMessageThatFailsForAnotherReasonIsHandedBackAndTakenInOnceTheCauseIsGone() throws Exception {
+        String eventId = "rmq-held-" + RUN;
+        NotifyBuilder failedTwice = new NotifyBuilder(camel).fromRoute("events-rabbitmq").whenFailed(2).create();
+        try (Connection holder = holdRowLock(eventId)) {
+            rabbit.convertAndSend("", QUEUE, event(eventId, "c-rmq-held", "rabbitmq"));
+            // each delivery waits for the lock, fails and goes back to the queue; the broker delivers it again
+            assertThat(failedTwice.matches(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(profiles.find("c-rmq-held")).isEmpty();
+            holder.rollback();
+        }
+        await().atMost(PATIENCE).until(() -> profiles.find("c-rmq-held").isPresent());
+        assertThat(eventIdsOf("c-rmq-held")).containsExactly(eventId);
     }
 
     @Test
@@ -170,6 +269,83 @@ class EventRoutesIT extends EngineIT {
 
         await().atMost(PATIENCE).until(() -> profiles.find("c-mqtt-1").isPresent());
         assertThat(profiles.find("c-mqtt-1").orElseThrow().attributes()).containsEntry("via", "mqtt");
+    }
+
+    @Test
+    void mqttMessagesPublishedWhileTheRouteIsAwayAreTakenInWhenItIsBack() throws Exception {
+        camel.getRouteController().stopRoute("events-mqtt");
+        for (int n = 1; n <= 10; n++) {
+            publishMqtt(event("mqtt-away-" + n + "-" + RUN, "c-mqtt-away", "mqtt"));
+        }
+        camel.getRouteController().startRoute("events-mqtt");
+
+        await().atMost(PATIENCE).until(() -> profiles.find("c-mqtt-away").map(p -> p.eventCount() == 10).orElse(false));
+    }
+
+    @Test
+    void anMqttMessageWithoutEventIdIsTakenInOnceHoweverOftenItComes() throws Exception {
+        String sameBytes = """
+                {"type": "page_viewed", "customerId": "c-mqtt-noid-%s"}""".formatted(RUN);
+        NotifyBuilder done = new NotifyBuilder(camel).fromRoute("events-mqtt").whenDone(2).create();
+        publishMqtt(sameBytes);
+        publishMqtt(sameBytes);
+        assertThat(done.matches(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        assertThat(eventIdsOf("c-mqtt-noid-" + RUN)).singleElement().asString().startsWith("sha256:");
+    }
+
+    @Test
+    void anMqttMessageThatFailsForAnotherReasonIsDeliveredAgainAndTheConsumerGoesOn() throws Exception {
+        String eventId = "mqtt-held-" + RUN;
+        NotifyBuilder failedTwice = new NotifyBuilder(camel).fromRoute("events-mqtt").whenFailed(2).create();
+        try (Connection holder = holdRowLock(eventId)) {
+            publishMqtt(event(eventId, "c-mqtt-held", "mqtt"));
+            // not acknowledged; the route reconnects and the broker delivers it again
+            assertThat(failedTwice.matches(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            for (int n = 1; n <= 5; n++) {
+                publishMqtt(event("mqtt-flow-" + n + "-" + RUN, "c-mqtt-flow", "mqtt"));
+            }
+            await().atMost(PATIENCE).until(() -> profiles.find("c-mqtt-flow").map(p -> p.eventCount() == 5).orElse(false));
+            assertThat(profiles.find("c-mqtt-held")).isEmpty();
+            holder.rollback();
+        }
+        await().atMost(PATIENCE).until(() -> profiles.find("c-mqtt-held").isPresent());
+        assertThat(eventIdsOf("c-mqtt-held")).containsExactly(eventId);
+    }
+
+    @Test
+    void kafkaRecordsAreTakenInInOrderPerKeyOnceEachWithOffsetsCommittedAndAPoisonRecordDeadLettered() throws Exception {
+        List<String> customers = List.of("c-kafka-1-" + RUN, "c-kafka-2-" + RUN, "c-kafka-3-" + RUN);
+        int perCustomer = 15;
+        String withoutId = """
+                {"type": "page_viewed", "customerId": "c-kafka-noid-%s", "properties": {"traits": {"via": "kafka"}}}""".formatted(RUN);
+        IntakeWatch watch = watchIntake("events-kafka");
+        try (KafkaProducer<String, String> producer = kafkaProducer()) {
+            for (int seq = 1; seq <= perCustomer; seq++) {
+                for (String customer : customers) {
+                    producer.send(new ProducerRecord<>(KAFKA_TOPIC, customer, sequenced(customer, seq)));
+                }
+            }
+            producer.send(new ProducerRecord<>(KAFKA_TOPIC, "c-kafka-noid-" + RUN, withoutId));
+            producer.send(new ProducerRecord<>(KAFKA_TOPIC, "c-kafka-noid-" + RUN, withoutId));
+            producer.send(new ProducerRecord<>(KAFKA_TOPIC, "poison", "kafka: this is not json " + RUN));
+            producer.flush();
+
+            await().atMost(PATIENCE).until(() -> watch.passedThrough() == customers.size() * perCustomer + 2);
+            for (String customer : customers) {
+                assertThat(watch.eventIdsOf(customer)).containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, perCustomer).mapToObj(seq -> customer + "-" + seq).toList());
+            }
+            assertThat(profiles.find(customers.get(0)).orElseThrow().attributes()).containsEntry("seq", perCustomer);
+            assertThat(eventIdsOf("c-kafka-noid-" + RUN)).singleElement().asString().startsWith("sha256:");
+            Message parked = deadLetterWithBody("kafka: this is not json " + RUN);
+            assertThat(parked.getMessageProperties().<String>getHeader("x-touchpoint-route")).isEqualTo("events-kafka");
+            assertThat(parked.getMessageProperties().<String>getHeader("x-touchpoint-error")).contains("malformed JSON");
+            // every record, the poison one too, is committed: a restart does not read them again
+            await().atMost(PATIENCE).until(() -> committedOffsets().equals(endOffsets()));
+        } finally {
+            watch.unwatch();
+        }
     }
 
     @Test
@@ -217,6 +393,163 @@ class EventRoutesIT extends EngineIT {
                 + "\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"type\": ").getBytes(StandardCharsets.UTF_8));
         out.flush();
         return socket;
+    }
+
+    /** An open transaction that has written the row of {@code eventId}: whoever writes it too waits, then fails. */
+    private Connection holdRowLock(String eventId) throws SQLException {
+        Connection connection = database.getConnection();
+        connection.setAutoCommit(false);
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into customer_event (event_id, customer_id, type, occurred_at, received_at, payload) values (?, 'c-lock', 'lock', ?, ?, '{}')")) {
+            Timestamp now = Timestamp.from(Instant.now());
+            insert.setString(1, eventId);
+            insert.setTimestamp(2, now);
+            insert.setTimestamp(3, now);
+            insert.executeUpdate();
+        }
+        return connection;
+    }
+
+    private List<String> eventIdsOf(String customerId) {
+        return jdbc.queryForList("select event_id from customer_event where customer_id = ?", String.class, customerId);
+    }
+
+    private Message deadLetterWithBody(String body) {
+        for (int i = 0; i < 20; i++) {
+            Message parked = rabbit.receive(DEAD_LETTERS, PATIENCE.toMillis());
+            assertThat(parked).as("a dead letter with body %s", body).isNotNull();
+            if (new String(parked.getBody(), StandardCharsets.UTF_8).equals(body)) {
+                return parked;
+            }
+        }
+        throw new AssertionError("no dead letter with body " + body);
+    }
+
+    private static String sequenced(String customer, int seq) {
+        return """
+                {"eventId": "%s-%d", "type": "page_viewed", "customerId": "%s", "properties": {"traits": {"seq": %d}}}"""
+                .formatted(customer, seq, customer, seq);
+    }
+
+    private IntakeWatch watchIntake(String fromRoute) {
+        IntakeWatch watch = new IntakeWatch(camel, fromRoute);
+        ServiceHelper.startService(watch);
+        camel.getManagementStrategy().addEventNotifier(watch);
+        return watch;
+    }
+
+    /** Watches what one way in hands to the shared intake route: which events, in which order, on which threads, how many at once. */
+    static final class IntakeWatch extends EventNotifierSupport {
+
+        private final CamelContext camel;
+        private final String fromRoute;
+        private final Map<String, List<String>> eventIdsByCustomer = new ConcurrentHashMap<>();
+        private final Set<String> threads = ConcurrentHashMap.newKeySet();
+        private final AtomicInteger takenIn = new AtomicInteger();
+        private final AtomicInteger passedThrough = new AtomicInteger();
+        private final AtomicInteger atOnce = new AtomicInteger();
+        private final AtomicInteger mostAtOnce = new AtomicInteger();
+
+        IntakeWatch(CamelContext camel, String fromRoute) {
+            this.camel = camel;
+            this.fromRoute = fromRoute;
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            if (!(event instanceof ExchangeEvent exchangeEvent) || !fromRoute.equals(exchangeEvent.getExchange().getFromRouteId())) {
+                return;
+            }
+            if (event instanceof ExchangeSendingEvent sending && isIntake(sending.getEndpoint())) {
+                mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
+            } else if (event instanceof ExchangeSentEvent sent && isIntake(sent.getEndpoint())) {
+                atOnce.decrementAndGet();
+                passedThrough.incrementAndGet();
+                if (sent.getExchange().getMessage().getBody() instanceof EventIntake.Accepted accepted && !accepted.duplicate()) {
+                    eventIdsByCustomer.computeIfAbsent(accepted.customerId(), customer -> Collections.synchronizedList(new ArrayList<>()))
+                            .add(accepted.eventId());
+                    threads.add(Thread.currentThread().getName());
+                    takenIn.incrementAndGet();
+                }
+            }
+        }
+
+        private static boolean isIntake(Endpoint endpoint) {
+            return endpoint.getEndpointUri().startsWith("direct://events-intake");
+        }
+
+        /** Events the intake applied (repeats left out). */
+        int takenIn() {
+            return takenIn.get();
+        }
+
+        /** Events through the intake, repeats included. */
+        int passedThrough() {
+            return passedThrough.get();
+        }
+
+        List<String> eventIdsOf(String customerId) {
+            return List.copyOf(eventIdsByCustomer.getOrDefault(customerId, List.of()));
+        }
+
+        Set<String> threads() {
+            return Set.copyOf(threads);
+        }
+
+        int mostAtOnce() {
+            return mostAtOnce.get();
+        }
+
+        void unwatch() {
+            camel.getManagementStrategy().removeEventNotifier(this);
+            ServiceHelper.stopService(this);
+        }
+    }
+
+    private static KafkaProducer<String, String> kafkaProducer() {
+        Properties settings = new Properties();
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBrokersAsString());
+        settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(settings);
+    }
+
+    private Map<TopicPartition, Long> committedOffsets() {
+        return KAFKA.doWithAdminFunction(admin -> {
+            try {
+                Map<TopicPartition, Long> offsets = new HashMap<>();
+                admin.listConsumerGroupOffsets("touchpoint-it-" + RUN).partitionsToOffsetAndMetadata().get()
+                        .forEach((partition, offset) -> offsets.put(partition, offset.offset()));
+                return offsets;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private Map<TopicPartition, Long> endOffsets() {
+        return KAFKA.doWithAdminFunction(admin -> {
+            try {
+                TopicDescription topic = admin.describeTopics(List.of(KAFKA_TOPIC)).allTopicNames().get().get(KAFKA_TOPIC);
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                topic.partitions().forEach(partition -> latest.put(new TopicPartition(KAFKA_TOPIC, partition.partition()), OffsetSpec.latest()));
+                Map<TopicPartition, Long> offsets = new HashMap<>();
+                admin.listOffsets(latest).all().get().forEach((partition, info) -> {
+                    if (info.offset() > 0) {
+                        offsets.put(partition, info.offset());
+                    }
+                });
+                return offsets;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static EmbeddedKafkaKraftBroker startKafka() {
+        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 2, KAFKA_TOPIC);
+        kafka.afterPropertiesSet();
+        return kafka;
     }
 
     private void publishMqtt(String json) throws Exception {
