@@ -55,10 +55,10 @@ public class EventIntake {
         CustomerEvent event = received.withIds(eventId, customerId, received.occurredAt() != null ? received.occurredAt() : update.at());
         try {
             boolean fresh = Boolean.TRUE.equals(transaction.execute(status -> {
-                if (alreadyRecorded(eventId)) {
+                if (!recordedFirstTime(event, update.at())) {
+                    status.setRollbackOnly();
                     return false;
                 }
-                record(event, update.at());
                 profiles.apply(customerId, update.forEvent(eventId, event.type(), event.occurredAt()));
                 journeys.dispatch(event);
                 return true;
@@ -69,15 +69,17 @@ public class EventIntake {
             return new Accepted(eventId, customerId, !fresh);
         } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
             throw new InvalidEventException(refused.getMessage());
-        } catch (DuplicateKeyException raced) {
-            log.info("Event {} arrived twice at once; processed once", eventId);
-            return new Accepted(eventId, customerId, true);
         }
     }
 
-    private boolean alreadyRecorded(String eventId) {
-        Integer count = jdbc.queryForObject("select count(*) from customer_event where event_id = ?", Integer.class, eventId);
-        return count != null && count > 0;
+    /** Records the event; false, having changed nothing, when its id was recorded before (the primary key says so). */
+    private boolean recordedFirstTime(CustomerEvent event, Instant receivedAt) {
+        try {
+            record(event, receivedAt);
+            return true;
+        } catch (DuplicateKeyException repeat) {
+            return false;
+        }
     }
 
     private void record(CustomerEvent event, Instant receivedAt) {

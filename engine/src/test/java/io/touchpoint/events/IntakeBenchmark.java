@@ -88,17 +88,20 @@ class IntakeBenchmark extends EngineIT {
     @Test
     void intakeRatesNextToTheRawCamundaStartRate() throws Exception {
         apiKey = apiKeys.issue("benchmark").key();
-        warmUp();
+        rawCamundaStarts(250); // every measurement follows a run of the same kind that warms the JIT up
         double raw = rawCamundaStarts(1_000);
         List<String> lines = new ArrayList<>();
         lines.add(figure(String.format("raw Camunda message start      %8.0f /s  (%d threads, same database)", raw, CLIENTS)));
         for (Kind kind : Kind.values()) {
             int scale = kind == Kind.PROFILE_ONLY ? 1 : 4;
-            double batch = batchRest(kind, 8_000 / scale, 500);
+            batchRest(kind, 4_000 / scale, 500);
+            double batch = batchRest(kind, 20_000 / scale, 500);
             lines.add(figure(String.format("%-13s batch REST       %8.0f /s", kind.label, batch)));
-            double single = singleRest(kind, 1_600 / scale);
+            singleRest(kind, 2_000 / scale);
+            double single = singleRest(kind, 4_000 / scale);
             lines.add(figure(String.format("%-13s single REST      %8.0f /s", kind.label, single)));
-            double broker = rabbitMq(kind, 4_000 / scale);
+            rabbitMq(kind, 2_000 / scale);
+            double broker = rabbitMq(kind, 8_000 / scale);
             lines.add(figure(String.format("%-13s RabbitMQ         %8.0f /s", kind.label, broker)));
             if (kind == Kind.JOURNEY) {
                 lines.add(String.format("journey-start / raw Camunda: batch %.2f, single %.2f, RabbitMQ %.2f (aim 0.7)", batch / raw, single / raw, broker / raw));
@@ -137,11 +140,6 @@ class IntakeBenchmark extends EngineIT {
             return "{\"eventId\": \"%s-%d\", \"type\": \"%s\", \"customerId\": \"%s-c%d\", \"properties\": %s}"
                     .formatted(prefix, i, type, prefix, i, properties);
         }
-    }
-
-    private void warmUp() throws Exception {
-        batchRest(Kind.PROFILE_ONLY, 1_000, 500);
-        singleRest(Kind.JOURNEY, 100);
     }
 
     private double rawCamundaStarts(int count) throws Exception {
