@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,10 +90,10 @@ class IntakeBenchmark extends EngineIT {
     @Test
     void intakeRatesNextToTheRawCamundaStartRate() throws Exception {
         apiKey = apiKeys.issue("benchmark").key();
-        rawCamundaStarts(250); // every measurement follows a run of the same kind that warms the JIT up
-        double raw = rawCamundaStarts(1_000);
+        rawCamundaStarts(1_000); // every measurement follows a run of the same kind that warms the JIT up
+        double rawFirst = rawCamundaStarts(2_000);
         List<String> lines = new ArrayList<>();
-        lines.add(figure(String.format("raw Camunda message start      %8.0f /s  (%d threads, same database)", raw, CLIENTS)));
+        Map<Kind, double[]> rates = new EnumMap<>(Kind.class);
         for (Kind kind : Kind.values()) {
             int scale = kind == Kind.PROFILE_ONLY ? 1 : 4;
             batchRest(kind, 4_000 / scale, 500);
@@ -103,10 +105,13 @@ class IntakeBenchmark extends EngineIT {
             rabbitMq(kind, 2_000 / scale);
             double broker = rabbitMq(kind, 8_000 / scale);
             lines.add(figure(String.format("%-13s RabbitMQ         %8.0f /s", kind.label, broker)));
-            if (kind == Kind.JOURNEY) {
-                lines.add(String.format("journey-start / raw Camunda: batch %.2f, single %.2f, RabbitMQ %.2f (aim 0.7)", batch / raw, single / raw, broker / raw));
-            }
+            rates.put(kind, new double[] {batch, single, broker});
         }
+        // the raw rate again, now that the engine is as warm as it was for the intake runs; the higher one counts
+        double raw = Math.max(rawFirst, rawCamundaStarts(2_000));
+        lines.add(0, figure(String.format("raw Camunda message start      %8.0f /s  (%d threads, same database; higher of a run before and after)", raw, CLIENTS)));
+        double[] journey = rates.get(Kind.JOURNEY);
+        lines.add(String.format("journey-start / raw Camunda: batch %.2f, single %.2f, RabbitMQ %.2f (aim 0.7)", journey[0] / raw, journey[1] / raw, journey[2] / raw));
         Runtime jvm = Runtime.getRuntime();
         lines.add(String.format("heap used %d MB of %d MB", (jvm.totalMemory() - jvm.freeMemory()) >> 20, jvm.maxMemory() >> 20));
         log.info("IntakeBenchmark ({} cores, H2 file database, {} HTTP clients):\n  {}", jvm.availableProcessors(), CLIENTS, String.join("\n  ", lines));
