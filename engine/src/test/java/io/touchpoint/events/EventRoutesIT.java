@@ -38,6 +38,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeRedeliveryEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -119,8 +120,10 @@ class EventRoutesIT extends EngineIT {
         registry.add("touchpoint.events.mqtt.enabled", () -> "true");
         registry.add("touchpoint.events.mqtt.topic", () -> TOPIC);
         registry.add("touchpoint.events.mqtt.client-id", () -> "touchpoint-it-" + RUN);
-        // long enough to outlive the reconnect after a failure; the broker forgets the session a minute after the run
+        // the broker forgets the session a minute after the run
         registry.add("touchpoint.events.mqtt.session-expiry-seconds", () -> "60");
+        // a failing message is tried again after 1 s, then every 2 s
+        registry.add("touchpoint.events.mqtt.max-retry-delay-ms", () -> "2000");
         registry.add("touchpoint.events.kafka.enabled", () -> "true");
         registry.add("touchpoint.events.kafka.brokers", KAFKA::getBrokersAsString);
         registry.add("touchpoint.events.kafka.topic", () -> KAFKA_TOPIC);
@@ -241,7 +244,8 @@ class EventRoutesIT extends EngineIT {
             assertThat(profiles.find("c-rmq-held")).isEmpty();
             holder.rollback();
         }
-        await().atMost(PATIENCE).until(() -> profiles.find("c-rmq-held").isPresent());
+        // the profile shows the event before its transaction commits: wait for the committed row
+        await().atMost(PATIENCE).until(() -> !eventIdsOf("c-rmq-held").isEmpty());
         assertThat(eventIdsOf("c-rmq-held")).containsExactly(eventId);
     }
 
@@ -295,22 +299,63 @@ class EventRoutesIT extends EngineIT {
     }
 
     @Test
-    void anMqttMessageThatFailsForAnotherReasonIsDeliveredAgainAndTheConsumerGoesOn() throws Exception {
+    void anMqttMessageThatIsNotJsonGoesToTheDeadLetterQueueUntriedAndTheConsumerGoesOn() throws Exception {
+        IntakeWatch watch = watchIntake("events-mqtt");
+        try {
+            publishMqtt("mqtt: this is not json " + RUN);
+            publishMqtt(event("mqtt-after-poison-" + RUN, "c-mqtt-after-poison", "mqtt"));
+
+            Message parked = deadLetterWithBody("mqtt: this is not json " + RUN);
+            assertThat(parked.getMessageProperties().<String>getHeader("x-touchpoint-route")).isEqualTo("events-mqtt");
+            assertThat(parked.getMessageProperties().<String>getHeader("x-touchpoint-error")).contains("malformed JSON");
+            await().atMost(PATIENCE).until(() -> !eventIdsOf("c-mqtt-after-poison").isEmpty());
+            assertThat(watch.retries()).isZero();
+        } finally {
+            watch.unwatch();
+        }
+    }
+
+    @Test
+    void anMqttMessageThatFailsForAnotherReasonIsTriedAgainUntilTakenInAndTheConsumerGoesOn() throws Exception {
         String eventId = "mqtt-held-" + RUN;
-        NotifyBuilder failedTwice = new NotifyBuilder(camel).fromRoute("events-mqtt").whenFailed(2).create();
+        IntakeWatch watch = watchIntake("events-mqtt");
         try (Connection holder = holdRowLock(eventId)) {
             publishMqtt(event(eventId, "c-mqtt-held", "mqtt"));
-            // not acknowledged; the route reconnects and the broker delivers it again
-            assertThat(failedTwice.matches(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            // each try waits for the lock and fails; the message waits for its next try off the consumer's thread
+            await().atMost(PATIENCE).until(() -> watch.retries() >= 2);
             for (int n = 1; n <= 5; n++) {
                 publishMqtt(event("mqtt-flow-" + n + "-" + RUN, "c-mqtt-flow", "mqtt"));
             }
             await().atMost(PATIENCE).until(() -> profiles.find("c-mqtt-flow").map(p -> p.eventCount() == 5).orElse(false));
             assertThat(profiles.find("c-mqtt-held")).isEmpty();
             holder.rollback();
+        } finally {
+            watch.unwatch();
         }
-        await().atMost(PATIENCE).until(() -> profiles.find("c-mqtt-held").isPresent());
+        // the profile shows the event before its transaction commits: wait for the committed row
+        await().atMost(PATIENCE).until(() -> !eventIdsOf("c-mqtt-held").isEmpty());
         assertThat(eventIdsOf("c-mqtt-held")).containsExactly(eventId);
+    }
+
+    @Test
+    void anMqttMessageStillFailingWhenTheRouteStopsIsNotAcknowledgedAndComesAgainWhenItStarts() throws Exception {
+        String eventId = "mqtt-stopped-" + RUN;
+        IntakeWatch watch = watchIntake("events-mqtt");
+        try (Connection holder = holdRowLock(eventId)) {
+            publishMqtt(event(eventId, "c-mqtt-stopped", "mqtt"));
+            await().atMost(PATIENCE).until(() -> watch.retries() >= 1);
+            // the route gives up the message's next try; had it been acknowledged, the broker would not send it again
+            camel.getRouteController().stopRoute("events-mqtt");
+            holder.rollback();
+        } finally {
+            watch.unwatch();
+        }
+        assertThat(profiles.find("c-mqtt-stopped")).isEmpty();
+
+        camel.getRouteController().startRoute("events-mqtt");
+        // the profile shows the event before its transaction commits: wait for the committed row
+        await().atMost(PATIENCE).until(() -> !eventIdsOf("c-mqtt-stopped").isEmpty());
+        assertThat(eventIdsOf("c-mqtt-stopped")).containsExactly(eventId);
     }
 
     @Test
@@ -438,7 +483,10 @@ class EventRoutesIT extends EngineIT {
         return watch;
     }
 
-    /** Watches what one way in hands to the shared intake route: which events, in which order, on which threads, how many at once. */
+    /**
+     * Watches what one way in hands to the shared intake route: which events, in which order, on which threads, how many at
+     * once; and how often the route tried a failed message again.
+     */
     static final class IntakeWatch extends EventNotifierSupport {
 
         private final CamelContext camel;
@@ -449,6 +497,7 @@ class EventRoutesIT extends EngineIT {
         private final AtomicInteger passedThrough = new AtomicInteger();
         private final AtomicInteger atOnce = new AtomicInteger();
         private final AtomicInteger mostAtOnce = new AtomicInteger();
+        private final AtomicInteger retries = new AtomicInteger();
 
         IntakeWatch(CamelContext camel, String fromRoute) {
             this.camel = camel;
@@ -460,7 +509,9 @@ class EventRoutesIT extends EngineIT {
             if (!(event instanceof ExchangeEvent exchangeEvent) || !fromRoute.equals(exchangeEvent.getExchange().getFromRouteId())) {
                 return;
             }
-            if (event instanceof ExchangeSendingEvent sending && isIntake(sending.getEndpoint())) {
+            if (event instanceof ExchangeRedeliveryEvent) {
+                retries.incrementAndGet();
+            } else if (event instanceof ExchangeSendingEvent sending && isIntake(sending.getEndpoint())) {
                 mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
             } else if (event instanceof ExchangeSentEvent sent && isIntake(sent.getEndpoint())) {
                 atOnce.decrementAndGet();
@@ -498,6 +549,11 @@ class EventRoutesIT extends EngineIT {
 
         int mostAtOnce() {
             return mostAtOnce.get();
+        }
+
+        /** Tries again of a failed message (the route's error handler). */
+        int retries() {
+            return retries.get();
         }
 
         void unwatch() {
