@@ -30,6 +30,9 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
     @Override
     public HashMap<String, Set<String>> process(Map.Entry<String, CustomerProfile> entry) {
         CustomerProfile current = entry.getValue() != null ? entry.getValue() : CustomerProfile.empty(entry.getKey(), update.at());
+        if (alreadyApplied(current)) {
+            return null;
+        }
         entry.setValue(applied(current, update, historyLimit));
         HashMap<String, Set<String>> added = new HashMap<>();
         update.identities().forEach((kind, value) -> {
@@ -38,6 +41,14 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
             }
         });
         return added.isEmpty() ? null : added;
+    }
+
+    /**
+     * Whether this event is among the profile's recent events: applied before, by an intake whose transaction then
+     * failed (the profile does not roll back with it) and that is now retried. Applying it again would count twice.
+     */
+    private boolean alreadyApplied(CustomerProfile current) {
+        return update.eventId() != null && current.recentEvents().stream().anyMatch(recent -> update.eventId().equals(recent.eventId()));
     }
 
     /** The profile after one event: identities added, attributes and consents set, traits and history moved on. */

@@ -111,6 +111,20 @@ class ProfilesIT extends EngineIT {
     }
 
     @Test
+    void anEventAppliedAgainCountsOnce() {
+        String customer = newCustomer();
+        ProfileUpdate order = update("order-once", "order_placed", Instant.parse("2026-11-21T10:00:00Z"), new BigDecimal("40.00"));
+
+        profiles.apply(customer, order);
+        profiles.apply(customer, order); // the intake retried after its transaction failed
+
+        CustomerProfile profile = profiles.find(customer).orElseThrow();
+        assertThat(profile.eventCount()).isEqualTo(1);
+        assertThat(profile.computedTraits().orderCount()).isEqualTo(1);
+        assertThat(profile.computedTraits().lifetimeValue()).isEqualByComparingTo("40.00");
+    }
+
+    @Test
     void concurrentEventsForOneCustomerLoseNoUpdate() throws Exception {
         String customer = newCustomer();
         int threads = 8;
