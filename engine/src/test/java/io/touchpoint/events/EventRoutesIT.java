@@ -244,9 +244,7 @@ class EventRoutesIT extends EngineIT {
             assertThat(profiles.find("c-rmq-held")).isEmpty();
             holder.rollback();
         }
-        // the profile shows the event before its transaction commits: wait for the committed row
-        await().atMost(PATIENCE).until(() -> !eventIdsOf("c-rmq-held").isEmpty());
-        assertThat(eventIdsOf("c-rmq-held")).containsExactly(eventId);
+        awaitCommittedOnce("c-rmq-held", eventId);
     }
 
     @Test
@@ -332,9 +330,7 @@ class EventRoutesIT extends EngineIT {
         } finally {
             watch.unwatch();
         }
-        // the profile shows the event before its transaction commits: wait for the committed row
-        await().atMost(PATIENCE).until(() -> !eventIdsOf("c-mqtt-held").isEmpty());
-        assertThat(eventIdsOf("c-mqtt-held")).containsExactly(eventId);
+        awaitCommittedOnce("c-mqtt-held", eventId);
     }
 
     @Test
@@ -353,9 +349,7 @@ class EventRoutesIT extends EngineIT {
         assertThat(profiles.find("c-mqtt-stopped")).isEmpty();
 
         camel.getRouteController().startRoute("events-mqtt");
-        // the profile shows the event before its transaction commits: wait for the committed row
-        await().atMost(PATIENCE).until(() -> !eventIdsOf("c-mqtt-stopped").isEmpty());
-        assertThat(eventIdsOf("c-mqtt-stopped")).containsExactly(eventId);
+        awaitCommittedOnce("c-mqtt-stopped", eventId);
     }
 
     @Test
@@ -453,6 +447,12 @@ class EventRoutesIT extends EngineIT {
             insert.executeUpdate();
         }
         return connection;
+    }
+
+    /** Waits for the customer's one committed event (the profile shows an event before its transaction commits). */
+    private void awaitCommittedOnce(String customerId, String eventId) {
+        await().atMost(PATIENCE).until(() -> !eventIdsOf(customerId).isEmpty());
+        assertThat(eventIdsOf(customerId)).containsExactly(eventId);
     }
 
     private List<String> eventIdsOf(String customerId) {
