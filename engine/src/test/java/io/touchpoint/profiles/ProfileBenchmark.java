@@ -38,7 +38,7 @@ class ProfileBenchmark extends EngineIT {
     private static final int CUSTOMERS = 100_000;
     private static final int SERVICE_UPDATES = 100_000;
     private static final int HTTP_EVENTS = 5_000;
-    private static final int THREADS = 4;
+    private static final int THREADS = 8;
     private static final int HTTP_CLIENTS = 4;
 
     @Autowired
