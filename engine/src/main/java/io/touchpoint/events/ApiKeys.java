@@ -106,9 +106,10 @@ public class ApiKeys {
         return known;
     }
 
-    static String hash(String key) {
+    /** The SHA-256 of a text's UTF-8 bytes, in hex: how keys are stored, and the id of a broker event without one. */
+    static String hash(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,10 +1,6 @@
 package io.touchpoint.events;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +46,7 @@ public class EventsApi {
      */
     public CustomerEvent readMessage(String body, String messageId) {
         boolean usable = messageId != null && !messageId.isBlank() && messageId.length() <= MAX_EVENT_ID_LENGTH;
-        return reader.readOne(body, usable ? messageId : "sha256:" + sha256(body == null ? "" : body));
+        return reader.readOne(body, usable ? messageId : "sha256:" + ApiKeys.hash(body == null ? "" : body));
     }
 
     /** The answer for one event that went through the intake route. */
@@ -108,14 +104,6 @@ public class EventsApi {
         answer.put("customerId", result.customerId());
         answer.put("status", result.duplicate() ? "duplicate" : "accepted");
         return answer;
-    }
-
-    private static String sha256(String body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 
     private String write(Object answer) {
