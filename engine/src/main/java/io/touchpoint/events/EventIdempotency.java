@@ -7,6 +7,7 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import org.apache.camel.processor.idempotent.hazelcast.HazelcastIdempotentRepository;
 import org.apache.camel.spi.IdempotentRepository;
 import org.springframework.beans.factory.annotation.Value;
@@ -22,14 +23,21 @@ class EventIdempotency {
 
     static final String MAP_NAME = "touchpoint-event-ids";
 
+    /** The map itself, configured before anyone opens it; the batch intake asks and fills it many ids at a time. */
     @Bean
-    IdempotentRepository eventIds(HazelcastInstance hazelcast,
-                                  @Value("${touchpoint.events.idempotency-window}") Duration window,
-                                  @Value("${touchpoint.events.idempotency-max-ids}") int maxIds) {
+    IMap<String, Boolean> eventIdWindow(HazelcastInstance hazelcast,
+                                        @Value("${touchpoint.events.idempotency-window}") Duration window,
+                                        @Value("${touchpoint.events.idempotency-max-ids}") int maxIds) {
         hazelcast.getConfig().addMapConfig(new MapConfig(MAP_NAME)
                 .setTimeToLiveSeconds((int) window.toSeconds())
                 .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
                         .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(maxIds)));
-        return new HazelcastIdempotentRepository(hazelcast, MAP_NAME);
+        return hazelcast.getMap(MAP_NAME);
+    }
+
+    /** The idempotent repository of the routes' idempotent consumer, on that map. */
+    @Bean
+    IdempotentRepository eventIds(HazelcastInstance hazelcast, IMap<String, Boolean> eventIdWindow) {
+        return new HazelcastIdempotentRepository(hazelcast, eventIdWindow.getName());
     }
 }

@@ -3,10 +3,19 @@ package io.touchpoint.events;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.map.IMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -26,6 +35,8 @@ import io.touchpoint.profiles.ProfileUpdate;
 public class EventIntake {
 
     private static final Logger log = LoggerFactory.getLogger(EventIntake.class);
+    private static final String INSERT =
+            "insert into customer_event (event_id, customer_id, type, occurred_at, received_at, payload) values (?, ?, ?, ?, ?, ?)";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -33,43 +44,133 @@ public class EventIntake {
     private final JourneyDispatcher journeys;
     private final ObjectMapper json;
     private final Clock clock;
+    /** The map behind the routes' idempotent repository ({@link EventIdempotency}), asked and filled a batch at a time. */
+    private final IMap<String, Boolean> eventIds;
 
     EventIntake(JdbcTemplate jdbc, TransactionTemplate transaction, ProfileService profiles,
-                JourneyDispatcher journeys, ObjectMapper json, Clock clock) {
+                JourneyDispatcher journeys, ObjectMapper json, Clock clock, IMap<String, Boolean> eventIdWindow) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.profiles = profiles;
         this.journeys = journeys;
         this.json = json;
         this.clock = clock;
+        this.eventIds = eventIdWindow;
     }
 
     /** What became of an accepted event: its id, the customer it was applied to, and whether it was a repeat. */
     public record Accepted(String eventId, String customerId, boolean duplicate) {
     }
 
+    /** What became of one event of a batch: accepted (perhaps as a repeat), or refused for a reason. */
+    public record Outcome(Accepted accepted, String refusal) {
+    }
+
     public Accepted accept(CustomerEvent received) {
-        ProfileUpdate update = profileUpdateOf(received);
-        String eventId = received.eventId() != null && !received.eventId().isBlank() ? received.eventId() : UUID.randomUUID().toString();
-        String customerId = profiles.resolveCustomerId(received.customerId(), received.identities());
-        CustomerEvent event = received.withIds(eventId, customerId, received.occurredAt() != null ? received.occurredAt() : update.at());
+        Ready ready = ready(received);
+        CustomerEvent event = ready.event();
         try {
             boolean fresh = Boolean.TRUE.equals(transaction.execute(status -> {
-                if (!recordedFirstTime(event, update.at())) {
+                if (!recordedFirstTime(event, ready.update().at())) {
                     status.setRollbackOnly();
                     return false;
                 }
-                profiles.apply(customerId, update.forEvent(eventId, event.type(), event.occurredAt()));
-                journeys.dispatch(event);
+                apply(ready);
                 return true;
             }));
             if (!fresh) {
-                log.info("Event {} was already processed; ignored the repeat", eventId);
+                log.info("Event {} was already processed; ignored the repeat", event.eventId());
             }
-            return new Accepted(eventId, customerId, !fresh);
+            return new Accepted(event.eventId(), event.customerId(), !fresh);
         } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
             throw new InvalidEventException(refused.getMessage());
         }
+    }
+
+    /**
+     * Validated events, in their order, in one transaction: one commit for all of them instead of one each. An
+     * event refused by the profile (an attribute of the wrong type) is reported and changes nothing. Empty when the
+     * transaction failed as a whole (an event id taken by another node meanwhile, a journey that failed to start):
+     * nothing of it was committed, and the caller takes the events one by one, each in a transaction of its own.
+     * The ids of the events that went in are remembered in the idempotency window only after the commit. Not for
+     * events that {@link #mayMerge may merge} profiles.
+     */
+    public Optional<List<Outcome>> acceptTogether(List<CustomerEvent> received) {
+        List<Outcome> outcomes = new ArrayList<>();
+        try {
+            transaction.executeWithoutResult(status -> {
+                Set<String> seen = seen(received.stream().map(CustomerEvent::eventId).filter(id -> id != null && !id.isBlank()).toList());
+                List<Object[]> rows = new ArrayList<>();
+                for (CustomerEvent event : received) {
+                    Ready ready;
+                    try {
+                        ready = ready(event); // in order: an earlier event of the batch may own the identity this one names
+                    } catch (InvalidEventException refused) {
+                        outcomes.add(new Outcome(null, refused.getMessage()));
+                        continue;
+                    }
+                    CustomerEvent settled = ready.event();
+                    if (!seen.add(settled.eventId())) {
+                        outcomes.add(new Outcome(new Accepted(settled.eventId(), settled.customerId(), true), null));
+                        continue;
+                    }
+                    try {
+                        apply(ready);
+                    } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
+                        seen.remove(settled.eventId());
+                        outcomes.add(new Outcome(null, refused.getMessage()));
+                        continue;
+                    }
+                    rows.add(row(settled, ready.update().at()));
+                    outcomes.add(new Outcome(new Accepted(settled.eventId(), settled.customerId(), false), null));
+                }
+                jdbc.batchUpdate(INSERT, rows);
+            });
+        } catch (RuntimeException failed) {
+            log.warn("A batch of {} events could not go in as one transaction ({}); taking them one by one", received.size(), failed.toString());
+            return Optional.empty();
+        }
+        Map<String, Boolean> taken = new HashMap<>();
+        outcomes.stream().filter(outcome -> outcome.accepted() != null && !outcome.accepted().duplicate())
+                .forEach(outcome -> taken.put(outcome.accepted().eventId(), Boolean.FALSE)); // as the repository's add() stores it
+        eventIds.putAll(taken);
+        return Optional.of(outcomes);
+    }
+
+    /**
+     * Whether an event may merge profiles ({@code identify}, {@code alias}). A merge locks the customers and writes
+     * their rows in the intake's transaction, so it must not wait in a long one: such an event goes in on its own.
+     */
+    public static boolean mayMerge(CustomerEvent event) {
+        return ProfileUpdate.IDENTIFY.equals(event.type()) || ProfileUpdate.ALIAS.equals(event.type());
+    }
+
+    /** An event with its ids settled (the given or a new event id; the customer it resolves to) and its profile update. */
+    private record Ready(CustomerEvent event, ProfileUpdate update) {
+    }
+
+    private Ready ready(CustomerEvent received) {
+        ProfileUpdate update = profileUpdateOf(received);
+        String eventId = received.eventId() != null && !received.eventId().isBlank() ? received.eventId() : UUID.randomUUID().toString();
+        String customerId = profiles.resolveCustomerId(received.customerId(), received.identities());
+        return new Ready(received.withIds(eventId, customerId, received.occurredAt() != null ? received.occurredAt() : update.at()), update);
+    }
+
+    private void apply(Ready ready) {
+        CustomerEvent event = ready.event();
+        profiles.apply(event.customerId(), ready.update().forEvent(event.eventId(), event.type(), event.occurredAt()));
+        journeys.dispatch(event);
+    }
+
+    /** The ids among these seen before: in the idempotency window (as the routes' idempotent consumer asks it), or recorded. */
+    private Set<String> seen(List<String> ids) {
+        if (ids.isEmpty()) {
+            return new HashSet<>();
+        }
+        Set<String> seen = new HashSet<>(eventIds.getAll(new HashSet<>(ids)).keySet());
+        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        seen.addAll(jdbc.queryForList("select event_id from customer_event where event_id in (" + marks + ")", String.class, ids.toArray()));
+        return seen;
     }
 
     /** Records the event; false, having changed nothing, when its id was recorded before (the primary key says so). */
@@ -83,9 +184,12 @@ public class EventIntake {
     }
 
     private void record(CustomerEvent event, Instant receivedAt) {
-        jdbc.update("insert into customer_event (event_id, customer_id, type, occurred_at, received_at, payload) values (?, ?, ?, ?, ?, ?)",
-                event.eventId(), event.customerId(), event.type(), Timestamp.from(event.occurredAt()),
-                Timestamp.from(receivedAt), toJson(event));
+        jdbc.update(INSERT, row(event, receivedAt));
+    }
+
+    private Object[] row(CustomerEvent event, Instant receivedAt) {
+        return new Object[] {event.eventId(), event.customerId(), event.type(), Timestamp.from(event.occurredAt()),
+                Timestamp.from(receivedAt), toJson(event)};
     }
 
     private ProfileUpdate profileUpdateOf(CustomerEvent event) {

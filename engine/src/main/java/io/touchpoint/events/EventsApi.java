@@ -1,6 +1,7 @@
 package io.touchpoint.events;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * The bean the event routes in {@code routes/} call: reads what a route received into a {@link CustomerEvent},
- * hands batches event by event to the shared intake route ({@code direct:events-intake}: idempotent consumer,
- * then {@link EventIntake}) and writes the JSON answers.
+ * hands single events to the shared intake route ({@code direct:events-intake}: idempotent consumer, then
+ * {@link EventIntake}) and batches to {@link EventIntake#acceptTogether} (the route, event by event, if that fails),
+ * and writes the JSON answers.
  */
 @Component("eventsApi")
 public class EventsApi {
@@ -26,9 +29,14 @@ public class EventsApi {
     private final EventReader reader;
     private final ProducerTemplate camel;
     private final ObjectMapper json;
+    private final EventIntake intake;
+    private final int eventsPerTransaction;
 
-    EventsApi(EventReader reader, ProducerTemplate camel, ObjectMapper json) {
+    EventsApi(EventReader reader, ProducerTemplate camel, ObjectMapper json, EventIntake intake,
+              @Value("${touchpoint.events.batch-events-per-transaction}") int eventsPerTransaction) {
         this.reader = reader;
+        this.intake = intake;
+        this.eventsPerTransaction = eventsPerTransaction;
         this.camel = camel;
         this.json = json;
     }
@@ -59,27 +67,69 @@ public class EventsApi {
         return new EventIntake.Accepted(event.eventId(), event.customerId(), true);
     }
 
-    /** Many events: the valid ones go in, each invalid one is reported with its index and reason. */
+    /**
+     * Many events: the valid ones go in, each invalid one is reported with its index and reason. They go in
+     * together, in one transaction; if that fails as a whole, one by one through the intake route.
+     */
     public String acceptBatch(String body) {
         List<JsonNode> elements = reader.readArray(body);
         List<Map<String, Object>> accepted = new ArrayList<>();
         List<Map<String, Object>> rejected = new ArrayList<>();
+        List<CustomerEvent> valid = new ArrayList<>();
+        List<Integer> indexes = new ArrayList<>();
         for (int index = 0; index < elements.size(); index++) {
             try {
-                Map<String, Object> result = accepted(intake(reader.read(elements.get(index))));
-                result.put("index", index);
-                accepted.add(result);
+                valid.add(reader.read(elements.get(index)));
+                indexes.add(index);
             } catch (InvalidEventException e) {
-                Map<String, Object> refusal = new LinkedHashMap<>();
-                refusal.put("index", index);
-                refusal.put("error", e.getMessage());
-                rejected.add(refusal);
+                rejected.add(refusal(index, e.getMessage()));
             }
         }
+        List<EventIntake.Outcome> outcomes = new ArrayList<>();
+        int from = 0;
+        while (from < valid.size()) {
+            if (EventIntake.mayMerge(valid.get(from))) { // a merge locks and rewrites profiles: it commits on its own
+                outcomes.add(oneByOne(valid.get(from++)));
+                continue;
+            }
+            int to = from;
+            while (to < valid.size() && to - from < eventsPerTransaction && !EventIntake.mayMerge(valid.get(to))) {
+                to++;
+            }
+            List<CustomerEvent> together = valid.subList(from, to);
+            outcomes.addAll(intake.acceptTogether(together).orElseGet(() -> together.stream().map(this::oneByOne).toList()));
+            from = to;
+        }
+        for (int i = 0; i < outcomes.size(); i++) {
+            EventIntake.Outcome outcome = outcomes.get(i);
+            if (outcome.accepted() != null) {
+                Map<String, Object> result = accepted(outcome.accepted());
+                result.put("index", indexes.get(i));
+                accepted.add(result);
+            } else {
+                rejected.add(refusal(indexes.get(i), outcome.refusal()));
+            }
+        }
+        rejected.sort(Comparator.comparing(refusal -> (Integer) refusal.get("index")));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("accepted", accepted);
         answer.put("rejected", rejected);
         return write(answer);
+    }
+
+    private EventIntake.Outcome oneByOne(CustomerEvent event) {
+        try {
+            return new EventIntake.Outcome(intake(event), null);
+        } catch (InvalidEventException e) {
+            return new EventIntake.Outcome(null, e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> refusal(int index, String reason) {
+        Map<String, Object> refusal = new LinkedHashMap<>();
+        refusal.put("index", index);
+        refusal.put("error", reason);
+        return refusal;
     }
 
     /** The body of an error answer. */

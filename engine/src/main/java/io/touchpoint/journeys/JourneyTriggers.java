@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RepositoryService;
@@ -56,6 +57,7 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
 
     private volatile RepositoryService repository;
     private volatile Index index;
+    private final Map<String, String> keysById = new ConcurrentHashMap<>();
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
@@ -98,6 +100,11 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
     /** "Wait until profile date" timers of any version that depend on this attribute. */
     public List<DateWait> dateWaits(String attribute) {
         return current().dateWaits().getOrDefault(attribute, List.of());
+    }
+
+    /** The key of a deployed definition, of any version (a definition never changes its key). */
+    public String definitionKey(String definitionId) {
+        return keysById.computeIfAbsent(definitionId, id -> repository.getProcessDefinition(id).getKey());
     }
 
     /** Whether any journey waits on one of these attributes. */

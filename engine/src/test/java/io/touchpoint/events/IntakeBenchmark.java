@@ -6,8 +6,12 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,7 @@ import java.util.stream.IntStream;
 
 import org.apache.camel.CamelContext;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.variable.Variables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -39,7 +44,9 @@ import io.touchpoint.EngineIT;
  * Events per second through batch REST, single REST and RabbitMQ, for events that only update profiles and for
  * events that start a journey, next to the raw Camunda start rate in the same run on the same H2 file database.
  * Logs its figures; asserts only that every event went in. Run:
- * {@code ./mvnw -pl engine -am verify -Pbenchmark -Dit.test=IntakeBenchmark}
+ * {@code ./mvnw -pl engine -am verify -Pbenchmark -Dit.test=IntakeBenchmark}; add
+ * {@code -Dbenchmark.jvmArgs="-Dbenchmark.database=postgres"} for the local PostgreSQL, or
+ * {@code -Dbenchmark.jvmArgs="-Dbenchmark.kinds=JOURNEY"} for one kind of event.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IntakeBenchmark extends EngineIT {
@@ -66,9 +73,23 @@ class IntakeBenchmark extends EngineIT {
     /** Sources send an API key: HTTP Basic checks a BCrypt hash on every request, which would dominate. */
     private String apiKey;
 
+    /** -Dbenchmark.database=postgres measures on the local PostgreSQL (database touchpoint_bench, made afresh) instead. */
+    static final boolean POSTGRES = "postgres".equals(System.getProperty("benchmark.database"));
+
     @DynamicPropertySource
-    static void fileDatabaseAndQueueOfThisRun(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + DATA.resolve("touchpoint") + ";${touchpoint.h2-settings}");
+    static void databaseAndQueueOfThisRun(DynamicPropertyRegistry registry) throws Exception {
+        if (POSTGRES) {
+            try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+                 Statement statement = admin.createStatement()) {
+                statement.execute("drop database if exists touchpoint_bench");
+                statement.execute("create database touchpoint_bench");
+            }
+            registry.add("spring.datasource.url", () -> "jdbc:postgresql://127.0.0.1:5432/touchpoint_bench");
+            registry.add("spring.datasource.username", () -> "postgres");
+            registry.add("touchpoint.profiles.offload-store", () -> "true");
+        } else {
+            registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + DATA.resolve("touchpoint") + ";${touchpoint.h2-settings}");
+        }
         registry.add("camunda.bpm.process-engine-name", () -> "bench_" + RUN);
         registry.add("touchpoint.events.rabbitmq.enabled", () -> "true");
         registry.add("touchpoint.events.rabbitmq.queue", () -> QUEUE);
@@ -94,7 +115,7 @@ class IntakeBenchmark extends EngineIT {
         double rawFirst = rawCamundaStarts(2_000);
         List<String> lines = new ArrayList<>();
         Map<Kind, double[]> rates = new EnumMap<>(Kind.class);
-        for (Kind kind : Kind.values()) {
+        for (Kind kind : kinds()) {
             int scale = kind == Kind.PROFILE_ONLY ? 1 : 4;
             batchRest(kind, 4_000 / scale, 500);
             double batch = batchRest(kind, 20_000 / scale, 500);
@@ -107,14 +128,25 @@ class IntakeBenchmark extends EngineIT {
             lines.add(figure(String.format("%-13s RabbitMQ         %8.0f /s", kind.label, broker)));
             rates.put(kind, new double[] {batch, single, broker});
         }
-        // the raw rate again, now that the engine is as warm as it was for the intake runs; the higher one counts
+        // the raw rates again, now that the engine is as warm as it was for the intake runs; the higher one counts
         double raw = Math.max(rawFirst, rawCamundaStarts(2_000));
+        rawCamundaStarts(1_000, true);
+        double rawWithTrigger = Math.max(rawCamundaStarts(2_000, true), rawCamundaStarts(2_000, true));
         lines.add(0, figure(String.format("raw Camunda message start      %8.0f /s  (%d threads, same database; higher of a run before and after)", raw, CLIENTS)));
-        double[] journey = rates.get(Kind.JOURNEY);
+        lines.add(1, figure(String.format("  the same, with the trigger   %8.0f /s  (the event as a JSON object variable, as the intake starts journeys)", rawWithTrigger)));
+        double[] journey = rates.getOrDefault(Kind.JOURNEY, new double[3]);
         lines.add(String.format("journey-start / raw Camunda: batch %.2f, single %.2f, RabbitMQ %.2f (aim 0.7)", journey[0] / raw, journey[1] / raw, journey[2] / raw));
+        lines.add(String.format("journey-start / raw with the trigger: batch %.2f, single %.2f, RabbitMQ %.2f",
+                journey[0] / rawWithTrigger, journey[1] / rawWithTrigger, journey[2] / rawWithTrigger));
         Runtime jvm = Runtime.getRuntime();
         lines.add(String.format("heap used %d MB of %d MB", (jvm.totalMemory() - jvm.freeMemory()) >> 20, jvm.maxMemory() >> 20));
-        log.info("IntakeBenchmark ({} cores, H2 file database, {} HTTP clients):\n  {}", jvm.availableProcessors(), CLIENTS, String.join("\n  ", lines));
+        log.info("IntakeBenchmark ({} cores, {}, {} HTTP clients):\n  {}", jvm.availableProcessors(), POSTGRES ? "PostgreSQL" : "H2 file database", CLIENTS, String.join("\n  ", lines));
+    }
+
+    /** -Dbenchmark.kinds=JOURNEY (or PROFILE_ONLY) measures one kind only. */
+    private static List<Kind> kinds() {
+        String only = System.getProperty("benchmark.kinds", "");
+        return only.isBlank() ? List.of(Kind.values()) : Arrays.stream(only.split(",")).map(String::trim).map(Kind::valueOf).toList();
     }
 
     private static String figure(String line) {
@@ -148,9 +180,25 @@ class IntakeBenchmark extends EngineIT {
     }
 
     private double rawCamundaStarts(int count) throws Exception {
+        return rawCamundaStarts(count, false);
+    }
+
+    /**
+     * Message starts of the abandoned-cart journey from 2 threads, each its own transaction. With the trigger, each
+     * also carries the event as the JSON object variable "trigger", as the intake's start does.
+     */
+    private double rawCamundaStarts(int count, boolean withTrigger) throws Exception {
         String prefix = "raw-" + UUID.randomUUID();
-        return timed(count, () -> inParallel(count, i -> () -> runtime.createMessageCorrelation("cart_abandoned")
-                .processInstanceBusinessKey(prefix + "-" + i).setVariable("customerId", prefix + "-" + i).correlateStartMessage()));
+        Map<String, Object> event = Map.of("type", "cart_abandoned", "properties",
+                Map.of("items", List.of(Map.of("name", "Linen dress", "quantity", 1, "price", 129.00)), "total", 129.00));
+        return timed(count, () -> inParallel(count, i -> () -> {
+            var start = runtime.createMessageCorrelation("cart_abandoned")
+                    .processInstanceBusinessKey(prefix + "-" + i).setVariable("customerId", prefix + "-" + i);
+            if (withTrigger) {
+                start.setVariable("trigger", Variables.objectValue(event).serializationDataFormat(Variables.SerializationDataFormats.JSON).create());
+            }
+            start.correlateStartMessage();
+        }));
     }
 
     private double batchRest(Kind kind, int count, int batchSize) throws Exception {
