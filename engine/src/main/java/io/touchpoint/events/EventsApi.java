@@ -68,8 +68,9 @@ public class EventsApi {
     }
 
     /**
-     * Many events: the valid ones go in, each invalid one is reported with its index and reason. They go in
-     * together, in one transaction; if that fails as a whole, one by one through the intake route.
+     * Many events: the valid ones go in, each invalid one is reported with its index and reason. They go in, in
+     * order, {@code eventsPerTransaction} to a transaction ({@link EventIntake#acceptTogether}); those of a
+     * transaction that fails as a whole, and identify/alias events, one by one through the intake route.
      */
     public String acceptBatch(String body) {
         List<JsonNode> elements = reader.readArray(body);
