@@ -48,7 +48,7 @@ public class JourneyDispatcher {
     private final ProfileDateWaits dates;
     private final ObjectMapper json;
     private final Clock clock;
-    private volatile String instancesByCustomer;
+    private final String instancesByCustomer;
 
     JourneyDispatcher(RuntimeService runtime, ManagementService management, JourneyTriggers triggers, JourneyRecords records,
                       ProfileDateWaits dates, ObjectMapper json, Clock clock) {
@@ -59,6 +59,8 @@ public class JourneyDispatcher {
         this.dates = dates;
         this.json = json;
         this.clock = clock;
+        this.instancesByCustomer = "select RES.* from " + management.getTableName(ProcessInstance.class)
+                + " RES where RES.BUSINESS_KEY_ = #{customerId} and RES.PARENT_ID_ is null";
     }
 
     /** Runs inside the caller's transaction, after the event has been applied to the profile. */
@@ -176,10 +178,6 @@ public class JourneyDispatcher {
      * MyBatis expressions, which cost more CPU than the start of a journey itself.
      */
     private Set<String> activeJourneys(String customerId) {
-        if (instancesByCustomer == null) {
-            instancesByCustomer = "select RES.* from " + management.getTableName(ProcessInstance.class)
-                    + " RES where RES.BUSINESS_KEY_ = #{customerId} and RES.PARENT_ID_ is null";
-        }
         return runtime.createNativeProcessInstanceQuery().sql(instancesByCustomer).parameter("customerId", customerId).list().stream()
                 .map(instance -> triggers.definitionKey(instance.getProcessDefinitionId()))
                 .collect(Collectors.toSet());
