@@ -3,8 +3,10 @@ package io.touchpoint.events;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -101,28 +103,9 @@ public class EventIntake {
             transaction.executeWithoutResult(status -> {
                 Set<String> seen = seen(received.stream().map(CustomerEvent::eventId).filter(id -> id != null && !id.isBlank()).toList());
                 List<Object[]> rows = new ArrayList<>();
-                for (CustomerEvent event : received) {
-                    Ready ready;
-                    try {
-                        ready = ready(event); // in order: an earlier event of the batch may own the identity this one names
-                    } catch (InvalidEventException refused) {
-                        outcomes.add(new Outcome(null, refused.getMessage()));
-                        continue;
-                    }
-                    CustomerEvent settled = ready.event();
-                    if (!seen.add(settled.eventId())) {
-                        outcomes.add(new Outcome(new Accepted(settled.eventId(), settled.customerId(), true), null));
-                        continue;
-                    }
-                    try {
-                        apply(ready);
-                    } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
-                        seen.remove(settled.eventId());
-                        outcomes.add(new Outcome(null, refused.getMessage()));
-                        continue;
-                    }
-                    rows.add(row(settled, ready.update().at()));
-                    outcomes.add(new Outcome(new Accepted(settled.eventId(), settled.customerId(), false), null));
+                Deque<CustomerEvent> left = new ArrayDeque<>(received);
+                while (!left.isEmpty()) {
+                    journeys.together(() -> takeOneCommandsWorth(left, seen, rows, outcomes));
                 }
                 jdbc.batchUpdate(INSERT, rows);
             });
@@ -135,6 +118,42 @@ public class EventIntake {
                 .forEach(outcome -> taken.put(outcome.accepted().eventId(), Boolean.FALSE)); // as the repository's add() stores it
         eventIds.putAll(taken);
         return Optional.of(outcomes);
+    }
+
+    /**
+     * Takes events off the front of {@code left} while each is of a customer not met before in this call: the
+     * journeys of one command are written at its end, and a customer's next event must see what the last one did.
+     */
+    private void takeOneCommandsWorth(Deque<CustomerEvent> left, Set<String> seen, List<Object[]> rows, List<Outcome> outcomes) {
+        Set<String> customers = new HashSet<>();
+        while (!left.isEmpty()) {
+            Ready ready;
+            try {
+                ready = ready(left.peekFirst()); // in order: an earlier event of the batch may own the identity this one names
+            } catch (InvalidEventException refused) {
+                left.removeFirst();
+                outcomes.add(new Outcome(null, refused.getMessage()));
+                continue;
+            }
+            CustomerEvent event = ready.event();
+            if (!customers.add(event.customerId())) {
+                return; // the next command takes it (and settles its ids again, as they were)
+            }
+            left.removeFirst();
+            if (!seen.add(event.eventId())) {
+                outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), true), null));
+                continue;
+            }
+            try {
+                apply(ready);
+            } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
+                seen.remove(event.eventId());
+                outcomes.add(new Outcome(null, refused.getMessage()));
+                continue;
+            }
+            rows.add(row(event, ready.update().at()));
+            outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), false), null));
+        }
     }
 
     /**

@@ -11,9 +11,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.interceptor.CommandExecutor;
 import org.camunda.bpm.engine.runtime.Execution;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -21,6 +24,7 @@ import org.camunda.bpm.engine.variable.Variables;
 import org.camunda.bpm.engine.variable.value.ObjectValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 import io.touchpoint.events.CustomerEvent;
@@ -40,6 +44,8 @@ public class JourneyDispatcher {
     public static final String CUSTOMER_ID = "customerId";
     public static final String TRIGGER = "trigger";
     public static final String LAST_EVENT = "lastEvent";
+    /** What {@link #TRIGGER} and {@link #LAST_EVENT} read back as: a map of the event's fields. */
+    static final String EVENT_TYPE_NAME = "java.util.LinkedHashMap<java.lang.String,java.lang.Object>";
 
     private final RuntimeService runtime;
     private final ManagementService management;
@@ -48,10 +54,12 @@ public class JourneyDispatcher {
     private final ProfileDateWaits dates;
     private final ObjectMapper json;
     private final Clock clock;
-    private final String instancesByCustomer;
+    private final CommandExecutor commands;
+    private final JdbcTemplate jdbc;
+    private final String journeysOfCustomer;
 
-    JourneyDispatcher(RuntimeService runtime, ManagementService management, JourneyTriggers triggers, JourneyRecords records,
-                      ProfileDateWaits dates, ObjectMapper json, Clock clock) {
+    JourneyDispatcher(RuntimeService runtime, ManagementService management, ProcessEngineConfigurationImpl engine, JdbcTemplate jdbc,
+                      JourneyTriggers triggers, JourneyRecords records, ProfileDateWaits dates, ObjectMapper json, Clock clock) {
         this.runtime = runtime;
         this.management = management;
         this.triggers = triggers;
@@ -59,8 +67,22 @@ public class JourneyDispatcher {
         this.dates = dates;
         this.json = json;
         this.clock = clock;
-        this.instancesByCustomer = "select RES.* from " + management.getTableName(ProcessInstance.class)
-                + " RES where RES.BUSINESS_KEY_ = #{customerId} and RES.PARENT_ID_ is null";
+        this.commands = engine.getCommandExecutorTxRequired();
+        this.jdbc = jdbc;
+        this.journeysOfCustomer = "select PROC_DEF_ID_ from " + management.getTableName(ProcessInstance.class)
+                + " where BUSINESS_KEY_ = ? and PARENT_ID_ is null";
+    }
+
+    /**
+     * Runs work that dispatches events as one Camunda command, in the caller's transaction: what the journeys
+     * write is flushed once, at the end, instead of once per start. Until then the engine's queries do not see it,
+     * so the work must not dispatch two events of one customer.
+     */
+    public void together(Runnable work) {
+        commands.execute(context -> {
+            work.run();
+            return null;
+        });
     }
 
     /** Runs inside the caller's transaction, after the event has been applied to the profile. */
@@ -174,17 +196,26 @@ public class JourneyDispatcher {
     }
 
     /**
-     * The keys of the journeys a customer is in. A native query: the process instance query builds its SQL through
-     * MyBatis expressions, which cost more CPU than the start of a journey itself.
+     * The keys of the journeys a customer is in. Plain SQL on the engine's table, in the same transaction: a query
+     * through the engine costs a command of its own, and the process instance query builds its SQL through MyBatis
+     * expressions; both cost more CPU than the start of a journey itself.
      */
     private Set<String> activeJourneys(String customerId) {
-        return runtime.createNativeProcessInstanceQuery().sql(instancesByCustomer).parameter("customerId", customerId).list().stream()
-                .map(instance -> triggers.definitionKey(instance.getProcessDefinitionId()))
+        return jdbc.queryForList(journeysOfCustomer, String.class, customerId).stream()
+                .map(triggers::definitionKey)
                 .collect(Collectors.toSet());
     }
 
+    /**
+     * The event as a JSON object variable, serialized here once: Camunda stores it as it is and does not compare it
+     * again at the end of the command, which it does for a value it serialized itself.
+     */
     private ObjectValue asVariable(CustomerEvent event) {
-        Map<?, ?> document = json.convertValue(event, Map.class);
-        return Variables.objectValue(document).serializationDataFormat(Variables.SerializationDataFormats.JSON).create();
+        try {
+            return Variables.serializedObjectValue(json.writeValueAsString(event)).serializationDataFormat(Variables.SerializationDataFormats.JSON)
+                    .objectTypeName(EVENT_TYPE_NAME).create();
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event " + event.eventId() + " cannot be written as JSON", e);
+        }
     }
 }

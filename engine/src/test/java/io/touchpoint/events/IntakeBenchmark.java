@@ -12,7 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -111,36 +111,74 @@ class IntakeBenchmark extends EngineIT {
     @Test
     void intakeRatesNextToTheRawCamundaStartRate() throws Exception {
         apiKey = apiKeys.issue("benchmark").key();
-        rawCamundaStarts(1_000); // every measurement follows a run of the same kind that warms the JIT up
-        double rawFirst = rawCamundaStarts(2_000);
-        List<String> lines = new ArrayList<>();
-        Map<Kind, double[]> rates = new EnumMap<>(Kind.class);
-        for (Kind kind : kinds()) {
-            int scale = kind == Kind.PROFILE_ONLY ? 1 : 4;
-            batchRest(kind, 4_000 / scale, 500);
-            double batch = batchRest(kind, 20_000 / scale, 500);
-            lines.add(figure(String.format("%-13s batch REST       %8.0f /s", kind.label, batch)));
-            singleRest(kind, 2_000 / scale);
-            double single = singleRest(kind, 4_000 / scale);
-            lines.add(figure(String.format("%-13s single REST      %8.0f /s", kind.label, single)));
-            rabbitMq(kind, 2_000 / scale);
-            double broker = rabbitMq(kind, 8_000 / scale);
-            lines.add(figure(String.format("%-13s RabbitMQ         %8.0f /s", kind.label, broker)));
-            rates.put(kind, new double[] {batch, single, broker});
-        }
-        // the raw rates again, now that the engine is as warm as it was for the intake runs; the higher one counts
-        double raw = Math.max(rawFirst, rawCamundaStarts(2_000));
+        rawCamundaStarts(1_000, false); // a first run of every way warms the JIT up
         rawCamundaStarts(1_000, true);
-        double rawWithTrigger = Math.max(rawCamundaStarts(2_000, true), rawCamundaStarts(2_000, true));
-        lines.add(0, figure(String.format("raw Camunda message start      %8.0f /s  (%d threads, same database; higher of a run before and after)", raw, CLIENTS)));
-        lines.add(1, figure(String.format("  the same, with the trigger   %8.0f /s  (the event as a JSON object variable, as the intake starts journeys)", rawWithTrigger)));
-        double[] journey = rates.getOrDefault(Kind.JOURNEY, new double[3]);
-        lines.add(String.format("journey-start / raw Camunda: batch %.2f, single %.2f, RabbitMQ %.2f (aim 0.7)", journey[0] / raw, journey[1] / raw, journey[2] / raw));
-        lines.add(String.format("journey-start / raw with the trigger: batch %.2f, single %.2f, RabbitMQ %.2f",
-                journey[0] / rawWithTrigger, journey[1] / rawWithTrigger, journey[2] / rawWithTrigger));
+        for (Kind kind : kinds()) {
+            for (Way way : Way.values()) {
+                way.measure(this, kind, way.count(kind) / 5);
+            }
+        }
+        // rounds in turn, so that the raw start and the intake meet the same JIT, garbage and database size; medians count
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            rates.computeIfAbsent(RAW, label -> new ArrayList<>()).add(rawCamundaStarts(2_000, false));
+            rates.computeIfAbsent(RAW_TRIGGER, label -> new ArrayList<>()).add(rawCamundaStarts(2_000, true));
+            for (Kind kind : kinds()) {
+                for (Way way : Way.values()) {
+                    rates.computeIfAbsent(kind.label + " " + way.label, label -> new ArrayList<>()).add(way.measure(this, kind, way.count(kind)));
+                }
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        rates.forEach((label, runs) -> lines.add(figure(String.format("%-28s %8.0f /s  (median of %s)", label, median(runs),
+                runs.stream().map(rate -> String.format("%.0f", rate)).collect(Collectors.joining(", "))))));
+        double raw = median(rates.get(RAW));
+        double rawWithTrigger = median(rates.get(RAW_TRIGGER));
+        if (kinds().contains(Kind.JOURNEY)) {
+            double[] journey = Arrays.stream(Way.values()).mapToDouble(way -> median(rates.get(Kind.JOURNEY.label + " " + way.label))).toArray();
+            lines.add(String.format("journey-start / raw Camunda: batch %.2f, single %.2f, RabbitMQ %.2f (aim 0.7)", journey[0] / raw, journey[1] / raw, journey[2] / raw));
+            lines.add(String.format("journey-start / raw with the trigger: batch %.2f, single %.2f, RabbitMQ %.2f",
+                    journey[0] / rawWithTrigger, journey[1] / rawWithTrigger, journey[2] / rawWithTrigger));
+        }
         Runtime jvm = Runtime.getRuntime();
         lines.add(String.format("heap used %d MB of %d MB", (jvm.totalMemory() - jvm.freeMemory()) >> 20, jvm.maxMemory() >> 20));
-        log.info("IntakeBenchmark ({} cores, {}, {} HTTP clients):\n  {}", jvm.availableProcessors(), POSTGRES ? "PostgreSQL" : "H2 file database", CLIENTS, String.join("\n  ", lines));
+        log.info("IntakeBenchmark ({} cores, {}, {} HTTP clients, {} rounds):\n  {}", jvm.availableProcessors(), POSTGRES ? "PostgreSQL" : "H2 file database",
+                CLIENTS, ROUNDS, String.join("\n  ", lines));
+    }
+
+    static final int ROUNDS = Integer.getInteger("benchmark.rounds", 3);
+    static final String RAW = "raw Camunda message start";
+    static final String RAW_TRIGGER = "raw, with the trigger";
+
+    /** The ways in, and how many events a measured run of each sends. */
+    enum Way {
+        BATCH("batch REST", 20_000), SINGLE("single REST", 2_000), RABBITMQ("RabbitMQ", 4_000);
+
+        final String label;
+        final int profileOnlyCount;
+
+        Way(String label, int profileOnlyCount) {
+            this.label = label;
+            this.profileOnlyCount = profileOnlyCount;
+        }
+
+        int count(Kind kind) {
+            return kind == Kind.PROFILE_ONLY ? profileOnlyCount : profileOnlyCount / 4;
+        }
+
+        double measure(IntakeBenchmark bench, Kind kind, int count) throws Exception {
+            return switch (this) {
+                case BATCH -> bench.batchRest(kind, count, 500);
+                case SINGLE -> bench.singleRest(kind, count);
+                case RABBITMQ -> bench.rabbitMq(kind, count);
+            };
+        }
+    }
+
+    private static double median(List<Double> runs) {
+        List<Double> sorted = runs.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     /** -Dbenchmark.kinds=JOURNEY (or PROFILE_ONLY) measures one kind only. */
@@ -177,10 +215,6 @@ class IntakeBenchmark extends EngineIT {
             return "{\"eventId\": \"%s-%d\", \"type\": \"%s\", \"customerId\": \"%s-c%d\", \"properties\": %s}"
                     .formatted(prefix, i, type, prefix, i, properties);
         }
-    }
-
-    private double rawCamundaStarts(int count) throws Exception {
-        return rawCamundaStarts(count, false);
     }
 
     /**
