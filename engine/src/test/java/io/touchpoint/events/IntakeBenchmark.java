@@ -43,10 +43,12 @@ import io.touchpoint.EngineIT;
 /**
  * Events per second through batch REST, single REST and RabbitMQ, for events that only update profiles and for
  * events that start a journey, next to the raw Camunda start rate in the same run on the same H2 file database.
- * Logs its figures; asserts only that every event went in. Run:
+ * The ways are measured in turn, round after round (a first round warms up and is not counted), and the medians of
+ * the rounds are reported. Logs its figures; asserts only that every event went in. Run:
  * {@code ./mvnw -pl engine -am verify -Pbenchmark -Dit.test=IntakeBenchmark}; add
- * {@code -Dbenchmark.jvmArgs="-Dbenchmark.database=postgres"} for the local PostgreSQL, or
- * {@code -Dbenchmark.jvmArgs="-Dbenchmark.kinds=JOURNEY"} for one kind of event.
+ * {@code -Dbenchmark.jvmArgs="-Dbenchmark.database=postgres"} for the local PostgreSQL,
+ * {@code -Dbenchmark.jvmArgs="-Dbenchmark.kinds=JOURNEY"} for one kind of event, or {@code -Dbenchmark.rounds=N}
+ * inside those jvmArgs for another number of counted rounds (5).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IntakeBenchmark extends EngineIT {
@@ -111,21 +113,16 @@ class IntakeBenchmark extends EngineIT {
     @Test
     void intakeRatesNextToTheRawCamundaStartRate() throws Exception {
         apiKey = apiKeys.issue("benchmark").key();
-        rawCamundaStarts(1_000, false); // a first run of every way warms the JIT up
-        rawCamundaStarts(1_000, true);
-        for (Kind kind : kinds()) {
-            for (Way way : Way.values()) {
-                way.measure(this, kind, way.count(kind) / 5);
-            }
-        }
-        // rounds in turn, so that the raw start and the intake meet the same JIT, garbage and database size; medians count
+        // rounds in turn, so that the raw start and the intake meet the same JIT, garbage and database size; the first
+        // round warms the JIT up and is not counted; the medians of the rest count
         Map<String, List<Double>> rates = new LinkedHashMap<>();
-        for (int round = 0; round < ROUNDS; round++) {
-            rates.computeIfAbsent(RAW, label -> new ArrayList<>()).add(rawCamundaStarts(2_000, false));
-            rates.computeIfAbsent(RAW_TRIGGER, label -> new ArrayList<>()).add(rawCamundaStarts(2_000, true));
+        for (int round = 0; round <= ROUNDS; round++) {
+            Map<String, List<Double>> into = round == 0 ? new LinkedHashMap<>() : rates;
+            into.computeIfAbsent(RAW, label -> new ArrayList<>()).add(rawCamundaStarts(2_000, false));
+            into.computeIfAbsent(RAW_TRIGGER, label -> new ArrayList<>()).add(rawCamundaStarts(2_000, true));
             for (Kind kind : kinds()) {
                 for (Way way : Way.values()) {
-                    rates.computeIfAbsent(kind.label + " " + way.label, label -> new ArrayList<>()).add(way.measure(this, kind, way.count(kind)));
+                    into.computeIfAbsent(kind.label + " " + way.label, label -> new ArrayList<>()).add(way.measure(this, kind, way.count(kind)));
                 }
             }
         }
@@ -146,7 +143,7 @@ class IntakeBenchmark extends EngineIT {
                 CLIENTS, ROUNDS, String.join("\n  ", lines));
     }
 
-    static final int ROUNDS = Integer.getInteger("benchmark.rounds", 3);
+    static final int ROUNDS = Integer.getInteger("benchmark.rounds", 5);
     static final String RAW = "raw Camunda message start";
     static final String RAW_TRIGGER = "raw, with the trigger";
 
