@@ -102,12 +102,10 @@ public class EventIntake {
         try {
             transaction.executeWithoutResult(status -> {
                 Set<String> seen = seen(received.stream().map(CustomerEvent::eventId).filter(id -> id != null && !id.isBlank()).toList());
-                List<Object[]> rows = new ArrayList<>();
                 Deque<CustomerEvent> left = new ArrayDeque<>(received);
                 while (!left.isEmpty()) {
-                    journeys.together(() -> takeOneCommandsWorth(left, seen, rows, outcomes));
+                    journeys.together(() -> takeOneCommandsWorth(left, seen, outcomes));
                 }
-                jdbc.batchUpdate(INSERT, rows);
             });
         } catch (RuntimeException failed) {
             log.warn("A batch of {} events could not go in as one transaction ({}); taking them one by one", received.size(), failed.toString());
@@ -124,7 +122,7 @@ public class EventIntake {
      * Takes events off the front of {@code left} while each is of a customer not met before in this call: the
      * journeys of one command are written at its end, and a customer's next event must see what the last one did.
      */
-    private void takeOneCommandsWorth(Deque<CustomerEvent> left, Set<String> seen, List<Object[]> rows, List<Outcome> outcomes) {
+    private void takeOneCommandsWorth(Deque<CustomerEvent> left, Set<String> seen, List<Outcome> outcomes) {
         Set<String> customers = new HashSet<>();
         while (!left.isEmpty()) {
             Ready ready;
@@ -144,14 +142,15 @@ public class EventIntake {
                 outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), true), null));
                 continue;
             }
+            record(event, ready.update().at()); // first: an id another node holds fails the batch before a profile changes
             try {
                 apply(ready);
             } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
+                jdbc.update("delete from customer_event where event_id = ?", event.eventId());
                 seen.remove(event.eventId());
                 outcomes.add(new Outcome(null, refused.getMessage()));
                 continue;
             }
-            rows.add(row(event, ready.update().at()));
             outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), false), null));
         }
     }

@@ -1,7 +1,11 @@
 package io.touchpoint.events;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,6 +15,7 @@ import com.rabbitmq.client.Channel;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -36,41 +41,102 @@ public class RabbitMqLanes extends AsyncProcessorSupport {
 
     private final ProducerTemplate camel;
     private final ObjectMapper json;
-    private final ExecutorService[] lanes;
+    private final EventsApi events;
+    private final EventIntake intake;
+    private final int eventsPerTransaction;
+    private final Lane[] lanes;
 
-    RabbitMqLanes(CamelContext context, ProducerTemplate camel, ObjectMapper json,
-                  @Value("${touchpoint.events.rabbitmq.lanes}") int laneCount) {
+    RabbitMqLanes(CamelContext context, ProducerTemplate camel, ObjectMapper json, EventsApi events, EventIntake intake,
+                  @Value("${touchpoint.events.rabbitmq.lanes}") int laneCount,
+                  @Value("${touchpoint.events.batch-events-per-transaction}") int eventsPerTransaction) {
         this.camel = camel;
         this.json = json;
-        this.lanes = new ExecutorService[laneCount];
+        this.events = events;
+        this.intake = intake;
+        this.eventsPerTransaction = eventsPerTransaction;
+        this.lanes = new Lane[laneCount];
         for (int lane = 0; lane < laneCount; lane++) {
-            lanes[lane] = context.getExecutorServiceManager().newSingleThreadExecutor(this, "events-rabbitmq-lane-" + lane);
+            lanes[lane] = new Lane(context.getExecutorServiceManager().newSingleThreadExecutor(this, "events-rabbitmq-lane-" + lane),
+                    new LinkedBlockingQueue<>());
         }
+    }
+
+    /** A lane: its thread, and the messages waiting for it in queue order. */
+    private record Lane(ExecutorService thread, BlockingQueue<Delivery> waiting) {
+    }
+
+    /** A message handed to a lane, with what settles it. */
+    private record Delivery(Exchange exchange, AsyncCallback callback, Channel channel, long deliveryTag) {
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        Channel channel = consumerChannel(exchange);
-        long deliveryTag = exchange.getMessage().getHeader(SpringRabbitMQConstants.DELIVERY_TAG, Long.class);
+        Delivery delivery = new Delivery(exchange, callback, consumerChannel(exchange),
+                exchange.getMessage().getHeader(SpringRabbitMQConstants.DELIVERY_TAG, Long.class));
+        Lane lane = lanes[laneOf(exchange.getMessage().getBody(String.class))];
         try {
-            lanes[laneOf(exchange.getMessage().getBody(String.class))].execute(() -> {
-                if (channel.isOpen()) {
-                    try {
-                        camel.send(LANE_ROUTE, exchange);
-                    } catch (RuntimeException broken) {
-                        exchange.setException(broken);
-                    }
-                }
-                settle(channel, deliveryTag, exchange.getException() == null);
-                callback.done(false);
-            });
+            lane.waiting().add(delivery);
+            lane.thread().execute(() -> takeWaiting(lane));
             return false;
         } catch (RejectedExecutionException stopping) {
-            exchange.setException(stopping);
-            settle(channel, deliveryTag, false);
-            callback.done(true);
-            return true;
+            if (lane.waiting().remove(delivery)) {
+                exchange.setException(stopping);
+                settle(delivery.channel(), delivery.deliveryTag(), false);
+                callback.done(true);
+                return true;
+            }
+            return false; // a lane task already running takes it
         }
+    }
+
+    /**
+     * Takes the messages waiting in a lane, at most {@code eventsPerTransaction}, in one transaction
+     * ({@link EventIntake#acceptTogether}), and acknowledges each that went in. A message that is not a valid event,
+     * one the intake refuses, and all of them when the transaction fails as a whole or one may merge profiles, go
+     * through {@value #LANE_ROUTE} one by one, which dead-letters or hands back as for a single message.
+     */
+    private void takeWaiting(Lane lane) {
+        List<Delivery> taken = new ArrayList<>();
+        lane.waiting().drainTo(taken, eventsPerTransaction);
+        List<Delivery> readable = new ArrayList<>();
+        List<CustomerEvent> read = new ArrayList<>();
+        for (Delivery delivery : taken) {
+            if (!delivery.channel().isOpen()) {
+                delivery.callback().done(false); // the broker delivers it again
+                continue;
+            }
+            try {
+                Message message = delivery.exchange().getMessage();
+                read.add(events.readMessage(message.getBody(String.class), message.getHeader(SpringRabbitMQConstants.MESSAGE_ID, String.class)));
+                readable.add(delivery);
+            } catch (RuntimeException unreadable) {
+                oneByOne(delivery);
+            }
+        }
+        List<EventIntake.Outcome> outcomes = read.isEmpty() || read.stream().anyMatch(EventIntake::mayMerge)
+                ? null : intake.acceptTogether(read).orElse(null);
+        for (int i = 0; i < readable.size(); i++) {
+            Delivery delivery = readable.get(i);
+            if (outcomes != null && outcomes.get(i).accepted() != null) {
+                settle(delivery.channel(), delivery.deliveryTag(), true);
+                delivery.callback().done(false);
+            } else {
+                oneByOne(delivery);
+            }
+        }
+    }
+
+    private void oneByOne(Delivery delivery) {
+        Exchange exchange = delivery.exchange();
+        if (delivery.channel().isOpen()) {
+            try {
+                camel.send(LANE_ROUTE, exchange);
+            } catch (RuntimeException broken) {
+                exchange.setException(broken);
+            }
+        }
+        settle(delivery.channel(), delivery.deliveryTag(), exchange.getException() == null);
+        delivery.callback().done(false);
     }
 
     /** The lane of a message: by its customer's key; a message that is not an event (it will be dead-lettered) takes lane 0. */
