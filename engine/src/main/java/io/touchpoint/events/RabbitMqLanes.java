@@ -28,10 +28,11 @@ import org.springframework.stereotype.Component;
 /**
  * The RabbitMQ route's lanes: each message goes to one of a few single-threaded lanes chosen by its customer
  * ({@code customerId}, else the first identity), so different customers are taken in at once while one customer's
- * messages keep their queue order. A lane runs the message through {@value #LANE_ROUTE} and only then settles it
- * with the broker: acknowledged once its event is committed (or parked in the dead-letter queue), handed back
- * (nack, requeue) when it failed otherwise. Until then it counts against the consumer's prefetch. A message whose
- * channel has closed meanwhile (the route stops, the connection broke) is left alone: the broker delivers it again.
+ * messages keep their queue order. A lane takes the messages waiting for it together ({@link #takeWaiting}) and only
+ * then settles each with the broker: acknowledged once its event is committed (or parked in the dead-letter queue),
+ * handed back (nack, requeue) when it failed otherwise. Until then it counts against the consumer's prefetch. A
+ * message whose channel has closed meanwhile (the route stops, the connection broke) is left alone: the broker
+ * delivers it again.
  */
 @Component("rabbitMqLanes")
 public class RabbitMqLanes extends AsyncProcessorSupport {

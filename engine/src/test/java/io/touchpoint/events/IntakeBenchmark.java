@@ -136,6 +136,10 @@ class IntakeBenchmark extends EngineIT {
             lines.add(String.format("journey-start / raw Camunda: batch %.2f, single %.2f, RabbitMQ %.2f (aim 0.7)", journey[0] / raw, journey[1] / raw, journey[2] / raw));
             lines.add(String.format("journey-start / raw with the trigger: batch %.2f, single %.2f, RabbitMQ %.2f",
                     journey[0] / rawWithTrigger, journey[1] / rawWithTrigger, journey[2] / rawWithTrigger));
+            // each round's intake rate over the raw rate of the same round: the JIT and the database drift between rounds
+            double[] paired = Arrays.stream(Way.values()).mapToDouble(way -> median(IntStream.range(0, ROUNDS)
+                    .mapToObj(round -> rates.get(Kind.JOURNEY.label + " " + way.label).get(round) / rates.get(RAW).get(round)).toList())).toArray();
+            lines.add(String.format("journey-start / raw Camunda of the same round, median: batch %.2f, single %.2f, RabbitMQ %.2f", paired[0], paired[1], paired[2]));
         }
         Runtime jvm = Runtime.getRuntime();
         lines.add(String.format("heap used %d MB of %d MB", (jvm.totalMemory() - jvm.freeMemory()) >> 20, jvm.maxMemory() >> 20));
