@@ -202,12 +202,8 @@ public class EventIntake {
     }
 
     private void record(CustomerEvent event, Instant receivedAt) {
-        jdbc.update(INSERT, row(event, receivedAt));
-    }
-
-    private Object[] row(CustomerEvent event, Instant receivedAt) {
-        return new Object[] {event.eventId(), event.customerId(), event.type(), Timestamp.from(event.occurredAt()),
-                Timestamp.from(receivedAt), toJson(event)};
+        jdbc.update(INSERT, event.eventId(), event.customerId(), event.type(), Timestamp.from(event.occurredAt()),
+                Timestamp.from(receivedAt), toJson(event));
     }
 
     private ProfileUpdate profileUpdateOf(CustomerEvent event) {
