@@ -1,12 +1,16 @@
 package io.touchpoint.decisions;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -25,37 +29,60 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.ResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
+import io.touchpoint.system.StoredFiles;
+import io.touchpoint.system.StoredFiles.Snapshot;
+
 /**
- * The Drools rule base compiled from {@code rules/}: {@code *.drl} files and {@code *.drl.csv} / {@code *.drl.xlsx}
- * decision tables. At start a file that does not compile stops the engine with its name, line and message;
- * {@link #reload()} compiles the folder again and swaps the new rules in atomically, or keeps the running rules
- * and reports the problems in {@link #status()}.
+ * The Drools rule base compiled from {@code rules/} ({@code *.drl} files and {@code *.drl.csv} / {@code *.drl.xlsx}
+ * decision tables) together with the rule files stored over the API ({@link StoredFiles}, area {@value #AREA}): a
+ * stored file replaces the folder's file of the same name, or adds one; a stored removal hides the folder's file.
+ * At start a set that does not compile stops the engine with file, line and message; {@link #reload()} and
+ * {@link #change} compile the whole new set and swap it in atomically, or keep the running rules and report the
+ * problems. Every node reloads when another has changed the stored files.
  */
 @Component
 public class RuleBase {
 
+    static final String AREA = "rules";
     private static final Logger log = LoggerFactory.getLogger(RuleBase.class);
     private static final String[] PATTERNS = {"*.drl", "*.drl.csv", "*.drl.xlsx"};
     private static final AtomicLong BUILDS = new AtomicLong();
 
-    /** One compiled generation of the rules; sessions are thread-safe to share. */
-    private record Compiled(StatelessKieSession session, List<String> files, int rules, Instant loadedAt) {
+    /** One compiled generation of the rules (from the stored files' {@code version}); sessions are thread-safe to share. */
+    private record Compiled(StatelessKieSession session, Map<String, byte[]> sources, int rules, Instant loadedAt, long version) {
+
+        List<String> files() {
+            return List.copyOf(sources.keySet());
+        }
     }
 
     private final ResourcePatternResolver resolver;
     private final String location;
     private final Clock clock;
+    private final StoredFiles stored;
     private final AtomicReference<Compiled> current = new AtomicReference<>();
     private volatile Instant lastAttemptAt;
     private volatile List<RuleProblem> problems = List.of();
 
     @Autowired
-    RuleBase(ResourcePatternResolver resolver, @Value("${touchpoint.folders.rules}") String location, Clock clock) throws IOException {
+    RuleBase(ResourcePatternResolver resolver, @Value("${touchpoint.folders.rules}") String location, Clock clock,
+             StoredFiles stored) throws IOException {
         this.resolver = resolver;
         this.location = location;
         this.clock = clock;
-        current.set(compile(ruleFiles()));
+        this.stored = stored;
+        Snapshot files = storedFiles();
+        current.set(compile(ruleFiles(files), files.version()));
         log.info("Rules from {} compiled: {} rules in {}", location, current.get().rules(), current.get().files());
+        if (stored != null) {
+            stored.onChange(AREA, this::refresh);
+            refresh(); // a change made while this node compiled
+        }
+    }
+
+    /** The rules of a folder alone, nothing stored (tests of the folder watcher). */
+    RuleBase(ResourcePatternResolver resolver, String location, Clock clock) throws IOException {
+        this(resolver, location, clock, null);
     }
 
     /** Compiles the given rule files once (tests, benchmarks); throws {@link RuleCompilationException} on error. */
@@ -63,7 +90,12 @@ public class RuleBase {
         this.resolver = null;
         this.location = null;
         this.clock = Clock.systemUTC();
-        current.set(compile(List.of(ruleFiles)));
+        this.stored = null;
+        Map<String, byte[]> sources = new TreeMap<>();
+        for (Resource file : ruleFiles) {
+            sources.put(file.getFilename(), file.getContentAsByteArray());
+        }
+        current.set(compile(sources, 0));
     }
 
     /** The running rules as a stateless session, safe to share between threads. */
@@ -76,14 +108,15 @@ public class RuleBase {
         return location;
     }
 
-    /** Compiles the rule folder again; on success the new rules replace the running ones, else these stay. */
+    /** Compiles the folder and the stored files again; on success the new rules replace the running ones, else these stay. */
     public synchronized boolean reload() throws IOException {
         lastAttemptAt = clock.instant();
         try {
-            Compiled next = compile(ruleFiles());
+            Snapshot files = storedFiles();
+            Compiled next = compile(ruleFiles(files), files.version());
             current.set(next);
             problems = List.of();
-            log.info("Rules reloaded from {}: {} rules in {}", location, next.rules(), next.files());
+            log.info("Rules reloaded from {} and stored version {}: {} rules in {}", location, next.version(), next.rules(), next.files());
             return true;
         } catch (RuleCompilationException refused) {
             problems = refused.problems();
@@ -92,35 +125,101 @@ public class RuleBase {
         }
     }
 
+    /**
+     * Stores a rule file (null content: removes it) when the whole rule base compiles with the change, and swaps the
+     * new rules in on this node at once (the others follow). Throws {@link RuleCompilationException} with the
+     * problems and changes nothing when it does not compile.
+     */
+    public void change(String file, byte[] content, String changedBy) {
+        if (stored == null) {
+            throw new IllegalStateException("rules from fixed files cannot be changed");
+        }
+        stored.change(AREA, file, content, changedBy, proposed -> {
+            try {
+                return compile(ruleFiles(proposed), proposed.version());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, this::swapIfNewer);
+    }
+
+    /** The source of each rule file running now, by file name. */
+    public Map<String, byte[]> sources() {
+        return current.get().sources();
+    }
+
+    /** The names of the rule files stored over the API (replacing or adding to the folder's), removals excluded. */
+    public Set<String> storedFileNames() {
+        Set<String> names = new TreeSet<>();
+        if (stored != null) {
+            stored.read(AREA).files().forEach((name, content) -> {
+                if (content != null) {
+                    names.add(name);
+                }
+            });
+        }
+        return names;
+    }
+
     public RuleStatus status() {
         Compiled running = current.get();
         return new RuleStatus(problems.isEmpty() ? RuleStatus.RUNNING : RuleStatus.CHANGE_REFUSED, location,
                 running.loadedAt(), running.files(), running.rules(), lastAttemptAt, problems);
     }
 
-    private List<Resource> ruleFiles() throws IOException {
-        List<Resource> files = new ArrayList<>();
-        for (String pattern : PATTERNS) {
-            files.addAll(Arrays.asList(resolver.getResources(location + pattern)));
+    /** Reloads when the stored files have moved on from the version running here. */
+    void refresh() {
+        if (stored.version(AREA) > current.get().version()) {
+            try {
+                reload();
+            } catch (IOException e) {
+                log.error("Rule reload failed, the running rules stay", e);
+            }
         }
-        files.sort(Comparator.comparing(Resource::getFilename));
+    }
+
+    private synchronized void swapIfNewer(Compiled next) {
+        if (next.version() > current.get().version()) {
+            current.set(next);
+            problems = List.of();
+            lastAttemptAt = clock.instant();
+            log.info("Rules changed (stored version {}): {} rules in {}", next.version(), next.rules(), next.files());
+        }
+    }
+
+    private Snapshot storedFiles() {
+        return stored == null ? new Snapshot(0, Map.of()) : stored.read(AREA);
+    }
+
+    /** The folder's rule files with the stored ones laid over them, by name. */
+    private Map<String, byte[]> ruleFiles(Snapshot storedFiles) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        for (String pattern : PATTERNS) {
+            for (Resource file : resolver.getResources(location + pattern)) {
+                files.put(file.getFilename(), file.getContentAsByteArray());
+            }
+        }
+        storedFiles.files().forEach((name, content) -> {
+            if (content == null) {
+                files.remove(name);
+            } else {
+                files.put(name, content);
+            }
+        });
         return files;
     }
 
-    private Compiled compile(List<Resource> ruleFiles) throws IOException {
+    private Compiled compile(Map<String, byte[]> ruleFiles, long version) throws IOException {
         KieServices kie = KieServices.get();
         KieFileSystem files = kie.newKieFileSystem();
         ReleaseId release = kie.newReleaseId("io.touchpoint", "rules", "1.0." + BUILDS.incrementAndGet());
         files.generateAndWritePomXML(release);
         List<RuleProblem> refused = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (Resource file : ruleFiles) {
-            byte[] content = file.getContentAsByteArray();
-            if (!file.getFilename().endsWith(".drl")) {
-                refused.addAll(DecisionTableCheck.check(file.getFilename(), content));
+        for (Map.Entry<String, byte[]> file : ruleFiles.entrySet()) {
+            if (!file.getKey().endsWith(".drl")) {
+                refused.addAll(DecisionTableCheck.check(file.getKey(), file.getValue()));
             }
-            files.write("src/main/resources/rules/" + file.getFilename(), content);
-            names.add(file.getFilename());
+            files.write("src/main/resources/rules/" + file.getKey(), file.getValue());
         }
         if (refused.isEmpty()) {
             KieBuilder builder = kie.newKieBuilder(files).buildAll();
@@ -133,7 +232,8 @@ public class RuleBase {
         KieBase base = kie.newKieContainer(release).getKieBase();
         kie.getRepository().removeKieModule(release);
         int rules = base.getKiePackages().stream().mapToInt(p -> p.getRules().size()).sum();
-        return new Compiled(base.newStatelessKieSession(), List.copyOf(names), rules, clock.instant());
+        return new Compiled(base.newStatelessKieSession(), Collections.unmodifiableMap(new TreeMap<>(ruleFiles)), rules,
+                clock.instant(), version);
     }
 
     private static String fileName(String path) {

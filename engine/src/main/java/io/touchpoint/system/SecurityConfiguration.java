@@ -1,6 +1,9 @@
 package io.touchpoint.system;
 
+import java.util.Locale;
+
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,11 +40,22 @@ public class SecurityConfiguration {
     private static final RequestMatcher CONSOLE_PAGES = PathPatternRequestMatcher.withDefaults().matcher("/console/**");
 
     @Bean
-    SecurityFilterChain touchpointSecurity(HttpSecurity http, ApiKeyAuthenticationFilter apiKeys) throws Exception {
+    SecurityFilterChain touchpointSecurity(HttpSecurity http, ApiKeyAuthenticationFilter apiKeys,
+                                           @Value("${touchpoint.rules.code-role}") String codeRole) throws Exception {
         BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
         basic.setRealmName("Touchpoint");
         return http
                 .authorizeHttpRequests(requests -> requests
+                        // --- rules and templates over the API (issue 14 item 6): a DRL is code, only the code role
+                        // (touchpoint.rules.code-role, admin by default) changes one; decision tables and message
+                        // templates: marketer. Reading them: any signed-in role.
+                        .requestMatchers(HttpMethod.PUT, "/api/rules/*.drl").hasRole(codeRole.toUpperCase(Locale.ROOT))
+                        .requestMatchers(HttpMethod.DELETE, "/api/rules/*.drl").hasRole(codeRole.toUpperCase(Locale.ROOT))
+                        .requestMatchers(HttpMethod.PUT, "/api/rules/**").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.DELETE, "/api/rules/**").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.PUT, "/api/templates/**").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.DELETE, "/api/templates/**").hasRole("MARKETER")
+                        // --- end of rules and templates
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/m/**").permitAll() // signed unsubscribe and tracking links in messages (channels)
                         .requestMatchers(LOGIN_PAGE, "/console/console.css", "/console/login.js", "/api/console/session").permitAll()
