@@ -2,14 +2,14 @@ package io.touchpoint.channels;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.PostConstruct;
@@ -21,15 +21,19 @@ import org.springframework.core.io.support.ResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
 import io.touchpoint.profiles.CustomerProfile;
+import io.touchpoint.system.StoredFiles;
 
 /**
- * The message templates in {@code workflows/templates/}: loaded at start, one file per message and locale. A file
- * that does not parse or render its example is refused (listed with the reason) and the others still load; saving
- * a bad template through {@link #save} is refused and the running version stays.
+ * The message templates in {@code workflows/templates/}, one file per message and locale, with those saved over the
+ * API laid over them ({@link StoredFiles}, area {@value #AREA}: a saved template replaces the folder's file of the
+ * same name or adds one, a deleted one hides it). A file that does not parse or render its example is refused
+ * (listed with the reason) and the others still load; saving a bad template through {@link #save} is refused and the
+ * running version stays. Every node reloads when another has saved or deleted a template.
  */
 @Component
 public class MessageTemplates {
 
+    static final String AREA = "templates";
     private static final Logger log = LoggerFactory.getLogger(MessageTemplates.class);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
     private static final Pattern LOCALE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
@@ -37,14 +41,19 @@ public class MessageTemplates {
     private final ResourcePatternResolver resources;
     private final String location;
     private final String defaultLocale;
-    private final Map<String, MessageTemplate> loaded = new ConcurrentHashMap<>();
-    private final Map<String, String> refused = new ConcurrentHashMap<>();
+    private final StoredFiles stored;
+    private volatile Loaded current = new Loaded(-1, Map.of(), Map.of());
+
+    /** One generation of the templates (from the stored files' {@code version}): parsed ones and refused ones by key. */
+    private record Loaded(long version, Map<String, MessageTemplate> templates, Map<String, String> refused) {
+    }
 
     MessageTemplates(ResourcePatternResolver resources, @Value("${touchpoint.folders.workflows}templates/") String location,
-                     @Value("${touchpoint.channels.default-locale}") String defaultLocale) {
+                     @Value("${touchpoint.channels.default-locale}") String defaultLocale, StoredFiles stored) {
         this.resources = resources;
         this.location = location;
         this.defaultLocale = defaultLocale;
+        this.stored = stored;
     }
 
     /** One template file as listed by the API: loaded, or refused with the reason. */
@@ -53,19 +62,56 @@ public class MessageTemplates {
 
     @PostConstruct
     void loadAll() throws IOException {
+        reload();
+        stored.onChange(AREA, this::refresh);
+        refresh(); // a change made while this node loaded
+    }
+
+    /** Loads the folder's templates and the stored ones again and swaps them in at once. */
+    synchronized void reload() throws IOException {
+        StoredFiles.Snapshot saved = stored.read(AREA);
+        Map<String, String> sources = new TreeMap<>();
         for (Resource file : resources.getResources(location + "*.yaml")) {
-            String filename = file.getFilename();
+            sources.put(file.getFilename(), file.getContentAsString(StandardCharsets.UTF_8));
+        }
+        saved.files().forEach((file, content) -> {
+            if (content == null) {
+                sources.remove(file);
+            } else {
+                sources.put(file, new String(content, StandardCharsets.UTF_8));
+            }
+        });
+        Map<String, MessageTemplate> templates = new HashMap<>();
+        Map<String, String> refused = new HashMap<>();
+        sources.forEach((filename, source) -> {
             String[] nameAndLocale = nameAndLocale(filename);
-            String source = file.getContentAsString(StandardCharsets.UTF_8);
             try {
                 MessageTemplate template = MessageTemplate.parse(nameAndLocale[0], nameAndLocale[1], source);
-                loaded.put(key(template.name(), template.locale()), template);
+                templates.put(key(template.name(), template.locale()), template);
             } catch (TemplateException e) {
                 refused.put(key(nameAndLocale[0], nameAndLocale[1]), e.getMessage());
                 log.error("Template refused: {}", e.getMessage());
             }
+        });
+        current = new Loaded(saved.version(), Map.copyOf(templates), Map.copyOf(refused));
+        log.info("Message templates from {} and stored version {}: {} loaded, {} refused", location, saved.version(),
+                templates.size(), refused.size());
+    }
+
+    /** Reloads when the stored templates have moved on from the version loaded here. */
+    private void refresh() {
+        if (stored.version(AREA) > current.version()) {
+            try {
+                reload();
+            } catch (IOException e) {
+                log.error("Reloading the templates failed, the loaded ones stay", e);
+            }
         }
-        log.info("Message templates from {}: {} loaded, {} refused", location, loaded.size(), refused.size());
+    }
+
+    /** Whether a template of this name exists in any locale (loaded, not refused): what a journey step may name. */
+    public boolean exists(String name) {
+        return current.templates().values().stream().anyMatch(template -> template.name().equals(name));
     }
 
     /**
@@ -73,12 +119,13 @@ public class MessageTemplates {
      * Throws {@link TemplateException} when there is none or it was refused.
      */
     public MessageTemplate find(String name, String customerLocale) {
+        Loaded running = current;
         for (String locale : candidates(customerLocale)) {
-            MessageTemplate template = loaded.get(key(name, locale));
+            MessageTemplate template = running.templates().get(key(name, locale));
             if (template != null) {
                 return template;
             }
-            String problem = refused.get(key(name, locale));
+            String problem = running.refused().get(key(name, locale));
             if (problem != null) {
                 throw new TemplateException("template '" + name + "' (" + locale + ") was refused: " + problem);
             }
@@ -105,34 +152,50 @@ public class MessageTemplates {
         return template.render(all);
     }
 
-    /** Validates and keeps a template (and writes it to the templates folder when that is a folder on disk). */
-    public MessageTemplate save(String name, String locale, String source) {
+    /**
+     * Validates a template and stores it for every node (this one uses it when this returns); a template that does
+     * not parse or render its example throws {@link TemplateException} and the running version stays.
+     */
+    public MessageTemplate save(String name, String locale, String source, String savedBy) {
+        checkNameAndLocale(name, locale);
+        MessageTemplate template = MessageTemplate.parse(name, locale, source);
+        stored.change(AREA, template.file(), source.getBytes(StandardCharsets.UTF_8), savedBy, proposed -> proposed, this::apply);
+        return template;
+    }
+
+    /** Removes a template for every node; false when there is none of this name and locale. */
+    public boolean delete(String name, String locale, String deletedBy) {
+        checkNameAndLocale(name, locale);
+        Loaded running = current;
+        if (!running.templates().containsKey(key(name, locale)) && !running.refused().containsKey(key(name, locale))) {
+            return false;
+        }
+        stored.change(AREA, name + "." + locale + ".yaml", null, deletedBy, proposed -> proposed, this::apply);
+        return true;
+    }
+
+    private void apply(StoredFiles.Snapshot changed) {
+        try {
+            reload();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void checkNameAndLocale(String name, String locale) {
         if (!NAME.matcher(name).matches()) {
             throw new TemplateException("template name '" + name + "' must be lower-case letters, digits and dashes");
         }
         if (!LOCALE.matcher(locale).matches()) {
             throw new TemplateException("locale '" + locale + "' is not a language tag such as en or de-AT");
         }
-        MessageTemplate template = MessageTemplate.parse(name, locale, source);
-        if (location.startsWith("file:")) {
-            Path file = Path.of(location.substring("file:".length())).resolve(template.file());
-            try {
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, source, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot write " + file, e);
-            }
-        }
-        loaded.put(key(name, locale), template);
-        refused.remove(key(name, locale));
-        log.info("Template {} saved", template.file());
-        return template;
     }
 
     public List<Listing> list() {
         List<Listing> all = new ArrayList<>();
-        loaded.values().forEach(t -> all.add(new Listing(t.name(), t.locale(), t.channel().id(), t.category(), "loaded", null)));
-        refused.forEach((key, problem) -> {
+        Loaded running = current;
+        running.templates().values().forEach(t -> all.add(new Listing(t.name(), t.locale(), t.channel().id(), t.category(), "loaded", null)));
+        running.refused().forEach((key, problem) -> {
             String[] parts = key.split("\\|");
             all.add(new Listing(parts[0], parts[1], null, null, "refused", problem));
         });

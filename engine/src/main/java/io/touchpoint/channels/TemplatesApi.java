@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,7 +21,8 @@ import io.touchpoint.profiles.ProfileService;
 
 /**
  * The message templates over HTTP: list them (with the reason of any refused file), preview one for a customer
- * without sending, and save one (refused with the reason when it does not parse or render its example).
+ * without sending, save one (refused with the reason when it does not parse or render its example) and delete one;
+ * saved and deleted templates are kept in the database and apply on every node.
  */
 @RestController
 @RequestMapping("/api/templates")
@@ -58,9 +61,16 @@ class TemplatesApi {
     }
 
     @PutMapping(value = "/{name}/{locale}", consumes = {"application/yaml", "text/yaml", "text/plain"})
-    MessageTemplates.Listing save(@PathVariable String name, @PathVariable String locale, @RequestBody String source) {
-        MessageTemplate saved = templates.save(name, locale, source);
+    MessageTemplates.Listing save(@PathVariable String name, @PathVariable String locale, @RequestBody String source,
+                                  Authentication user) {
+        MessageTemplate saved = templates.save(name, locale, source, user.getName());
         return new MessageTemplates.Listing(saved.name(), saved.locale(), saved.channel().id(), saved.category(), "loaded", null);
+    }
+
+    @DeleteMapping("/{name}/{locale}")
+    ResponseEntity<?> delete(@PathVariable String name, @PathVariable String locale, Authentication user) {
+        return templates.delete(name, locale, user.getName()) ? ResponseEntity.noContent().build()
+                : error(HttpStatus.NOT_FOUND, "no template '" + name + "' (" + locale + ")");
     }
 
     @ExceptionHandler({TemplateException.class, IllegalArgumentException.class})
