@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
@@ -16,8 +18,50 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.Resource;
 
-/** Decision tables: an unknown column is refused with its cell; an XLSX table compiles like a CSV one. */
+/**
+ * Decision tables: an unknown column is refused with its cell; an XLSX table compiles like a CSV one; a table from
+ * someone not trusted with code may change values and add rows, nothing that Drools turns into code.
+ */
 class DecisionTableCheckTest {
+
+    @Test
+    void aMarketerMayChangeValuesAndAddRowsOfARunningTable() throws IOException {
+        String caps = Files.readString(Path.of("../rules/caps.drl.csv"));
+        String changed = caps.replace("\"At most 1 marketing message a day\",210,marketing,X,X,1,1",
+                "\"At most 2 marketing messages a day\",210,marketing,X,X,1,2\n\"At most 1 newsletter a day, 10:00 local\",205,newsletter,X,X,1,1");
+
+        assertThat(DecisionTableCheck.checkCells("caps.drl.csv", utf8(changed), running())).isEmpty();
+    }
+
+    @Test
+    void aMarketersTableWithCodeInAValueASnippetAnImportOrARuleNameIsRefusedWithTheCell() throws IOException {
+        String caps = Files.readString(Path.of("../rules/caps.drl.csv"));
+
+        assertThat(DecisionTableCheck.checkCells("caps.drl.csv", utf8(caps.replace(",190,marketing,X,X,30,8",
+                ",190,marketing,X,X,30,8 + java.lang.Runtime.getRuntime().availableProcessors()")), running()))
+                .singleElement().hasToString("caps.drl.csv line 12: cell G12: '8 + java.lang.Runtime.getRuntime().availableProcessors()'"
+                        + " is not a plain value (letters, digits, spaces, _ : + - @ % , / and decimals)");
+        assertThat(DecisionTableCheck.checkCells("caps.drl.csv", utf8(caps.replace("int days = $param;", "int days = $param + 1;")), running()))
+                .singleElement().extracting(RuleProblem::message).asString().contains("are not those of a running table");
+        assertThat(DecisionTableCheck.checkCells("caps.drl.csv", utf8(caps.replace("io.touchpoint.decisions.ContactHistory,",
+                "io.touchpoint.decisions.ContactHistory, java.lang.Runtime,")), running()))
+                .singleElement().extracting(RuleProblem::message).asString().contains("cell B2: only io.touchpoint.decisions types may be imported, not 'java.lang.Runtime'");
+        assertThat(DecisionTableCheck.checkCells("caps.drl.csv", utf8(caps.replace("\"At most 1 marketing message a day\"",
+                "\"A day\"\" salience 1 when then System.exit(1); end rule \"\"x\"")), running()))
+                .singleElement().extracting(RuleProblem::message).asString().contains("cell A10: text may not hold quotes");
+    }
+
+    private static Map<String, byte[]> running() throws IOException {
+        Map<String, byte[]> tables = new TreeMap<>();
+        for (String file : new String[] {"caps.drl.csv", "channel.drl.csv", "quiet-hours.drl.csv"}) {
+            tables.put(file, Files.readAllBytes(Path.of("../rules", file)));
+        }
+        return tables;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
 
     @Test
     void aCsvDecisionTableWithAnUnknownColumnIsRefusedWithItsCell() throws IOException {
