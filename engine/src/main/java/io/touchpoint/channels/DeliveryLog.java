@@ -8,25 +8,41 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Every message, keyed by its idempotency key (journey instance + step). Each change commits on its own,
- * outside the journey's transaction, so a retried step sees what was already sent and never sends twice.
+ * Every message, keyed by its idempotency key (journey instance + step). A message is claimed (QUEUED) in a commit
+ * of its own before it is handed to the provider, and its outcome is committed on its own after: a retried step
+ * sees what was sent, or that it may have been, and never sends twice. These commits go through a small connection
+ * pool of their own, so a sending job that holds a connection of the main pool never waits for a second one there.
  */
 @Component
-public class DeliveryLog {
+public class DeliveryLog implements DisposableBean {
 
-    /** Where a message is in its life; SENT and SUPPRESSED are final, a FAILED or QUEUED message may be tried again. */
+    /**
+     * Where a message is in its life. SENT and SUPPRESSED are final; a FAILED message (the provider refused it, or
+     * it was never handed over) may be tried again; QUEUED is claimed and being handed to the provider; UNKNOWN was
+     * claimed by a try that never recorded its outcome (the engine stopped, the database failed): it may have been
+     * sent, so it is not sent again until an operator says what became of it.
+     */
     public enum Status {
-        QUEUED, SENT, FAILED, SUPPRESSED;
+        QUEUED, SENT, FAILED, SUPPRESSED, UNKNOWN;
 
         public boolean isFinal() {
             return this == SENT || this == SUPPRESSED;
+        }
+
+        /** Claimed by a try whose outcome is not recorded: sending again could send twice. */
+        public boolean mayHaveBeenSent() {
+            return this == QUEUED || this == UNKNOWN;
         }
     }
 
@@ -40,13 +56,20 @@ public class DeliveryLog {
             + "subject, status, reason, provider_message_id, created_at, updated_at";
 
     private final JdbcTemplate jdbc;
+    private final HikariDataSource ownPool;
+    private final JdbcTemplate ownJdbc;
     private final TransactionTemplate ownTransaction;
     private final Clock clock;
 
-    DeliveryLog(JdbcTemplate jdbc, PlatformTransactionManager transactions, Clock clock) {
+    DeliveryLog(JdbcTemplate jdbc, DataSourceProperties database, Clock clock,
+                @Value("${touchpoint.channels.delivery-log-connections:4}") int connections) {
         this.jdbc = jdbc;
-        this.ownTransaction = new TransactionTemplate(transactions);
-        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.ownPool = database.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        this.ownPool.setPoolName("delivery-log");
+        this.ownPool.setMaximumPoolSize(connections);
+        this.ownPool.setMinimumIdle(1);
+        this.ownJdbc = new JdbcTemplate(ownPool);
+        this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(ownPool));
         this.clock = clock;
     }
 
@@ -64,26 +87,61 @@ public class DeliveryLog {
         return find(idempotencyKey).map(Entry::status);
     }
 
-    /** Records a message with its status (for a message tried again, replaces what the earlier try recorded). */
-    void record(Entry entry) {
-        ownTransaction.executeWithoutResult(tx -> {
+    /**
+     * Records a message with its status (QUEUED claims it) and commits: when the key is new, or its earlier try
+     * FAILED. False, having changed nothing, when another try has it (claimed, unknown, sent or suppressed).
+     */
+    boolean record(Entry entry) {
+        return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
             Timestamp now = Timestamp.from(clock.instant());
-            int updated = jdbc.update("update delivery_log set recipient = ?, subject = ?, status = ?, reason = ?, updated_at = ? "
-                            + "where idempotency_key = ?",
+            int updated = ownJdbc.update("update delivery_log set recipient = ?, subject = ?, status = ?, reason = ?, updated_at = ? "
+                            + "where idempotency_key = ? and status = 'FAILED'",
                     entry.recipient(), entry.subject(), entry.status().name(), bounded(entry.reason()), now, entry.idempotencyKey());
-            if (updated == 0) {
-                jdbc.update("insert into delivery_log (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            if (updated == 1) {
+                return true;
+            }
+            try {
+                ownJdbc.update("insert into delivery_log (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         entry.idempotencyKey(), entry.messageId(), entry.customerId(), entry.channel(), entry.template(),
                         entry.category(), entry.recipient(), entry.subject(), entry.status().name(), bounded(entry.reason()),
                         entry.providerMessageId(), now, now);
+                return true;
+            } catch (DuplicateKeyException taken) {
+                return false;
             }
-        });
+        }));
     }
 
+    /** Records the outcome of a claimed message (QUEUED, or UNKNOWN to a retry that came meanwhile) and commits. */
     void mark(String idempotencyKey, Status status, String reason, String providerMessageId) {
-        ownTransaction.executeWithoutResult(tx -> jdbc.update(
-                "update delivery_log set status = ?, reason = ?, provider_message_id = ?, updated_at = ? where idempotency_key = ?",
+        ownTransaction.executeWithoutResult(tx -> ownJdbc.update(
+                "update delivery_log set status = ?, reason = ?, provider_message_id = ?, updated_at = ? "
+                        + "where idempotency_key = ? and status in ('QUEUED', 'UNKNOWN')",
                 status.name(), bounded(reason), providerMessageId, Timestamp.from(clock.instant()), idempotencyKey));
+    }
+
+    /** Marks a message claimed by a try that never recorded its outcome as UNKNOWN, and commits. */
+    void markUnknown(String idempotencyKey, String reason) {
+        ownTransaction.executeWithoutResult(tx -> ownJdbc.update(
+                "update delivery_log set status = 'UNKNOWN', reason = ?, updated_at = ? where idempotency_key = ? and status = 'QUEUED'",
+                bounded(reason), Timestamp.from(clock.instant()), idempotencyKey));
+    }
+
+    /**
+     * An operator's word on a message whose outcome is UNKNOWN, having asked the provider: SENT (the step goes on
+     * without sending) or FAILED (the step's retry sends it). False when the message is not UNKNOWN.
+     */
+    public boolean resolve(String idempotencyKey, Status outcome, String reason) {
+        if (outcome != Status.SENT && outcome != Status.FAILED) {
+            throw new IllegalArgumentException("an unknown outcome resolves to SENT or FAILED, not " + outcome);
+        }
+        return ownJdbc.update("update delivery_log set status = ?, reason = ?, updated_at = ? where idempotency_key = ? and status = 'UNKNOWN'",
+                outcome.name(), bounded(reason), Timestamp.from(clock.instant()), idempotencyKey) == 1;
+    }
+
+    @Override
+    public void destroy() {
+        ownPool.close();
     }
 
     /** The newest messages to a customer, newest first. */

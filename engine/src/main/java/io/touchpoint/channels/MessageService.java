@@ -18,10 +18,12 @@ import io.touchpoint.profiles.CustomerProfile;
 import io.touchpoint.profiles.ProfileService;
 
 /**
- * Sends one message for a journey step, once per idempotency key. At send time it checks consent for the channel
- * and category, the customer's address, renders the template in the customer's locale, waits for the provider's
- * rate limit and hands the message to the channel. Suppressed messages are logged with the reason; a failure is
- * logged and thrown as {@link MessageFailedException} so the step is retried and ends as an incident.
+ * Sends one message for a journey step, at most once per idempotency key. At send time it checks consent for the
+ * channel and category, the customer's address, renders the template in the customer's locale, waits for the
+ * provider's rate limit, claims the message in the {@link DeliveryLog} (committed) and only then hands it to the
+ * channel. Suppressed messages are logged with the reason; a failure is logged and thrown as
+ * {@link MessageFailedException} so the step is retried and ends as an incident; a message claimed by an earlier
+ * try that never recorded its outcome is not sent again ({@link MessageOutcomeUnknownException}).
  */
 @Service
 public class MessageService {
@@ -51,6 +53,9 @@ public class MessageService {
             log.info("Message {} was already {}; not sent again", request.idempotencyKey(), before.get().status());
             return Delivery.of(before.get());
         }
+        if (before.isPresent() && before.get().status().mayHaveBeenSent()) {
+            throw outcomeUnknown(before.get());
+        }
         String messageId = before.map(Entry::messageId).orElseGet(() -> UUID.randomUUID().toString());
         MessageChannel channel = channel(request.channel());
         CustomerProfile profile = profiles.find(request.customerId()).orElse(null);
@@ -71,8 +76,10 @@ public class MessageService {
             record(request, messageId, recipient.address(), null, Status.FAILED, e.getMessage());
             throw new MessageFailedException("message " + request.idempotencyKey() + " not sent: " + e.getMessage(), e);
         }
-        record(request, messageId, recipient.address(), content.subject(), Status.QUEUED, null);
         rateLimits.acquire(request.channel().id());
+        if (!record(request, messageId, recipient.address(), content.subject(), Status.QUEUED, null)) {
+            return alreadyTaken(request);
+        }
         String providerMessageId;
         try {
             providerMessageId = channel.deliver(new OutboundMessage(messageId, request.idempotencyKey(), request.customerId(),
@@ -114,14 +121,38 @@ public class MessageService {
     }
 
     private Delivery suppress(MessageRequest request, String messageId, String recipient, String reason) {
-        record(request, messageId, recipient, null, Status.SUPPRESSED, reason);
+        if (!record(request, messageId, recipient, null, Status.SUPPRESSED, reason)) {
+            return alreadyTaken(request);
+        }
         log.info("Message {} ({} {}) to customer {} suppressed: {}", request.idempotencyKey(), request.channel().id(),
                 request.template(), request.customerId(), reason);
         return new Delivery(request.idempotencyKey(), Status.SUPPRESSED, reason, null);
     }
 
-    private void record(MessageRequest request, String messageId, String recipient, String subject, Status status, String reason) {
-        deliveries.record(new Entry(request.idempotencyKey(), messageId, request.customerId(), request.channel().id(),
+    /** A try that found the message taken by another one meanwhile: what that one did, or that it may have sent it. */
+    private Delivery alreadyTaken(MessageRequest request) {
+        Entry other = deliveries.find(request.idempotencyKey()).orElseThrow();
+        if (other.status().isFinal()) {
+            return Delivery.of(other);
+        }
+        throw outcomeUnknown(other);
+    }
+
+    /**
+     * A message claimed by a try that did not record its outcome: marked UNKNOWN and not sent again. The step fails
+     * at once as an incident; the operator asks the provider and resolves it ({@link DeliveryLog#resolve}).
+     */
+    private MessageOutcomeUnknownException outcomeUnknown(Entry claimed) {
+        String reason = "claimed at " + claimed.updatedAt() + " by a try that did not record whether the provider accepted it";
+        deliveries.markUnknown(claimed.idempotencyKey(), reason);
+        log.warn("Message {} ({} {}) to customer {} may have been sent: not sent again, needs an operator", claimed.idempotencyKey(),
+                claimed.channel(), claimed.template(), claimed.customerId());
+        return new MessageOutcomeUnknownException("message " + claimed.idempotencyKey() + " may have been sent (" + reason
+                + "); not sent again: ask the provider, then resolve it as SENT or FAILED (PUT /api/console/messages/{key}/outcome) and retry");
+    }
+
+    private boolean record(MessageRequest request, String messageId, String recipient, String subject, Status status, String reason) {
+        return deliveries.record(new Entry(request.idempotencyKey(), messageId, request.customerId(), request.channel().id(),
                 request.template(), request.category(), recipient, subject, status, reason, null, null, null));
     }
 

@@ -105,7 +105,7 @@ public class IncidentsController {
         Map<String, String> incidentByStep = new LinkedHashMap<>();
         runtime.createIncidentQuery().list().forEach(i -> incidentByStep.put(i.getProcessInstanceId() + ":" + i.getActivityId(), i.getId()));
         return jdbc.query("select idempotency_key, customer_id, channel, template, recipient, reason, updated_at from delivery_log"
-                        + " where status = 'FAILED' order by updated_at desc",
+                        + " where status in ('FAILED', 'UNKNOWN') order by updated_at desc",
                 (row, n) -> new FailedMessage(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
                         row.getString(5), row.getString(6), ConsoleClock.instant(row.getTimestamp(7)), incidentByStep.get(row.getString(1))))
                 .stream().limit(500).toList();
