@@ -102,6 +102,17 @@ public final class MessageTemplate {
         return template;
     }
 
+    /** The innermost message: a render with a time limit runs on another thread, which wraps the real reason. */
+    private static String reason(Throwable problem) {
+        String reason = problem.getMessage();
+        for (Throwable cause = problem.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+                reason = cause.getMessage();
+            }
+        }
+        return reason;
+    }
+
     static List<String> requiredParts(Channel channel) {
         return switch (channel) {
             case EMAIL -> List.of("subject", "text", "html");
@@ -118,7 +129,7 @@ public final class MessageTemplate {
             try {
                 out.put(part, liquid.render(variables).strip());
             } catch (RuntimeException e) {
-                throw new TemplateException(file() + ": part '" + part + "' does not render: " + e.getMessage());
+                throw new TemplateException(file() + ": part '" + part + "' does not render: " + reason(e));
             }
         });
         for (String required : requiredParts(channel)) {

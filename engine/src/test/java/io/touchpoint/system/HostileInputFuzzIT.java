@@ -130,6 +130,9 @@ class HostileInputFuzzIT extends EngineIT {
         if (pick < 87) {
             return new Probe("api-key", "POST", "/api/event-sources/keys", contentType(random), jsonObjectBody(random, "source"));
         }
+        if (pick < 93) {
+            return new Probe("deployment", "POST", "/engine-rest/deployment/create", contentType(random), deployment(random).body());
+        }
         return deployment(random);
     }
 
@@ -198,7 +201,7 @@ class HostileInputFuzzIT extends EngineIT {
             case 5 -> deepNesting(random).getBytes(StandardCharsets.UTF_8);
             case 6 -> (random.nextBoolean() ? "" : random.nextBoolean() ? "null" : random.nextBoolean() ? "[]" : "\"\"").getBytes(StandardCharsets.UTF_8);
             case 7 -> valid.getBytes(StandardCharsets.UTF_16);
-            case 8, 9 -> mutatedText(random, valid).getBytes(StandardCharsets.UTF_8);
+            case 8, 9, 10 -> mutatedText(random, valid).getBytes(StandardCharsets.UTF_8);
             default -> valid.getBytes(StandardCharsets.UTF_8);
         };
     }
