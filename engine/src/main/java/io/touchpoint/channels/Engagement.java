@@ -62,7 +62,7 @@ public class Engagement {
         Entry message = message(links.verify(EngagementLinks.UNSUBSCRIBE, token));
         String consent = message.channel() + "." + CustomerProfile.MARKETING;
         accept("unsubscribed", "unsubscribed:" + message.messageId(), message, Map.of("consents", Map.of(consent, false)));
-        log.info("Customer {} unsubscribed from {} through message {}", message.customerId(), consent, message.idempotencyKey());
+        log.info("The recipient of message {} unsubscribed from {}", message.idempotencyKey(), consent);
     }
 
     private Entry message(EngagementLinks.Link link) {

@@ -87,13 +87,11 @@ public class MessageService {
         } catch (RuntimeException e) {
             String reason = rootMessage(e);
             deliveries.mark(request.idempotencyKey(), Status.FAILED, reason, null);
-            log.warn("Message {} ({} {}) to customer {} failed: {}", request.idempotencyKey(), request.channel().id(),
-                    request.template(), request.customerId(), reason);
+            log.warn("Message {} ({} {}) failed: {}", request.idempotencyKey(), request.channel().id(), request.template(), reason);
             throw new MessageFailedException("message " + request.idempotencyKey() + " not sent: " + reason, e);
         }
         deliveries.mark(request.idempotencyKey(), Status.SENT, null, providerMessageId);
-        log.info("Message {} ({} {}) sent to customer {}", request.idempotencyKey(), request.channel().id(), request.template(),
-                request.customerId());
+        log.info("Message {} ({} {}) sent", request.idempotencyKey(), request.channel().id(), request.template());
         return new Delivery(request.idempotencyKey(), Status.SENT, null, providerMessageId);
     }
 
@@ -124,8 +122,7 @@ public class MessageService {
         if (!record(request, messageId, recipient, null, Status.SUPPRESSED, reason)) {
             return alreadyTaken(request);
         }
-        log.info("Message {} ({} {}) to customer {} suppressed: {}", request.idempotencyKey(), request.channel().id(),
-                request.template(), request.customerId(), reason);
+        log.info("Message {} ({} {}) suppressed: {}", request.idempotencyKey(), request.channel().id(), request.template(), reason);
         return new Delivery(request.idempotencyKey(), Status.SUPPRESSED, reason, null);
     }
 

@@ -15,12 +15,24 @@ import org.yaml.snakeyaml.error.YAMLException;
  * One message in one locale, from a file {@code workflows/templates/<name>.<locale>.yaml}: its channel, category,
  * Liquid parts (subject, preheader, title, text, html, body) and an {@code example} of the variables it uses.
  * Parsed in strict mode: a syntax error, or an unknown variable when rendering the example, refuses the template.
+ * Rendering is bounded ({@value #MAX_ITERATIONS} loop iterations, {@value #MAX_RENDERED_CHARS} characters,
+ * {@value #MAX_RENDER_MILLIS} ms per part): a template over a limit with its example is refused when saved, and a send
+ * whose variables take it over fails with the reason instead of hanging.
  */
 public final class MessageTemplate {
 
+    /** Limits of one part's rendering: loop iterations, output characters, time; and the size of its source. */
+    static final int MAX_ITERATIONS = 20_000;
+    static final int MAX_RENDERED_CHARS = 1_000_000;
+    static final long MAX_RENDER_MILLIS = 2_000;
+    static final long MAX_SOURCE_BYTES = 1_048_576;
     private static final TemplateParser LIQUID = new TemplateParser.Builder()
             .withStrictVariables(true)
             .withErrorMode(TemplateParser.ErrorMode.STRICT)
+            .withMaxIterations(MAX_ITERATIONS)
+            .withMaxSizeRenderedString(MAX_RENDERED_CHARS)
+            .withMaxRenderTimeMillis(MAX_RENDER_MILLIS)
+            .withMaxTemplateSizeBytes(MAX_SOURCE_BYTES)
             .build();
     private static final List<String> PARTS = List.of("subject", "preheader", "title", "text", "html", "body");
 
@@ -90,6 +102,17 @@ public final class MessageTemplate {
         return template;
     }
 
+    /** The innermost message: a render with a time limit runs on another thread, which wraps the real reason. */
+    private static String reason(Throwable problem) {
+        String reason = problem.getMessage();
+        for (Throwable cause = problem.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+                reason = cause.getMessage();
+            }
+        }
+        return reason;
+    }
+
     static List<String> requiredParts(Channel channel) {
         return switch (channel) {
             case EMAIL -> List.of("subject", "text", "html");
@@ -106,7 +129,7 @@ public final class MessageTemplate {
             try {
                 out.put(part, liquid.render(variables).strip());
             } catch (RuntimeException e) {
-                throw new TemplateException(file() + ": part '" + part + "' does not render: " + e.getMessage());
+                throw new TemplateException(file() + ": part '" + part + "' does not render: " + reason(e));
             }
         });
         for (String required : requiredParts(channel)) {

@@ -48,7 +48,7 @@ public class DecisionService {
                 .orElseGet(() -> Decision.noDecision(request.getDecisionName(), request.getCustomerId(), now,
                         "unusable fact customerId: no profile for '" + request.getCustomerId() + "'"));
         decisions.record(request, decision, inputs(request, profile, sent));
-        log.info("Decision {} for customer {}: {} channel={} offer={} sendAt={} ({})", request.getDecisionName(), request.getCustomerId(),
+        log.info("Decision {} in journey instance {}: {} channel={} offer={} sendAt={} ({})", request.getDecisionName(), request.getJourney().getInstanceId(),
                 decision.getOutcome() == Decision.Outcome.NO_DECISION ? "no decision" : decision.isEligible() ? "eligible" : "not eligible",
                 decision.getChannel(), decision.getOfferCode(), decision.getSendAt(), decision.summary());
         return decision;

@@ -2,7 +2,6 @@ package io.touchpoint.events;
 
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,6 +36,8 @@ import io.touchpoint.profiles.ProfileUpdate;
 public class EventIntake {
 
     private static final Logger log = LoggerFactory.getLogger(EventIntake.class);
+    /** What {@code customer_event.payload} holds: an event that takes more as stored JSON is refused with 413. */
+    static final int MAX_STORED_PAYLOAD_CHARS = 1_000_000;
     private static final String INSERT =
             "insert into customer_event (event_id, customer_id, type, occurred_at, received_at, payload) values (?, ?, ?, ?, ?, ?)";
 
@@ -73,7 +74,7 @@ public class EventIntake {
         CustomerEvent event = ready.event();
         try {
             boolean fresh = Boolean.TRUE.equals(transaction.execute(status -> {
-                if (!recordedFirstTime(event, ready.update().at())) {
+                if (!recordedFirstTime(ready)) {
                     status.setRollbackOnly();
                     return false;
                 }
@@ -128,7 +129,7 @@ public class EventIntake {
             Ready ready;
             try {
                 ready = ready(left.peekFirst()); // in order: an earlier event of the batch may own the identity this one names
-            } catch (InvalidEventException refused) {
+            } catch (InvalidEventException | PayloadTooLargeException refused) {
                 left.removeFirst();
                 outcomes.add(new Outcome(null, refused.getMessage()));
                 continue;
@@ -142,7 +143,7 @@ public class EventIntake {
                 outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), true), null));
                 continue;
             }
-            record(event, ready.update().at()); // first: an id another node holds fails the batch before a profile changes
+            record(ready); // first: an id another node holds fails the batch before a profile changes
             try {
                 apply(ready);
             } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
@@ -163,15 +164,20 @@ public class EventIntake {
         return ProfileUpdate.IDENTIFY.equals(event.type()) || ProfileUpdate.ALIAS.equals(event.type());
     }
 
-    /** An event with its ids settled (the given or a new event id; the customer it resolves to) and its profile update. */
-    private record Ready(CustomerEvent event, ProfileUpdate update) {
+    /** An event with its ids settled (the given or a new event id; the customer it resolves to), its profile update and its stored JSON. */
+    private record Ready(CustomerEvent event, ProfileUpdate update, String payload) {
     }
 
     private Ready ready(CustomerEvent received) {
         ProfileUpdate update = profileUpdateOf(received);
         String eventId = received.eventId() != null && !received.eventId().isBlank() ? received.eventId() : UUID.randomUUID().toString();
         String customerId = profiles.resolveCustomerId(received.customerId(), received.identities());
-        return new Ready(received.withIds(eventId, customerId, received.occurredAt() != null ? received.occurredAt() : update.at()), update);
+        CustomerEvent event = received.withIds(eventId, customerId, received.occurredAt() != null ? received.occurredAt() : update.at());
+        String payload = toJson(event);
+        if (payload.length() > MAX_STORED_PAYLOAD_CHARS) {
+            throw new PayloadTooLargeException("the event takes more than " + MAX_STORED_PAYLOAD_CHARS + " characters as stored JSON");
+        }
+        return new Ready(event, update, payload);
     }
 
     private void apply(Ready ready) {
@@ -192,18 +198,19 @@ public class EventIntake {
     }
 
     /** Records the event; false, having changed nothing, when its id was recorded before (the primary key says so). */
-    private boolean recordedFirstTime(CustomerEvent event, Instant receivedAt) {
+    private boolean recordedFirstTime(Ready ready) {
         try {
-            record(event, receivedAt);
+            record(ready);
             return true;
         } catch (DuplicateKeyException repeat) {
             return false;
         }
     }
 
-    private void record(CustomerEvent event, Instant receivedAt) {
+    private void record(Ready ready) {
+        CustomerEvent event = ready.event();
         jdbc.update(INSERT, event.eventId(), event.customerId(), event.type(), Timestamp.from(event.occurredAt()),
-                Timestamp.from(receivedAt), toJson(event));
+                Timestamp.from(ready.update().at()), ready.payload());
     }
 
     private ProfileUpdate profileUpdateOf(CustomerEvent event) {

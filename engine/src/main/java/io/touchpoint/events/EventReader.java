@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import io.touchpoint.profiles.CustomerProfile;
+
 /**
  * The one normalisation step every route shares: turns the JSON that systems send into validated
  * {@link CustomerEvent}s (envelope and per-type JSON Schemas, then the rules a schema cannot say), naming the
@@ -21,6 +23,13 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class EventReader {
+
+    /** The longest event id, event type and customer id (their columns hold 200 characters). */
+    static final int MAX_ID_LENGTH = 200;
+    /** The longest identity kind ("email", "crmId", ...), phone number and other identity value. */
+    static final int MAX_IDENTITY_KIND_LENGTH = 64;
+    static final int MAX_PHONE_LENGTH = 64;
+    static final int MAX_IDENTITY_LENGTH = 320;
 
     private final ObjectMapper json;
     private final EventSchemas schemas;
@@ -111,14 +120,52 @@ public class EventReader {
         if (!hasCustomerId && !hasIdentity) {
             throw new InvalidEventException("field 'customerId' or 'identities' is required");
         }
-        if (event.eventId() != null && event.eventId().length() > 200) {
-            throw new InvalidEventException("field 'eventId' is longer than 200 characters");
-        }
+        atMost("eventId", event.eventId(), MAX_ID_LENGTH);
+        atMost("type", event.type(), MAX_ID_LENGTH);
+        atMost("customerId", event.customerId(), MAX_ID_LENGTH);
         for (Map.Entry<String, String> identity : event.identities().entrySet()) {
-            if (identity.getValue() != null && identity.getValue().length() > 320) {
-                throw new InvalidEventException("field 'identities." + identity.getKey() + "' is longer than 320 characters");
+            String kind = identity.getKey();
+            if (kind.isBlank() || kind.length() > MAX_IDENTITY_KIND_LENGTH) {
+                throw new InvalidEventException("field 'identities' has a kind that is empty or longer than " + MAX_IDENTITY_KIND_LENGTH
+                        + " characters: '" + shortened(kind) + "'");
             }
+            int max = CustomerProfile.PHONE.equals(kind) ? MAX_PHONE_LENGTH : MAX_IDENTITY_LENGTH;
+            atMost("identities." + kind, identity.getValue(), max);
+            atMost("identities", kind, MAX_IDENTITY_KIND_LENGTH);
+        }
+        if (event.properties().get("previousId") instanceof String previousId) {
+            atMost("properties.previousId", previousId, MAX_ID_LENGTH);
         }
         return event;
+    }
+
+    /** An id-like field: at most {@code max} characters of well-formed text (ids are keys in maps and tables alike). */
+    private static void atMost(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw new InvalidEventException("field '" + field + "' is longer than " + max + " characters");
+        }
+        if (value != null && !wellFormed(value)) {
+            throw new InvalidEventException("field '" + field + "' holds a control character or half of a surrogate pair");
+        }
+    }
+
+    private static boolean wellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) || Character.isLowSurrogate(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
+    }
+
+    private static String shortened(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 }

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -23,8 +25,9 @@ import org.springframework.stereotype.Component;
 @Component("eventsApi")
 public class EventsApi {
 
+    private static final Logger log = LoggerFactory.getLogger(EventsApi.class);
+
     static final String INTAKE = "direct:events-intake";
-    static final int MAX_EVENT_ID_LENGTH = 200;
 
     private final EventReader reader;
     private final ProducerTemplate camel;
@@ -48,12 +51,12 @@ public class EventsApi {
 
     /**
      * One broker message. An event without {@code eventId} takes the broker's message id (RabbitMQ's
-     * {@code message_id}; at most {@value #MAX_EVENT_ID_LENGTH} characters) or else {@code sha256:} and the SHA-256 of
+     * {@code message_id}; at most {@value EventReader#MAX_ID_LENGTH} characters) or else {@code sha256:} and the SHA-256 of
      * the body, so a redelivered message is recognised as the same event: two byte-identical events without an id
      * are taken as one.
      */
     public CustomerEvent readMessage(String body, String messageId) {
-        boolean usable = messageId != null && !messageId.isBlank() && messageId.length() <= MAX_EVENT_ID_LENGTH;
+        boolean usable = messageId != null && !messageId.isBlank() && messageId.length() <= EventReader.MAX_ID_LENGTH;
         return reader.readOne(body, usable ? messageId : "sha256:" + ApiKeys.hash(body == null ? "" : body));
     }
 
@@ -118,11 +121,19 @@ public class EventsApi {
         return write(answer);
     }
 
+    /**
+     * One event of a batch in a transaction of its own. Whatever fails it, the answer says so for this event only:
+     * the events before it stay committed and are answered as such.
+     */
     private EventIntake.Outcome oneByOne(CustomerEvent event) {
         try {
             return new EventIntake.Outcome(intake(event), null);
-        } catch (InvalidEventException e) {
+        } catch (InvalidEventException | PayloadTooLargeException e) {
             return new EventIntake.Outcome(null, e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("Event {} of a batch failed and was not committed; the sender may retry it", event.eventId(), e);
+            return new EventIntake.Outcome(null, "not committed: the engine failed to take it in (" + e.getClass().getSimpleName()
+                    + "); retry it with the same eventId");
         }
     }
 

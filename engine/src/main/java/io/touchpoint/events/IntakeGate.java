@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Back-pressure in front of the event paths (after authentication): a request whose declared length is over
- * the limit gets 413; when {@code max-in-flight} requests are already being taken in, 503 with Retry-After.
+ * the limit gets 413; when {@code max-in-flight} requests are already being taken in, 503 with Retry-After. A
+ * request let in has its body read whole and checked first ({@link EventBody}: size, completeness, UTF-8).
  */
 @Component
 public class IntakeGate extends EventPathFilter {
@@ -53,7 +54,14 @@ public class IntakeGate extends EventPathFilter {
         Runnable release = releaseOnce();
         boolean answeredLater = false;
         try {
-            chain.doFilter(request, response);
+            HttpServletRequest held;
+            try {
+                held = EventBody.read(request, maxPayloadBytes);
+            } catch (EventBody.Refused refused) {
+                refuse(response, refused.status(), refused.getMessage());
+                return;
+            }
+            chain.doFilter(held, response);
             // Camel's platform-http answers asynchronously: the request is in flight until its answer is complete
             if (request.isAsyncStarted()) {
                 request.getAsyncContext().addListener(new ReleaseWhenAnswered(release));

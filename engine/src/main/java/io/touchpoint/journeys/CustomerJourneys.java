@@ -1,7 +1,9 @@
 package io.touchpoint.journeys;
 
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -13,6 +15,7 @@ import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,7 +35,10 @@ public class CustomerJourneys {
     private final HistoryService history;
     private final CommandExecutor commands;
 
-    CustomerJourneys(ProcessEngine engine) {
+    private final JdbcTemplate jdbc;
+
+    CustomerJourneys(ProcessEngine engine, JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
         this.runtime = engine.getRuntimeService();
         this.history = engine.getHistoryService();
         this.commands = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getCommandExecutorTxRequired();
@@ -44,31 +50,51 @@ public class CustomerJourneys {
         for (ProcessInstance instance : running) {
             changeBusinessKey(instance.getId(), toCustomerId);
             runtime.setVariable(instance.getId(), JourneyDispatcher.CUSTOMER_ID, toCustomerId);
-            log.info("Journey instance {} of customer {} continues under customer {}", instance.getId(), fromCustomerId, toCustomerId);
+            log.info("Journey instance {} continues under the customer its customer was merged into", instance.getId());
         }
         return running.size();
     }
 
-    /** Terminates the customers' running journeys and deletes every journey of theirs from the history. */
+    /**
+     * Terminates the customers' running journeys and deletes every journey of theirs from the history, with the byte
+     * arrays of their variables ({@code trigger}, {@code lastEvent}: the events with email and phone), which the
+     * engine does not always delete with their variable rows.
+     */
     public Erased erase(Collection<String> customerIds) {
         int terminated = 0;
         int removed = 0;
         for (String customerId : customerIds) {
             List<String> running = runtime.createProcessInstanceQuery().processInstanceBusinessKey(customerId).list()
                     .stream().map(ProcessInstance::getId).toList();
+            List<String> historic = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(customerId).list()
+                    .stream().map(HistoricProcessInstance::getId).toList();
+            Set<String> byteArrays = variableByteArrays(running, historic);
             if (!running.isEmpty()) {
                 runtime.deleteProcessInstances(running, "customer erased", true, true);
                 terminated += running.size();
             }
-            List<String> historic = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(customerId).list()
-                    .stream().map(HistoricProcessInstance::getId).toList();
             if (!historic.isEmpty()) {
                 history.deleteHistoricProcessInstances(historic);
                 removed += historic.size();
             }
+            byteArrays.forEach(id -> jdbc.update("delete from ACT_GE_BYTEARRAY where ID_ = ?", id));
         }
-        log.info("Erased the journeys of customer(s) {}: {} terminated, {} removed from history", customerIds, terminated, removed);
+        log.info("Erased the journeys of {} customer id(s): {} terminated, {} removed from history", customerIds.size(), terminated, removed);
         return new Erased(terminated, removed);
+    }
+
+    /** The byte arrays that hold variable values of these process instances, at run time and in the history. */
+    private Set<String> variableByteArrays(List<String> running, List<String> historic) {
+        Set<String> instances = new LinkedHashSet<>(running);
+        instances.addAll(historic);
+        Set<String> byteArrays = new LinkedHashSet<>();
+        for (String instance : instances) {
+            for (String table : List.of("ACT_RU_VARIABLE", "ACT_HI_VARINST", "ACT_HI_DETAIL")) {
+                byteArrays.addAll(jdbc.queryForList("select BYTEARRAY_ID_ from " + table + " where PROC_INST_ID_ = ? and BYTEARRAY_ID_ is not null",
+                        String.class, instance));
+            }
+        }
+        return byteArrays;
     }
 
     /** Camunda 7 has no public call for this; the engine's own setter also records the change in the history. */

@@ -107,8 +107,8 @@ public class JourneyDispatcher {
                 .processInstanceBusinessKey(event.customerId()).list()) {
             GoalReached.endAt(runtime, instance.getId(), goal.activityId());
             records.recordGoal(instance.getId(), event.customerId(), goal.definitionKey(), goal.activityId(), event.type(), event.eventId());
-            log.info("Event {} ({}) is the goal of journey {}: instance {} of customer {} ended at {}",
-                    event.eventId(), event.type(), goal.definitionKey(), instance.getId(), event.customerId(), goal.activityId());
+            log.info("Event {} ({}) is the goal of journey {}: instance {} ended at {}",
+                    event.eventId(), event.type(), goal.definitionKey(), instance.getId(), goal.activityId());
         }
     }
 
@@ -122,7 +122,7 @@ public class JourneyDispatcher {
                     .processInstanceId(instance)
                     .setVariable(LAST_EVENT, asVariable(event))
                     .correlateAllWithResult();
-            log.info("Event {} ({}) continued journey instance {} of customer {}", event.eventId(), event.type(), instance, event.customerId());
+            log.info("Event {} ({}) continued journey instance {}", event.eventId(), event.type(), instance);
         }
     }
 
@@ -136,8 +136,8 @@ public class JourneyDispatcher {
                 continue;
             }
             runtime.signal(execution.getId(), Map.of(LAST_EVENT, asVariable(event)));
-            log.info("Event {} ({}) continued journey instance {} of customer {} at {}", event.eventId(), event.type(),
-                    execution.getProcessInstanceId(), event.customerId(), wait.activityId());
+            log.info("Event {} ({}) continued journey instance {} at {}", event.eventId(), event.type(),
+                    execution.getProcessInstanceId(), wait.activityId());
         }
     }
 
@@ -168,7 +168,7 @@ public class JourneyDispatcher {
                             due = dates.dueInstant(event.customerId(), wait.attribute(), wait.offset(), wait.timeOfDay());
                         }
                         management.setJobDuedate(timer.getId(), Date.from(due));
-                        log.info("Customer {} changed {}: the wait {} of instance {} now ends at {}", event.customerId(), attribute,
+                        log.info("Event {} changed {}: the wait {} of instance {} now ends at {}", event.eventId(), attribute,
                                 wait.activityId(), instance.getId(), due);
                     }
                 }
@@ -181,8 +181,8 @@ public class JourneyDispatcher {
         Instant lastEntry = target.settings().reentry() == JourneySettings.Reentry.NEVER || target.settings().reentry() == JourneySettings.Reentry.COOL_DOWN
                 ? records.lastEntry(event.customerId(), target.definitionKey()).orElse(null) : null;
         if (!target.settings().allowsEntry(lastEntry, active, clock.instant())) {
-            log.info("Customer {} may not enter journey {} now (re-entry {}, active {}, last entry {}); event {} starts nothing",
-                    event.customerId(), target.definitionKey(), target.settings().reentry(), active, lastEntry, event.eventId());
+            log.info("The customer of event {} may not enter journey {} now (re-entry {}, active {}, last entry {}); it starts nothing",
+                    event.eventId(), target.definitionKey(), target.settings().reentry(), active, lastEntry);
             return;
         }
         String instance = runtime.createMessageCorrelation(event.type())
@@ -192,7 +192,7 @@ public class JourneyDispatcher {
                 .setVariable(TRIGGER, asVariable(event))
                 .correlateStartMessage().getId();
         records.recordEntry(instance, event.customerId(), target.definitionKey(), target.definitionId());
-        log.info("Event {} ({}) started journey {} for customer {}: instance {}", event.eventId(), event.type(), target.definitionKey(), event.customerId(), instance);
+        log.info("Event {} ({}) started journey {}: instance {}", event.eventId(), event.type(), target.definitionKey(), instance);
     }
 
     /**

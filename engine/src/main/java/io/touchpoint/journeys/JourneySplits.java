@@ -43,7 +43,7 @@ public class JourneySplits {
         String variant = variantOf(customerId, journeyKey, parse(spec), holdout);
         execution.setVariable(variable(execution.getCurrentActivityId()), variant);
         recorder.record(customerId, journeyKey, execution.getCurrentActivityId(), variant);
-        log.info("Customer {} is in variant {} of split {} in journey {}", customerId, variant, execution.getCurrentActivityId(), journeyKey);
+        log.info("Journey instance {} is in variant {} of split {} in journey {}", execution.getProcessInstanceId(), variant, execution.getCurrentActivityId(), journeyKey);
         return variant;
     }
 

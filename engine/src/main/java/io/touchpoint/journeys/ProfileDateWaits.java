@@ -46,7 +46,7 @@ public class ProfileDateWaits {
         ZoneId zone = profile.map(CustomerProfile::timeZone).map(ProfileDateWaits::zone).orElse(ZoneOffset.UTC);
         Optional<LocalDate> date = profile.map(p -> p.attributes().get(attribute)).map(value -> localDate(value, zone));
         if (date.isEmpty()) {
-            log.info("Customer {} has no date in '{}'; the wait lasts until it arrives", customerId, attribute);
+            log.debug("Customer {} has no date in '{}'; the wait lasts until it arrives", customerId, attribute);
             return NOT_YET_KNOWN;
         }
         return at(date.get(), Period.parse(offset), LocalTime.parse(timeOfDay), zone);

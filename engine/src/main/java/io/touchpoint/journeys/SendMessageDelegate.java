@@ -60,8 +60,8 @@ public class SendMessageDelegate implements JavaDelegate {
             channel = bestChannel.apply(customerId, category);
         }
         if (channel == null) {
-            log.info("Step {} of journey instance {} sends nothing to customer {}: no consented, reachable channel",
-                    execution.getCurrentActivityId(), execution.getProcessInstanceId(), customerId);
+            log.info("Step {} of journey instance {} sends nothing: the customer has no consented, reachable channel",
+                    execution.getCurrentActivityId(), execution.getProcessInstanceId());
             return;
         }
         messages.apply(new MessageRequest(execution.getProcessInstanceId() + ":" + execution.getCurrentActivityId(), customerId,

@@ -33,7 +33,7 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
         if (alreadyApplied(current)) {
             return null;
         }
-        entry.setValue(applied(current, update, historyLimit));
+        entry.setValue(ProfileSize.checked(applied(current, update, historyLimit), "properties"));
         HashMap<String, Set<String>> added = new HashMap<>();
         update.identities().forEach((kind, value) -> {
             if (!current.identities().getOrDefault(kind, Set.of()).contains(value)) {

@@ -41,7 +41,7 @@ class EditProfile implements EntryProcessor<String, CustomerProfile, CustomerPro
                     next.attributesUpdatedAt(), consents, next.timeZone(), next.locale(), next.computedTraits(), next.recentEvents(),
                     next.eventCount(), next.mergedIds(), next.createdAt(), at);
         }
-        entry.setValue(next);
+        entry.setValue(ProfileSize.checked(next, attributes != null ? "attributes" : "consents"));
         return next;
     }
 }

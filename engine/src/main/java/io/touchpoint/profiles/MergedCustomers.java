@@ -2,6 +2,7 @@ package io.touchpoint.profiles;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +47,12 @@ class MergedCustomers {
         return jdbc.queryForList("select merged_id from customer_merge where survivor_id = ?", String.class, survivorId);
     }
 
+    /** Whether any of these ids has been merged into another customer (as committed: asked of the database). */
+    boolean anyMergedAway(List<String> customerIds) {
+        String marks = String.join(", ", Collections.nCopies(customerIds.size(), "?"));
+        return jdbc.queryForObject("select count(*) from customer_merge where merged_id in (" + marks + ")", Integer.class, customerIds.toArray()) > 0;
+    }
+
     /** Records a merge in the caller's transaction; {@link #remember} makes it visible once that has committed. */
     void record(String mergedId, String survivorId, Instant at) {
         jdbc.update("update customer_merge set survivor_id = ? where survivor_id = ?", survivorId, mergedId);
@@ -61,15 +68,7 @@ class MergedCustomers {
         survivors.put(mergedId, survivorId);
     }
 
-    /** Forgets the merges of an erased customer, in the caller's transaction; {@link #forget} once committed. */
-    int erase(List<String> customerIds) {
-        int erased = 0;
-        for (String id : customerIds) {
-            erased += jdbc.update("delete from customer_merge where merged_id = ? or survivor_id = ?", id, id);
-        }
-        return erased;
-    }
-
+    /** Forgets the merges of erased customers once their rows are deleted ({@link CustomerRows#erase}). */
     void forget(List<String> customerIds) {
         customerIds.forEach(survivors::remove);
     }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -19,6 +20,7 @@ import com.hazelcast.map.IMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -40,6 +42,8 @@ public class ProfileService {
     public static final String MAP_NAME = "profiles";
     /** How long a merge or an erasure may hold its customers' entries before Hazelcast frees them anyway. */
     private static final long LOCK_LEASE_SECONDS = 60;
+    /** How often a merge is tried again when other events merged its customers between lookup and lock. */
+    private static final int MERGE_ATTEMPTS = 3;
 
     private final IMap<String, CustomerProfile> profiles;
     private final ProfileStore store;
@@ -85,12 +89,18 @@ public class ProfileService {
     public void apply(String customerId, ProfileUpdate update) {
         String current = merges.current(customerId);
         ProfileUpdate checked = update.withTraits(types.check(update.traits(), "properties.traits."));
-        if (checked.links()) {
+        for (int attempt = 1; checked.links(); attempt++) {
             List<String> others = customersLinkedBy(current, checked);
-            if (!others.isEmpty()) {
-                merge(current, others, checked);
+            if (others.isEmpty()) {
+                break;
+            }
+            if (merge(current, others, checked)) {
                 return;
             }
+            if (attempt == MERGE_ATTEMPTS) {
+                throw new ConcurrencyFailureException("customer " + current + " kept being merged by other events; retry the event");
+            }
+            current = merges.current(customerId); // another event merged one of them first: find who they are now
         }
         Map<String, Set<String>> addedIdentities = profiles.executeOnKey(current, new ApplyEventToProfile(checked, historyLimit));
         if (addedIdentities != null) {
@@ -138,18 +148,20 @@ public class ProfileService {
         List<String> all = List.copyOf(ids);
         Erasure erasure = whileHolding(all, () -> {
             Map<String, Integer> deleted = rows.erase(all);
-            int mergeRecords = merges.erase(all);
             CustomerJourneys.Erased engine = journeys.erase(all);
             return new Erasure(current, all, deleted.get("customer_profile"), deleted.get("customer_identity"),
-                    deleted.get("customer_event"), deleted.get("delivery_log"), mergeRecords, engine.terminated(), engine.historyRemoved());
+                    deleted.get("customer_event"), deleted.get("delivery_log"), deleted.get("customer_merge"), engine.terminated(),
+                    engine.historyRemoved(), deleted);
         }, () -> merges.forget(all));
-        log.info("Erased customer {}: {}", current, erasure);
+        log.info("Erased a customer and {} merged into it: {} rows, {} journeys terminated, {} removed from history",
+                all.size() - 1, erasure.rows().values().stream().mapToInt(Integer::intValue).sum(), erasure.journeysTerminated(),
+                erasure.journeyHistoriesRemoved());
         return erasure;
     }
 
-    /** What an erasure removed. */
+    /** What an erasure removed; {@code rows} counts the deleted rows of each of our tables that name customers. */
     public record Erasure(String customerId, List<String> customerIds, int profiles, int identities, int events,
-                          int messages, int mergeRecords, int journeysTerminated, int journeyHistoriesRemoved) {
+                          int messages, int mergeRecords, int journeysTerminated, int journeyHistoriesRemoved, Map<String, Integer> rows) {
     }
 
     private List<String> customersLinkedBy(String customerId, ProfileUpdate update) {
@@ -175,11 +187,16 @@ public class ProfileService {
      * (profiles, identities, histories, merge records, journeys) commit together, with the caller's transaction
      * if there is one; the cached entries are dropped only after the commit and reload from the database.
      */
-    private void merge(String survivorId, List<String> others, ProfileUpdate update) {
+    private boolean merge(String survivorId, List<String> others, ProfileUpdate update) {
         List<String> all = new ArrayList<>(others);
         all.add(survivorId);
         Instant at = update.at();
+        AtomicBoolean merged = new AtomicBoolean();
         whileHolding(all, () -> {
+            if (merges.anyMergedAway(all)) {
+                return null; // merged by another event between looking them up and locking them: changes nothing
+            }
+            merged.set(true);
             CustomerProfile survivor = Optional.ofNullable(profiles.get(survivorId)).orElseGet(() -> CustomerProfile.empty(survivorId, at));
             Map<String, CustomerProfile> mergedAway = new LinkedHashMap<>();
             others.forEach(other -> mergedAway.put(other, profiles.get(other)));
@@ -191,12 +208,20 @@ public class ProfileService {
                 journeys.move(other.getKey(), survivorId);
                 merges.record(other.getKey(), survivorId, at);
             }
-            CustomerProfile result = ApplyEventToProfile.applied(survivor, update, historyLimit);
+            CustomerProfile result = ProfileSize.checked(ApplyEventToProfile.applied(survivor, update, historyLimit), "identities");
             store.store(survivorId, result);
             store.claimIdentities(survivorId, result.identities());
             return result;
-        }, () -> others.forEach(other -> merges.remember(other, survivorId)));
-        log.info("Merged customer(s) {} into {}", others, survivorId);
+        }, () -> {
+            if (merged.get()) {
+                others.forEach(other -> merges.remember(other, survivorId));
+            }
+        });
+        if (merged.get()) {
+            log.info("Merged {} customer(s) into another", others.size());
+            log.debug("Merged customer(s) {} into {}", others, survivorId);
+        }
+        return merged.get();
     }
 
     /**

@@ -44,8 +44,8 @@ public record ProfileUpdate(
      */
     public static ProfileUpdate of(Map<String, String> identities, Map<String, Object> properties, Instant at) {
         return new ProfileUpdate(normalized(identities), object(properties, "traits"), consentsOf(properties),
-                text(properties, "timeZone"), text(properties, "locale"), number(properties.get("total")),
-                text(properties, "previousId"), null, null, null, at);
+                text(properties, "timeZone", 64), text(properties, "locale", 35), number(properties.get("total")),
+                text(properties, "previousId", 200), null, null, null, at);
     }
 
     /** The same update, knowing the event it comes from. */
@@ -97,10 +97,13 @@ public record ProfileUpdate(
         return (Map<String, Object>) value;
     }
 
-    private static String text(Map<String, Object> properties, String name) {
+    private static String text(Map<String, Object> properties, String name, int maxLength) {
         Object value = properties.get(name);
         if (value != null && !(value instanceof String)) {
             throw new InvalidProfileUpdateException("properties." + name, "must be a string");
+        }
+        if (value != null && ((String) value).length() > maxLength) {
+            throw new InvalidProfileUpdateException("properties." + name, "is longer than " + maxLength + " characters");
         }
         return value == null || ((String) value).isBlank() ? null : ((String) value).trim();
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Parsing, checking and rendering of message templates, and the shipped files in workflows/templates/. No Spring. */
 class MessageTemplateTest {
@@ -57,6 +58,41 @@ class MessageTemplateTest {
         assertThatThrownBy(() -> MessageTemplate.parse("shipped", "en", SMS.replace("order.id", "ordr.id")))
                 .isInstanceOf(TemplateException.class)
                 .hasMessageContaining("part 'text' does not render").hasMessageContaining("ordr.id");
+    }
+
+    @Test
+    @Timeout(10)
+    void aThreeMillionIterationLoopIsRefusedWhenSaved() {
+        assertThatThrownBy(() -> MessageTemplate.parse("loop", "en", "channel: sms\ntext: \"{% for i in (1..3000000) %}x{% endfor %}\"\n"))
+                .isInstanceOf(TemplateException.class).hasMessageContaining("loop.en.yaml").hasMessageContaining("part 'text' does not render");
+        assertThatThrownBy(() -> MessageTemplate.parse("nested", "en",
+                "channel: sms\ntext: \"{% for i in (1..2000) %}{% for j in (1..2000) %}x{% endfor %}{% endfor %}\"\n"))
+                .isInstanceOf(TemplateException.class).hasMessageContaining("does not render");
+    }
+
+    @Test
+    @Timeout(10)
+    void aSendWhoseVariablesTakeTheLoopOverTheLimitFailsInsteadOfHanging() {
+        MessageTemplate template = MessageTemplate.parse("items", "en", """
+                channel: sms
+                example:
+                  cart: {items: [a, b]}
+                text: "{% for item in cart.items %}{% for i in (1..1000) %}{{ item }}{% endfor %}{% endfor %}"
+                """);
+
+        assertThatThrownBy(() -> template.render(Map.of("cart", Map.of("items", java.util.Collections.nCopies(5_000, "lamp")))))
+                .isInstanceOf(TemplateException.class).hasMessageContaining("does not render");
+    }
+
+    @Test
+    void anOutputOverTheLimitIsRefused() {
+        assertThatThrownBy(() -> MessageTemplate.parse("big", "en", """
+                channel: sms
+                example:
+                  word: "%s"
+                text: "{%% for i in (1..1000) %%}{{ word }}{%% endfor %%}"
+                """.formatted("x".repeat(2_000))))
+                .isInstanceOf(TemplateException.class).hasMessageContaining("does not render");
     }
 
     @Test
