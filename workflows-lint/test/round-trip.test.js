@@ -1,13 +1,16 @@
-// Opening and saving a journey in Camunda Modeler loses nothing: every workflows/*.bpmn is imported with the model
-// layer bpmn-js uses (bpmn-moddle 9, as bpmn-js 18 / Modeler 5 ship it, with camunda-bpmn-moddle), exported to XML
-// and imported again; element ids and types, template bindings and diagram shapes/edges are the same before and after,
-// and the import itself dropped nothing (no import warnings; as many ids, bindings and shapes as the file's text has).
+// Opening and saving a journey in Camunda Modeler loses nothing: every workflows/*.bpmn is read with the model layer
+// bpmn-js uses (bpmn-moddle 9.0.4, as bpmn-js 18.6.2 ships it, with camunda-bpmn-moddle), walked by bpmn-js's own
+// importer (BpmnTreeWalker, bundled by `npm run pretest`: what the Modeler draws), written back to XML and read again.
+// Element ids and types, template bindings and the drawn shapes/edges with their geometry are the same before and
+// after, and the import dropped nothing (no warnings or import errors; as many ids, bindings and shapes as the file's
+// text has, every shape drawn).
 const { test } = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const BpmnModdle = require('bpmn-js-moddle');
 const camunda = require('camunda-bpmn-moddle/resources/camunda.json');
+const BpmnTreeWalker = require('../target/bpmn-tree-walker.cjs').default;
 
 const WORKFLOWS = path.join(__dirname, '..', '..', 'workflows');
 
@@ -37,6 +40,20 @@ function elements(node, seen = new Set(), all = []) {
   return all;
 }
 
+/** What bpmn-js's importer draws: "element di" for every element it renders; fails on an import error. */
+function drawn(definitions) {
+  const rendered = [];
+  const errors = [];
+  const walker = new BpmnTreeWalker({
+    root(element, di) { rendered.push(element.id + ' ' + di.id); return element; },
+    element(element, di) { rendered.push(element.id + ' ' + (di && di.id)); return element; },
+    error(message) { errors.push(message); }
+  });
+  walker.handleDefinitions(definitions, definitions.diagrams[0]);
+  assert.deepStrictEqual(errors, [], 'bpmn-js import errors');
+  return rendered.sort();
+}
+
 /** What a round trip must keep: ids with types, template bindings, diagram shapes and edges with their geometry. */
 function essentials(definitions) {
   const all = elements(definitions);
@@ -52,7 +69,7 @@ function essentials(definitions) {
     element: e.bpmnElement && e.bpmnElement.id,
     geometry: e.bounds ? [ e.bounds.x, e.bounds.y, e.bounds.width, e.bounds.height ] : (e.waypoint || []).map(p => [ p.x, p.y ])
   }));
-  return { ids, bindings, diagram };
+  return { ids, bindings, diagram, drawn: drawn(definitions) };
 }
 
 function count(text, pattern) {
@@ -79,6 +96,7 @@ for (const file of files) {
       assert.ok(before.bindings.some(b => b.properties.length || b.inputs.length), 'bindings carry their values');
     }
     assert.ok(before.diagram.every(d => d.element), 'every shape and edge points at an element');
+    assert.strictEqual(before.drawn.length, before.diagram.length + 1, 'bpmn-js draws every shape and edge (and the process)');
     assert.deepStrictEqual(after, before);
   });
 }
