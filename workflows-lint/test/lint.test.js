@@ -21,6 +21,10 @@ const EXPECTED = {
     'Sub_TwoBlankStarts single-blank-start-event', 'brokenScopes start-event-required', 'Start_InSubWithMessage sub-process-blank-start-event',
     'Task_Alone no-disconnected', 'Note_NoShape no-bpmndi'
   ],
+  'edge-cases.bpmn': [
+    'Catch_L2a link-event', 'emptyProcess start-event-required', 'EventSub_Cancel end-event-required', 'Lane_ChildNoName label-required',
+    'Flow_EmptyCondition label-required', 'Boundary_Timer no-implicit-end', 'Gateway_Inclusive no-gateway-join-fork'
+  ],
   'references-only.bpmn': [
     'Participant_NoName label-required', 'Lane_NoName label-required', 'Start_Refs no-disconnected', 'End_Refs no-implicit-start'
   ]

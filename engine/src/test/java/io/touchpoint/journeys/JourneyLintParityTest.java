@@ -62,7 +62,7 @@ class JourneyLintParityTest {
         assertThat(node.exitValue()).isZero();
         Set<String> errors = new TreeSet<>();
         for (JsonNode row : new ObjectMapper().readTree(output)) {
-            if (row.get("category").asText().equals("error")) {
+            if (row.get("category").asText().equals("error") && !row.get("rule").asText().isEmpty()) { // "" = an XML import warning: Camunda's parser refuses those itself
                 errors.add(Path.of(row.get("file").asText()).getFileName() + " " + row.get("rule").asText() + " " + row.get("id").asText());
             }
         }
