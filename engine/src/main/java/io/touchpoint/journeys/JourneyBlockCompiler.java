@@ -252,7 +252,7 @@ class JourneyBlockCompiler {
         return attributes;
     }
 
-    /** A Camunda BPMN parse that compiles the building blocks first. */
+    /** A Camunda BPMN parse that compiles the building blocks and runs Camunda Modeler's lint checks first. */
     static class Parse extends BpmnParse {
         Parse(BpmnParser parser) {
             super(parser);
@@ -261,6 +261,7 @@ class JourneyBlockCompiler {
         @Override
         protected void parseRootElement() {
             new JourneyBlockCompiler(this).compile(rootElement);
+            JourneyLint.report(rootElement, this);
             super.parseRootElement();
         }
     }

@@ -64,6 +64,18 @@ class JourneyBlockValidationTest {
     }
 
     @Test
+    void aJourneyTheLinterRejectsIsRefusedNamingTheRuleAndTheElement() throws IOException {
+        String forgottenStep = sample("win-back.bpmn").replace("</bpmn:process>", "<bpmn:task id=\"Task_Forgotten\" /></bpmn:process>");
+
+        assertThatThrownBy(() -> repositoryService().createDeployment().addString("journey.bpmn", forgottenStep).deploy())
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("'Task_Forgotten': Element is not connected (lint rule no-disconnected)")
+                .hasMessageContaining("'Task_Forgotten': Element is an implicit start (lint rule no-implicit-start)")
+                .satisfies(e -> assertThat(((ParseException) e).getResorceReports().get(0).getErrors())
+                        .extracting(org.camunda.bpm.engine.Problem::getMainElementId).containsOnly("Task_Forgotten"));
+    }
+
+    @Test
     void theSamplesDeploy() throws IOException {
         for (String file : new String[] {"due-date-reminder.bpmn", "welcome-series.bpmn", "win-back.bpmn", "abandoned-cart.bpmn"}) {
             repositoryService().createDeployment().addString(file, sample(file)).deploy();

@@ -185,7 +185,7 @@ class JourneyBlocksIT extends JourneyIT {
         if (repository.createProcessDefinitionQuery().processDefinitionKey(key).count() > 0) {
             return;
         }
-        repository.createDeployment().addString(key + ".bpmn", """
+        repository.createDeployment().addString(key + ".bpmn", ModelerBpmn.saved("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
                                   id="Definitions_%1$s" targetNamespace="https://touchpoint.io/journeys">
@@ -199,13 +199,13 @@ class JourneyBlocksIT extends JourneyIT {
                     <bpmn:endEvent id="End" />
                   </bpmn:process>
                 </bpmn:definitions>
-                """.formatted(key, startEvent, settings)).deploy();
+                """.formatted(key, startEvent, settings))).deploy();
     }
 
     @org.junit.jupiter.api.BeforeEach
     void deployCartWait() {
         if (repository.createProcessDefinitionQuery().processDefinitionKey("cartWait").count() == 0) {
-            repository.createDeployment().addString("cart-wait.bpmn", CART_WAIT).deploy();
+            repository.createDeployment().addString("cart-wait.bpmn", ModelerBpmn.saved(CART_WAIT)).deploy();
         }
     }
 

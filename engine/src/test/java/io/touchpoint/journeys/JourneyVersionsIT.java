@@ -68,7 +68,7 @@ class JourneyVersionsIT extends JourneyIT {
         deploy("renamedJourney", "");
         String customer = customer();
         event("it_renamed_start", customer);
-        repository.createDeployment().addString("renamed-journey.bpmn", journey("renamedJourney", "").replace("Wait_Release", "Wait_Renamed")).deploy();
+        repository.createDeployment().addString("renamed-journey.bpmn", ModelerBpmn.saved(journey("renamedJourney", "").replace("Wait_Release", "Wait_Renamed"))).deploy();
 
         HttpResponse<String> applied = post("/api/journeys/renamedJourney/migrations", "{\"fromVersion\": 1, \"toVersion\": 2, \"apply\": true}");
 
@@ -114,6 +114,20 @@ class JourneyVersionsIT extends JourneyIT {
         assertThat(latestWelcomeVersion()).isEqualTo(running);
     }
 
+    @Test
+    void aJourneyTheLinterRejectsIsRefusedOverTheRestApiWithTheRuleAndTheElement() throws IOException {
+        int running = repository.createProcessDefinitionQuery().processDefinitionKey("winBack").latestVersion().singleResult().getVersion();
+        String broken = Files.readString(Path.of("../workflows/win-back.bpmn")).replace("</bpmn:process>", "<bpmn:task id=\"Task_Forgotten\" /></bpmn:process>");
+
+        HttpResponse<String> refused = deployOverRest("win-back.bpmn", broken);
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("'Task_Forgotten': Element is not connected (lint rule no-disconnected)")
+                .contains("'Task_Forgotten': Element is missing label/name (lint rule label-required)")
+                .contains("'Task_Forgotten': Element is missing bpmndi (lint rule no-bpmndi)");
+        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey("winBack").latestVersion().singleResult().getVersion()).isEqualTo(running);
+    }
+
     private HttpResponse<String> deployOverRest(String fileName, String bpmn) {
         String boundary = "----touchpoint" + UUID.randomUUID();
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deployment-name\"\r\n\r\nmodeler\r\n"
@@ -137,7 +151,7 @@ class JourneyVersionsIT extends JourneyIT {
     }
 
     private void deploy(String key, String extraStep) {
-        repository.createDeployment().name(key).addString(key + ".bpmn", journey(key, extraStep)).deploy();
+        repository.createDeployment().name(key).addString(key + ".bpmn", ModelerBpmn.saved(journey(key, extraStep))).deploy();
     }
 
     /** Started by it_*_start, waits for it_*_release in a Wait for event block, then (version 2) passes an extra step. */

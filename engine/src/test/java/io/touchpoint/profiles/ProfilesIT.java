@@ -250,7 +250,7 @@ class ProfilesIT extends EngineIT {
         var model = failingExpression == null
                 ? Bpmn.createExecutableProcess("aliasProbe").startEvent().message("never_sent_probe").endEvent().done()
                 : Bpmn.createExecutableProcess("aliasProbe").startEvent().message("alias").serviceTask().camundaExpression(failingExpression).endEvent().done();
-        repository.createDeployment().name("alias-probe").addModelInstance("aliasProbe.bpmn", model).deploy();
+        repository.createDeployment().name("alias-probe").addString("aliasProbe.bpmn", io.touchpoint.journeys.ModelerBpmn.saved(model)).deploy();
     }
 
     static ProfileUpdate update(String eventId, String type, Instant occurredAt, BigDecimal total) {

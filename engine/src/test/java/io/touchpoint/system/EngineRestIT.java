@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.touchpoint.EngineIT;
+import io.touchpoint.journeys.ModelerBpmn;
 
 /** Camunda Modeler's Deploy button: a multipart POST to /engine-rest/deployment/create with HTTP Basic. */
 class EngineRestIT extends EngineIT {
@@ -46,7 +47,7 @@ class EngineRestIT extends EngineIT {
     /** The request Camunda Modeler sends: multipart form with deployment-name, deployment-source and the file. */
     private HttpRequest.Builder deployment(String name) {
         String boundary = "----modeler" + UUID.randomUUID();
-        String bpmn = Bpmn.convertToString(Bpmn.createExecutableProcess("modelerDeployed").camundaHistoryTimeToLive(30)
+        String bpmn = ModelerBpmn.saved(Bpmn.createExecutableProcess("modelerDeployed").camundaHistoryTimeToLive(30)
                 .startEvent().userTask("Review").endEvent().done());
         String body = part(boundary, "deployment-name", null, name)
                 + part(boundary, "deployment-source", null, "Camunda Modeler")
