@@ -112,16 +112,19 @@ class ExactlyOnceSendIT extends EngineIT {
         assertThat(pool.getMaximumPoolSize()).isEqualTo(12);
         double timeoutsBefore = poolTimeouts();
         List<String> customers = new ArrayList<>();
-        StringBuilder profiles = new StringBuilder("[");
-        StringBuilder triggers = new StringBuilder("[");
-        for (int i = 0; i < 300; i++) {
-            String customer = "c-many-" + UUID.randomUUID();
-            customers.add(customer);
-            profiles.append(i == 0 ? "" : ",").append(profileEvent(customer));
-            triggers.append(i == 0 ? "" : ",").append(event("send_once", customer));
+        for (int batch = 0; batch < 6; batch++) {
+            List<String> profiles = new ArrayList<>();
+            List<String> triggers = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String customer = "c-many-" + UUID.randomUUID();
+                customers.add(customer);
+                profiles.add(profileEvent(customer));
+                triggers.add(event("send_once", customer));
+            }
+            assertThat(post("/api/events/batch", "[" + String.join(",", profiles) + "]").statusCode()).isEqualTo(202);
+            // each batch starts 50 journeys whose send jobs the 10 job threads take while the next batches come in
+            assertThat(post("/api/events/batch", "[" + String.join(",", triggers) + "]").statusCode()).isEqualTo(202);
         }
-        assertThat(post("/api/events/batch", profiles.append(']').toString()).statusCode()).isEqualTo(202);
-        assertThat(post("/api/events/batch", triggers.append(']').toString()).statusCode()).isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(90)).until(() -> customers.stream().allMatch(c -> journeyEnded("sendOnce", c)));
         Map<String, Long> received = emailsByRecipient();
