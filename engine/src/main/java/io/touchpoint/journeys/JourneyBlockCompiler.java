@@ -261,6 +261,7 @@ class JourneyBlockCompiler {
         @Override
         protected void parseRootElement() {
             new JourneyBlockCompiler(this).compile(rootElement);
+            DeploymentPolicy.check(this, rootElement, deployment == null ? null : deployment.getResource(name));
             JourneyLint.report(rootElement, this);
             super.parseRootElement();
         }

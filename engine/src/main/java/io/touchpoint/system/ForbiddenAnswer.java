@@ -39,7 +39,7 @@ class ForbiddenAnswer implements AccessDeniedHandler {
         String roles = user == null ? "none" : user.getAuthorities().stream().map(GrantedAuthority::getAuthority)
                 .map(role -> role.replaceFirst("^ROLE_", "").toLowerCase()).collect(Collectors.joining(", "));
         String who = user == null ? "You" : "'" + user.getName() + "' (role " + roles + ")";
-        return who + " may not " + action(request) + ": that needs the " + neededRole(request) + " role.";
+        return who + " may not " + action(request) + ": " + neededRole(request) + ".";
     }
 
     private static String action(HttpServletRequest request) {
@@ -47,7 +47,7 @@ class ForbiddenAnswer implements AccessDeniedHandler {
         if (path.contains("/retry")) {
             return "retry";
         }
-        if (path.startsWith("/engine-rest/deployment") || path.startsWith("/api/rules")) {
+        if ((path.startsWith("/engine-rest/") && path.contains("/deployment")) || path.startsWith("/api/rules")) {
             return "deploy";
         }
         return "do " + request.getMethod() + " " + path;
@@ -55,9 +55,14 @@ class ForbiddenAnswer implements AccessDeniedHandler {
 
     private static String neededRole(HttpServletRequest request) {
         String path = request.getRequestURI();
-        if (path.startsWith("/engine-rest/deployment") || path.startsWith("/api/rules")) {
-            return "marketer";
+        if (path.startsWith(EngineRestRules.PREFIX + "/") || path.equals(EngineRestRules.PREFIX)) {
+            return EngineRestRules.requiredRole(request.getMethod(), EngineRestRules.pathOf(request))
+                    .map(role -> "that needs the " + role.toLowerCase() + " role")
+                    .orElse("Touchpoint allows that Camunda REST call to no role");
         }
-        return request.getMethod().equals("GET") ? "viewer" : "operator";
+        if (path.startsWith("/api/rules")) {
+            return "that needs the marketer role";
+        }
+        return "that needs the " + (request.getMethod().equals("GET") ? "viewer" : "operator") + " role";
     }
 }

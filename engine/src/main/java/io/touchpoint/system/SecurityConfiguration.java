@@ -1,6 +1,9 @@
 package io.touchpoint.system;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Value;
@@ -10,12 +13,16 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.savedrequest.NullRequestCache;
@@ -40,7 +47,7 @@ public class SecurityConfiguration {
     private static final RequestMatcher CONSOLE_PAGES = PathPatternRequestMatcher.withDefaults().matcher("/console/**");
 
     @Bean
-    SecurityFilterChain touchpointSecurity(HttpSecurity http, ApiKeyAuthenticationFilter apiKeys,
+    SecurityFilterChain touchpointSecurity(HttpSecurity http, ApiKeyAuthenticationFilter apiKeys, RoleHierarchy roleHierarchy,
                                            @Value("${touchpoint.rules.code-role}") String codeRole) throws Exception {
         BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
         basic.setRealmName("Touchpoint");
@@ -67,14 +74,15 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.DELETE, "/api/customers/**").hasRole("OPERATOR")
                         // deploying journeys, rules and message templates, migrating running customers
                         .requestMatchers(HttpMethod.POST, "/api/journeys/*/migrations").hasRole("MARKETER")
-                        .requestMatchers(HttpMethod.POST, "/engine-rest/deployment/**", "/api/rules/**").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.POST, "/api/rules/**").hasRole("MARKETER")
                         .requestMatchers(HttpMethod.PUT, "/api/templates/**").hasRole("MARKETER")
-                        .requestMatchers(HttpMethod.DELETE, "/engine-rest/deployment/**").hasRole("MARKETER")
+                        // the Camunda REST API, call by call (EngineRestRules); anything it does not name is refused
+                        .requestMatchers(EngineRestRules.PREFIX, EngineRestRules.PREFIX + "/**").access(engineRest(roleHierarchy))
                         // acting on running journeys: retries, jobs, messages, instances
-                        .requestMatchers(HttpMethod.POST, "/api/console/**", "/engine-rest/**").hasRole("OPERATOR")
-                        .requestMatchers(HttpMethod.PUT, "/api/console/**", "/engine-rest/**").hasRole("OPERATOR")
-                        .requestMatchers(HttpMethod.DELETE, "/api/console/**", "/engine-rest/**").hasRole("OPERATOR")
-                        .requestMatchers("/api/console/**", "/engine-rest/**").hasRole("VIEWER")
+                        .requestMatchers(HttpMethod.POST, "/api/console/**").hasRole("OPERATOR")
+                        .requestMatchers(HttpMethod.PUT, "/api/console/**").hasRole("OPERATOR")
+                        .requestMatchers(HttpMethod.DELETE, "/api/console/**").hasRole("OPERATOR")
+                        .requestMatchers("/api/console/**").hasRole("VIEWER")
                         .anyRequest().authenticated())
                 .httpBasic(httpBasic -> httpBasic.authenticationEntryPoint(basic))
                 // event sources may send X-Api-Key instead of Basic credentials on /api/events*
@@ -102,6 +110,23 @@ public class SecurityConfiguration {
                 .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::browserChange)
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
                 .build();
+    }
+
+    /** Allows a Camunda REST call to the role {@link EngineRestRules} names for it (or a higher one); else refuses it. */
+    private static AuthorizationManager<RequestAuthorizationContext> engineRest(RoleHierarchy hierarchy) {
+        Map<String, AuthorityAuthorizationManager<RequestAuthorizationContext>> byRole = new ConcurrentHashMap<>();
+        return (authentication, context) -> {
+            HttpServletRequest request = context.getRequest();
+            Optional<String> role = EngineRestRules.requiredRole(request.getMethod(), EngineRestRules.pathOf(request));
+            if (role.isEmpty()) {
+                return new AuthorizationDecision(false);
+            }
+            return byRole.computeIfAbsent(role.get(), name -> {
+                AuthorityAuthorizationManager<RequestAuthorizationContext> manager = AuthorityAuthorizationManager.hasRole(name);
+                manager.setRoleHierarchy(hierarchy);
+                return manager;
+            }).check(authentication, context);
+        };
     }
 
     private static boolean browserChange(HttpServletRequest request) {

@@ -226,7 +226,7 @@ class ProfilesIT extends EngineIT {
         post("/api/events", "{\"type\": \"signed_up\", \"customerId\": \"%s\", \"identities\": {\"email\": \"%s@example.com\"}}".formatted(survivor, survivor));
         post("/api/events", cartAbandoned(mergedAway, mergedAway + "@example.com"));
         String journey = runtime.createProcessInstanceQuery().processInstanceBusinessKey(mergedAway).singleResult().getId();
-        deployJourneyStartedByAlias("${noSuchBean.fail()}");
+        deployJourneyStartedByAlias("${noSuchVariable}");
         try {
             HttpResponse<String> alias = post("/api/events", """
                     {"type": "alias", "customerId": "%s", "properties": {"previousId": "%s"}}""".formatted(survivor, mergedAway));
