@@ -153,8 +153,9 @@ class JourneyBlockCompiler {
      */
     private void compileSend(Element task, Element scope) {
         Map<String, String> inputs = inputParameters(task);
-        if (SendMessageDelegate.WEBHOOK.equals(inputs.get("channel").trim())) {
-            return;
+        String channel = optional(inputs, "channel");
+        if (channel == null || SendMessageDelegate.WEBHOOK.equals(channel)) {
+            return; // a missing channel is already reported
         }
         String id = task.attribute("id");
         String policy = id + "_DecideSendTime";
@@ -178,7 +179,7 @@ class JourneyBlockCompiler {
         decideAttributes.addAttribute(camundaNs, "delegateExpression", "camunda:delegateExpression", "CDATA", SEND_POLICY_DELEGATE);
         Element decide = new Element(BpmnParser.BPMN20_NS, "serviceTask", "bpmn:serviceTask", decideAttributes, null);
         Element io = inputOutput(decide);
-        io.add(input("channel", inputs.get("channel")));
+        io.add(input("channel", channel));
         io.add(input("category", inputParameters(task).get("category")));
         io.add(input(SendPolicyDelegate.SEND_STEP, id));
         children.add(decide);

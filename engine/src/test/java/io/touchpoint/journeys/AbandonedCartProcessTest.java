@@ -59,6 +59,10 @@ class AbandonedCartProcessTest extends JourneyProcessTestSupport {
         org.assertj.core.api.Assertions.assertThat(variables.get(0))
                 .containsEntry("offer", Map.of("code", "PERCENT_10", "text", "10% off your order with code COMEBACK10"))
                 .containsEntry("event", CART);
+        org.assertj.core.api.Assertions.assertThat(rendered(0, "en").text())
+                .contains("- Linen dress x 1 at 129.00").contains("Complete your order now and get 10% off your order with code COMEBACK10.");
+        org.assertj.core.api.Assertions.assertThat(rendered(0, "en").subject()).isEqualTo("You left something in your cart");
+        org.assertj.core.api.Assertions.assertThat(rendered(0, "de").html()).contains("<li>Linen dress x 1 zu 129.00</li>");
     }
 
     @Test

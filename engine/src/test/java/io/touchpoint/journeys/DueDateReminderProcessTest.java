@@ -45,6 +45,7 @@ class DueDateReminderProcessTest extends JourneyProcessTestSupport {
         org.assertj.core.api.Assertions.assertThat(sent).containsExactly("Send_PersonalAssistantOffer:email:hospital-bag-personal-assistant:marketing");
         org.assertj.core.api.Assertions.assertThat(variables.get(0)).extractingByKey("offer")
                 .isEqualTo(Map.of("code", "personalAssistant", "text", "a personal assistant who packs the hospital bag with you"));
+        org.assertj.core.api.Assertions.assertThat(rendered(0, "en").text()).contains("we offer you a personal assistant who packs the hospital bag with you.");
     }
 
     @Test
@@ -58,6 +59,7 @@ class DueDateReminderProcessTest extends JourneyProcessTestSupport {
         execute(job(journey));
 
         assertThat(journey).hasPassed("Send_ReadyMadeBagOffer", "End_Reminded").isEnded();
+        org.assertj.core.api.Assertions.assertThat(rendered(0, "en").text()).contains("Short on time? Take our ready-made hospital bag.");
     }
 
     @Test

@@ -3,6 +3,9 @@ package io.touchpoint.journeys;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -24,6 +27,8 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 import io.touchpoint.channels.Delivery;
 import io.touchpoint.channels.DeliveryLog;
+import io.touchpoint.channels.MessageTemplate;
+import io.touchpoint.channels.RenderedMessage;
 import io.touchpoint.decisions.Decision;
 import io.touchpoint.decisions.DecisionRequest;
 import io.touchpoint.decisions.DecisionRules;
@@ -87,6 +92,25 @@ abstract class JourneyProcessTestSupport {
     CustomerProfile profileOf(String customerId) {
         return profiles.getOrDefault(customerId, new CustomerProfile(customerId, customerId + "@example.com", "+4915100000000", Set.of(),
                 Map.of(), Map.of(), "UTC", null, 1, Instant.EPOCH, Instant.EPOCH));
+    }
+
+    /**
+     * The i-th message sent, rendered from its file in workflows/templates/ with exactly the variables the journey
+     * passed (plus the customer and the unsubscribe link, as MessageService adds them): strict, so a variable the
+     * journey does not provide fails here.
+     */
+    RenderedMessage rendered(int i, String locale) {
+        String template = sent.get(i).split(":")[2];
+        try {
+            MessageTemplate parsed = MessageTemplate.parse(template, locale,
+                    Files.readString(Path.of("../workflows/templates/" + template + "." + locale + ".yaml")));
+            Map<String, Object> all = new HashMap<>(variables.get(i));
+            all.put("customer", Map.of("id", "c-1", "firstName", "Ada"));
+            all.put("unsubscribe_url", "https://example.com/u");
+            return parsed.render(all);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static ProcessInstance start(String message, String customerId, Map<String, Object> properties) {
