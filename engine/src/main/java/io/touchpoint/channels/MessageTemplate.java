@@ -1,5 +1,7 @@
 package io.touchpoint.channels;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -7,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 import liqp.Template;
+import liqp.TemplateContext;
 import liqp.TemplateParser;
+import liqp.filters.Filter;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
 
@@ -33,6 +37,7 @@ public final class MessageTemplate {
             .withMaxSizeRenderedString(MAX_RENDERED_CHARS)
             .withMaxRenderTimeMillis(MAX_RENDER_MILLIS)
             .withMaxTemplateSizeBytes(MAX_SOURCE_BYTES)
+            .withFilter(new Money())
             .build();
     private static final List<String> PARTS = List.of("subject", "preheader", "title", "text", "html", "body");
 
@@ -186,5 +191,21 @@ public final class MessageTemplate {
 
     String file() {
         return name + "." + locale + ".yaml";
+    }
+
+    /** Liquid filter {@code money}: a number (or numeric text) with two decimals, {@code 129} → {@code 129.00}; anything else as it is. */
+    static final class Money extends Filter {
+        Money() {
+            super("money");
+        }
+
+        @Override
+        public Object apply(Object value, TemplateContext context, Object... params) {
+            try {
+                return value == null ? "" : new BigDecimal(value.toString().trim()).setScale(2, RoundingMode.HALF_UP).toPlainString();
+            } catch (NumberFormatException notANumber) {
+                return value;
+            }
+        }
     }
 }

@@ -9,12 +9,17 @@ import io.touchpoint.profiles.CustomerProfile;
 /**
  * What a journey asks the rules: the decision's name, the customer, the triggering event, the journey step, the
  * message's category (marketing or transactional), the channels it may use, what to do when a
- * frequency cap is reached, and "now" from the engine clock. Build with {@link #of(String, String)}.
+ * frequency cap is reached, whether it applies the shared sending policy, and "now" from the engine clock. Build with
+ * {@link #of(String, String)}. A rule serves the decision it names ({@code DecisionRequest( decisionName == "x" )}); the
+ * shared sending policy (eligibility, channel, caps, quiet hours) fires only for a request that asks for it
+ * ({@code DecisionRequest( sendingPolicy )}).
  */
 public final class DecisionRequest {
 
     /** The channels a request may use when it names none (the fallback order is rules/channel.drl.csv). */
     public static final List<String> ALL_CHANNELS = List.of("email", "sms", "push");
+    /** The decision every "Send message" step asks before it sends: the sending policy alone. */
+    public static final String SEND_MESSAGE = "send-message";
 
     private final String decisionName;
     private final String customerId;
@@ -23,6 +28,7 @@ public final class DecisionRequest {
     private String category = CustomerProfile.MARKETING;
     private List<String> channels = ALL_CHANNELS;
     private WhenCapped whenCapped = WhenCapped.DEFER;
+    private boolean sendingPolicy;
     private Instant now;
 
     private DecisionRequest(String decisionName, String customerId) {
@@ -59,6 +65,12 @@ public final class DecisionRequest {
 
     public DecisionRequest whenCapped(WhenCapped choice) {
         this.whenCapped = choice;
+        return this;
+    }
+
+    /** Applies the shared sending policy too: eligibility, consented and reachable channel, frequency caps, quiet hours. */
+    public DecisionRequest withSendingPolicy() {
+        this.sendingPolicy = true;
         return this;
     }
 
@@ -102,6 +114,11 @@ public final class DecisionRequest {
 
     public WhenCapped getWhenCapped() {
         return whenCapped;
+    }
+
+    /** Whether the shared sending policy rules apply to this request. */
+    public boolean isSendingPolicy() {
+        return sendingPolicy;
     }
 
     public Instant getNow() {

@@ -1,9 +1,8 @@
 package io.touchpoint.decisions;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
-
-import io.touchpoint.events.Cart;
 
 /** The event that started or moved the journey: its type, properties and, for carts, the cart total. */
 public final class TriggerEvent {
@@ -43,9 +42,23 @@ public final class TriggerEvent {
 
     private static BigDecimal total(Map<String, Object> properties) {
         try {
-            return Cart.from(Map.of("properties", properties)).total();
+            if (properties.get("total") != null) {
+                return decimal(properties.get("total"));
+            }
+            List<?> items = properties.get("items") instanceof List<?> list ? list : List.of();
+            BigDecimal sum = BigDecimal.ZERO;
+            for (Object item : items) {
+                Map<?, ?> line = (Map<?, ?>) item;
+                Object quantity = line.get("quantity");
+                sum = sum.add(decimal(line.get("price")).multiply(quantity instanceof Number n ? BigDecimal.valueOf(n.intValue()) : BigDecimal.ONE));
+            }
+            return sum;
         } catch (NumberFormatException | ClassCastException e) {
             throw new UnusableFactException("event.properties.total", "the cart total or an item price is not a number");
         }
+    }
+
+    private static BigDecimal decimal(Object value) {
+        return value == null ? BigDecimal.ZERO : new BigDecimal(value.toString());
     }
 }

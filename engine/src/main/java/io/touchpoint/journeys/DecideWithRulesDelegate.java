@@ -1,13 +1,17 @@
 package io.touchpoint.journeys;
 
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -16,11 +20,20 @@ import io.touchpoint.decisions.DecisionRequest;
 import io.touchpoint.decisions.DecisionService;
 
 /**
- * The "Decide with rules" block: asks {@link DecisionService} the named decision for this customer and copies the
- * requested results (eligible, offer, offerText, channel, sendAt, reason) into process variables.
+ * The "Decide with rules" block: asks {@link DecisionService} the named decision for this customer, with the step's
+ * category (the block compiler fills in the journey's when the step has none), channels and, when the step asks
+ * for it, the shared sending policy; copies the requested results into process variables: {@code eligible}
+ * (boolean), {@code offer} (a map {@code {code, text}}, null without an offer), {@code channel}, {@code sendAt}
+ * (a date), {@code reason} (the rules that decided).
  */
 @Component("decideWithRulesDelegate")
 public class DecideWithRulesDelegate implements JavaDelegate {
+
+    static final String OFFER = "offer";
+    /** The results a journey can ask for by name. */
+    static final Set<String> RESULTS = Set.of("eligible", OFFER, "channel", "sendAt", "reason");
+    /** Value of the step's {@code sharedRules} input that applies the sending policy. */
+    static final String SENDING_POLICY = "sendingPolicy";
 
     private final Function<DecisionRequest, Decision> decisions;
 
@@ -36,10 +49,24 @@ public class DecideWithRulesDelegate implements JavaDelegate {
 
     @Override
     public void execute(DelegateExecution execution) {
-        Decision decision = decisions.apply(requestFor((String) execution.getVariableLocal("decision"), execution));
+        DecisionRequest request = requestFor((String) execution.getVariableLocal("decision"), execution);
+        String category = (String) execution.getVariableLocal("category");
+        if (category != null && !category.isBlank()) {
+            request.category(category.trim());
+        }
+        String channels = (String) execution.getVariableLocal("channels");
+        if (channels != null && !channels.isBlank()) {
+            request.channels(Arrays.asList(channels.trim().split("\\s*,\\s*")));
+        }
+        if (SENDING_POLICY.equals(execution.getVariableLocal("sharedRules"))) {
+            request.withSendingPolicy();
+        }
+        Decision decision = decisions.apply(request);
         Map<String, Object> results = results(decision);
         for (String variable : ((String) execution.getVariableLocal("resultVariables")).split("\\s*,\\s*")) {
-            execution.getProcessInstance().setVariable(variable, results.get(variable));
+            Object value = results.get(variable);
+            execution.getProcessInstance().setVariable(variable, value instanceof Map<?, ?> map
+                    ? Variables.objectValue(map).serializationDataFormat(Variables.SerializationDataFormats.JSON).create() : value);
         }
     }
 
@@ -52,16 +79,22 @@ public class DecideWithRulesDelegate implements JavaDelegate {
                 .at(ClockUtil.getCurrentTime().toInstant());
     }
 
-    /** The results a journey can ask for by name. */
+    /** The results by name; {@code offer} is null when the rules chose none. */
     static Map<String, Object> results(Decision decision) {
         Map<String, Object> results = new HashMap<>();
         results.put("eligible", decision.isEligible());
-        results.put("offer", decision.getOfferCode());
-        results.put("offerCode", decision.getOfferCode());
-        results.put("offerText", decision.getOfferText());
+        results.put(OFFER, decision.getOfferCode() == null ? null : offer(decision.getOfferCode(), decision.getOfferText()));
         results.put("channel", decision.getChannel());
         results.put("sendAt", decision.getSendAt() == null ? null : Date.from(decision.getSendAt()));
         results.put("reason", decision.summary());
         return results;
+    }
+
+    /** The one shape of an offer, in journeys and templates: {@code {code, text}} (empty texts for none). */
+    static Map<String, Object> offer(String code, String text) {
+        Map<String, Object> offer = new LinkedHashMap<>();
+        offer.put("code", code == null ? "" : code);
+        offer.put("text", text == null ? "" : text);
+        return offer;
     }
 }

@@ -2,8 +2,10 @@ package io.touchpoint.journeys;
 
 import static io.touchpoint.journeys.BlockSettings.*;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,12 +19,18 @@ import org.xml.sax.helpers.AttributesImpl;
  * Turns the building blocks of a BPMN file into plain BPMN before Camunda parses it, and refuses the file when
  * a block is filled in wrongly, naming the element id and the reason: wait-until timers get their due-date
  * expression, wait-for-event timeouts their duration, A/B split flows their conditions and the split its
- * assignment listener.
+ * assignment listener. Every "Send message" task gets the sending policy in front of it: "decide send time"
+ * ({@link SendPolicyDelegate}), then, when the policy defers, a timer until the allowed time.
+ * Send and decide steps without a category take the journey's.
  */
 class JourneyBlockCompiler {
 
     private static final Set<String> TIMER_SETTINGS = Set.of("timeDate", "timeDuration", "timeCycle");
     private static final String PLACEHOLDER_DATE = "2000-01-01T00:00:00Z";
+    private static final String JOURNEY_CATEGORY = "journey";
+    private static final String SEND_POLICY_DELEGATE = "${sendPolicyDelegate}";
+    private static final Set<String> POLICY_CHANNELS = Set.of("email", "sms", "push");
+    private static final Set<String> SHARED_RULES = Set.of("none", DecideWithRulesDelegate.SENDING_POLICY);
 
     private final BpmnParse parse;
 
@@ -34,23 +42,27 @@ class JourneyBlockCompiler {
     void compile(Element definitions) {
         for (Element process : definitions.elements("process")) {
             check(process, () -> checkJourneySettings(properties(process)));
-            compileScope(process);
+            compileScope(process, properties(process).getOrDefault("category", "marketing").trim());
         }
     }
 
-    private void compileScope(Element scope) {
+    private void compileScope(Element scope, String journeyCategory) {
         Map<String, Element> byId = new HashMap<>();
         for (Element child : scope.elements()) {
             if (child.attribute("id") != null) {
                 byId.put(child.attribute("id"), child);
             }
         }
+        List<Element> sends = new ArrayList<>();
         for (Element child : scope.elements()) {
             String tag = child.getTagName();
             if (tag.equals("subProcess") || tag.equals("transaction")) {
-                compileScope(child);
+                compileScope(child, journeyCategory);
             } else if (tag.equals("serviceTask") || tag.equals("sendTask")) {
-                check(child, () -> checkServiceTask(child));
+                check(child, () -> checkServiceTask(child, journeyCategory));
+                if (SEND_MESSAGE_DELEGATE.equals(child.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "delegateExpression"))) {
+                    sends.add(child);
+                }
             } else if (tag.equals("boundaryEvent")) {
                 Element host = byId.get(child.attribute("attachedToRef"));
                 if (host != null && WAIT_FOR_EVENT.equals(properties(host).get(BLOCK))) {
@@ -62,6 +74,7 @@ class JourneyBlockCompiler {
                 check(child, () -> compileBlock(block, child, scope));
             }
         }
+        sends.forEach(send -> check(send, () -> compileSend(send, scope)));
     }
 
     private void compileBlock(String block, Element element, Element scope) {
@@ -93,20 +106,123 @@ class JourneyBlockCompiler {
         }
     }
 
-    private void checkServiceTask(Element task) {
+    private void checkServiceTask(Element task, String journeyCategory) {
         String delegate = task.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "delegateExpression");
         Map<String, String> inputs = inputParameters(task);
         if (SEND_MESSAGE_DELEGATE.equals(delegate)) {
             oneOf(inputs, "channel", CHANNELS);
             required(inputs, "template");
-            oneOf(inputs, "category", CATEGORIES);
+            category(task, inputs, journeyCategory);
         } else if (DECIDE_WITH_RULES_DELEGATE.equals(delegate)) {
             required(inputs, "decision");
-            names(inputs, "resultVariables");
+            for (String result : names(inputs, "resultVariables")) {
+                require(DecideWithRulesDelegate.RESULTS.contains(result),
+                        "'resultVariables' names '" + result + "', not one of " + DecideWithRulesDelegate.RESULTS);
+            }
+            if (optional(inputs, "channels") != null) {
+                for (String channel : inputs.get("channels").trim().split("\\s*,\\s*")) {
+                    require(POLICY_CHANNELS.contains(channel), "'channels' names '" + channel + "', not one of " + POLICY_CHANNELS);
+                }
+            }
+            if (optional(inputs, "sharedRules") != null) {
+                oneOf(inputs, "sharedRules", SHARED_RULES);
+            }
+            category(task, inputs, journeyCategory);
         } else if (UPDATE_PROFILE_DELEGATE.equals(delegate)) {
             name(inputs, "attribute");
             required(inputs, "value");
         }
+    }
+
+    /** The step's category, else (empty or "journey") the journey's: written into the step so the run time reads one input. */
+    private static void category(Element task, Map<String, String> inputs, String journeyCategory) {
+        if (optional(inputs, "category") != null && !JOURNEY_CATEGORY.equals(inputs.get("category").trim())) {
+            oneOf(inputs, "category", CATEGORIES);
+            return;
+        }
+        require(CATEGORIES.contains(journeyCategory), "the journey's 'category' is '" + journeyCategory + "', not one of " + CATEGORIES);
+        Element io = inputOutput(task);
+        io.elements().removeIf(input -> "category".equals(input.attribute("name")));
+        io.add(input("category", journeyCategory));
+    }
+
+    /**
+     * Puts the sending policy in front of a send task (not a webhook: that notifies our own systems). The flows into
+     * the task go to "decide send time" (in the transaction that arrives, like a Decide with rules step); from
+     * there the send task (asynchronous, retried) runs now, or after a timer until the time the rules allow.
+     */
+    private void compileSend(Element task, Element scope) {
+        Map<String, String> inputs = inputParameters(task);
+        String channel = optional(inputs, "channel");
+        if (channel == null || SendMessageDelegate.WEBHOOK.equals(channel)) {
+            return; // a missing channel is already reported
+        }
+        String id = task.attribute("id");
+        String policy = id + "_DecideSendTime";
+        String gateway = id + "_SendNow";
+        String timer = id + "_WaitUntilSendAllowed";
+        List<Element> children = scope.elements();
+        for (int i = 0; i < children.size(); i++) {
+            Element flow = children.get(i);
+            if (flow.getTagName().equals("sequenceFlow") && id.equals(flow.attribute("targetRef"))) {
+                AttributesImpl copy = attributes("id", flow.attribute("id"), "sourceRef", flow.attribute("sourceRef"), "targetRef", policy);
+                if (flow.attribute("name") != null) {
+                    copy.addAttribute("", "name", "name", "CDATA", flow.attribute("name"));
+                }
+                Element rewired = new Element(BpmnParser.BPMN20_NS, "sequenceFlow", "bpmn:sequenceFlow", copy, null);
+                flow.elements().forEach(rewired::add);
+                children.set(i, rewired);
+            }
+        }
+        AttributesImpl decideAttributes = attributes("id", policy, "name", "Decide send time");
+        String camundaNs = BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS.getNamespaceUri();
+        decideAttributes.addAttribute(camundaNs, "delegateExpression", "camunda:delegateExpression", "CDATA", SEND_POLICY_DELEGATE);
+        Element decide = new Element(BpmnParser.BPMN20_NS, "serviceTask", "bpmn:serviceTask", decideAttributes, null);
+        Element io = inputOutput(decide);
+        io.add(input("channel", channel));
+        io.add(input("category", inputParameters(task).get("category")));
+        io.add(input(SendPolicyDelegate.SEND_STEP, id));
+        children.add(decide);
+        children.add(new Element(BpmnParser.BPMN20_NS, "exclusiveGateway", "bpmn:exclusiveGateway",
+                attributes("id", gateway, "name", "Send now?", "default", gateway + "_Now"), null));
+        Element wait = new Element(BpmnParser.BPMN20_NS, "intermediateCatchEvent", "bpmn:intermediateCatchEvent",
+                attributes("id", timer, "name", "Until sending is allowed"), null);
+        Element timerDefinition = new Element(BpmnParser.BPMN20_NS, "timerEventDefinition", "bpmn:timerEventDefinition", attributes(), null);
+        timerDefinition.add(text("timeDate", "${execution.getVariable('%s')}".formatted(SendPolicyDelegate.sendAtVariable(id))));
+        wait.add(timerDefinition);
+        children.add(wait);
+        children.add(flow(policy + "_Decided", policy, gateway));
+        children.add(flow(gateway + "_Now", gateway, id));
+        Element later = flow(gateway + "_Later", gateway, timer);
+        later.add(text("conditionExpression", "${execution.getVariable('%s')}".formatted(SendPolicyDelegate.laterVariable(id))));
+        children.add(later);
+        children.add(flow(timer + "_Send", timer, id));
+    }
+
+    private static Element flow(String id, String source, String target) {
+        return new Element(BpmnParser.BPMN20_NS, "sequenceFlow", "bpmn:sequenceFlow", attributes("id", id, "sourceRef", source, "targetRef", target), null);
+    }
+
+    private static Element inputOutput(Element task) {
+        Element extensions = extensionElements(task);
+        Element io = extensions.elementNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "inputOutput");
+        if (io == null) {
+            io = camunda("inputOutput", attributes(), null);
+            extensions.add(io);
+        }
+        return io;
+    }
+
+    private static Element input(String name, String value) {
+        return camunda("inputParameter", attributes("name", name), value);
+    }
+
+    private static Element camunda(String tag, AttributesImpl attributes, String text) {
+        Element element = new Element(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS.getNamespaceUri(), tag, "camunda:" + tag, attributes, null);
+        if (text != null) {
+            element.appendText(text);
+        }
+        return element;
     }
 
     private void fillWaitUntil(Element event, Map<String, String> values) {

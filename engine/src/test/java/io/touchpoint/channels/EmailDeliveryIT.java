@@ -22,7 +22,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.touchpoint.channels.DeliveryLog.Status;
-import io.touchpoint.events.Cart;
 import io.touchpoint.profiles.CustomerProfile;
 
 /** Email through the real application and a GreenMail SMTP server: parts, personalisation, unsubscribe, tracking. */
@@ -177,8 +176,8 @@ class EmailDeliveryIT extends ChannelsIT {
     @Test
     void aTemplateThatDoesNotRenderIsAVisibleFailureNeverAnEmptyEmail() {
         String customer = customer("hal@example.com", null, Map.of(), Map.of());
-        MessageRequest withoutOffer = new MessageRequest(key(), customer, Channel.EMAIL, AbandonedCartEmail.TEMPLATE,
-                CustomerProfile.MARKETING, Map.of("items", List.of(), "total", "0.00"));
+        MessageRequest withoutOffer = new MessageRequest(key(), customer, Channel.EMAIL, "abandoned-cart-reminder",
+                CustomerProfile.MARKETING, Map.of("event", Map.of("items", List.of(), "total", 0)));
 
         assertThatThrownBy(() -> messages.send(withoutOffer)).isInstanceOf(MessageFailedException.class)
                 .hasMessageContaining("offer");
@@ -195,12 +194,12 @@ class EmailDeliveryIT extends ChannelsIT {
         String customer = customer("ida@example.com", null, Map.of("firstName", "Ida"), Map.of());
 
         HttpResponse<String> preview = post("/api/templates/abandoned-cart-reminder/preview", """
-                {"customerId": "%s", "variables": {"items": [{"name": "Scarf", "quantity": 2, "price": "19.90"}],
-                 "total": "39.80", "offer": {"code": "FREE_SHIPPING", "text": "free shipping on your order"}}}""".formatted(customer));
+                {"customerId": "%s", "variables": {"event": {"items": [{"name": "Scarf", "quantity": 2, "price": "19.90"}],
+                 "total": "39.80"}, "offer": {"code": "FREE_SHIPPING", "text": "free shipping on your order"}}}""".formatted(customer));
         HttpResponse<String> german = post("/api/templates/abandoned-cart-reminder/preview", """
-                {"customerId": "%s", "locale": "de", "variables": {"items": [], "total": "0", "offer": {"code": "", "text": ""}}}""".formatted(customer));
+                {"customerId": "%s", "locale": "de", "variables": {"event": {"items": [], "total": "0"}, "offer": {"code": "", "text": ""}}}""".formatted(customer));
         HttpResponse<String> missingVariable = post("/api/templates/abandoned-cart-reminder/preview", """
-                {"customerId": "%s", "variables": {"items": []}}""".formatted(customer));
+                {"customerId": "%s", "variables": {"event": {"items": []}}}""".formatted(customer));
 
         assertThat(preview.statusCode()).isEqualTo(200);
         assertThat(preview.body()).contains("\"subject\":\"You left something in your cart\"")
@@ -238,9 +237,9 @@ class EmailDeliveryIT extends ChannelsIT {
     }
 
     static MessageRequest reminder(String key, String customer) {
-        return AbandonedCartEmail.request(key, customer,
-                Cart.from(Map.of("properties", Map.of("items", List.of(Map.of("name", "Linen dress", "quantity", 1, "price", 129.0)), "total", 129.0))),
-                "PERCENT_10", "10% off your order with code COMEBACK10");
+        return new MessageRequest(key, customer, Channel.EMAIL, "abandoned-cart-reminder", CustomerProfile.MARKETING, Map.of(
+                "event", Map.of("items", List.of(Map.of("name", "Linen dress", "quantity", 1, "price", 129.0)), "total", 129.0),
+                "offer", Map.of("code", "PERCENT_10", "text", "10% off your order with code COMEBACK10")));
     }
 
     private MimeMessage onlyEmail() {

@@ -14,11 +14,11 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 
 /** A local stand-in for the third-party HTTP APIs (Twilio, a push gateway, a webhook receiver) on a random port. */
-final class ProviderStub {
+public final class ProviderStub {
 
     /** One request the stub received. */
-    record Received(String method, String path, Headers headers, String body, Instant at) {
-        String header(String name) {
+    public record Received(String method, String path, Headers headers, String body, Instant at) {
+        public String header(String name) {
             return headers.getFirst(name);
         }
     }
@@ -31,7 +31,7 @@ final class ProviderStub {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
 
-    ProviderStub() {
+    public ProviderStub() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -53,20 +53,20 @@ final class ProviderStub {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void answer(String pathPrefix, int status, String body) {
+    public void answer(String pathPrefix, int status, String body) {
         answers.put(pathPrefix, new Answer(status, body));
     }
 
-    void reset() {
+    public void reset() {
         received.clear();
         answers.clear();
     }
 
-    List<Received> received(String pathPrefix) {
+    public List<Received> received(String pathPrefix) {
         return received.stream().filter(r -> r.path().startsWith(pathPrefix)).toList();
     }
 }

@@ -18,7 +18,7 @@ class CapsRulesTest {
 
     @Test
     void aSecondMarketingMessageTheSameLocalDayWaitsForTomorrowMorning() {
-        Decision decision = decide(DecisionRequest.of("reminder", "c-1"), customer().zone("Europe/Berlin").build(),
+        Decision decision = decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy(), customer().zone("Europe/Berlin").build(),
                 List.of(sent("sms", "marketing", "2026-11-22T07:30:00Z")), MORNING_BERLIN);
 
         assertThat(decision.isEligible()).isTrue();
@@ -30,7 +30,7 @@ class CapsRulesTest {
 
     @Test
     void whenTheJourneySaysSkipACappedMessageIsNotSent() {
-        Decision decision = decide(DecisionRequest.of("reminder", "c-1").whenCapped(WhenCapped.SKIP), customer().zone("Europe/Berlin").build(),
+        Decision decision = decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy().whenCapped(WhenCapped.SKIP), customer().zone("Europe/Berlin").build(),
                 List.of(sent("email", "marketing", "2026-11-22T07:30:00Z")), MORNING_BERLIN);
 
         assertThat(decision.isEligible()).isFalse();
@@ -41,7 +41,7 @@ class CapsRulesTest {
     @Test
     void daysAreCountedInTheCustomersTimeZoneNotInUtc() {
         // 03:00 UTC on the 22nd is still the evening of the 21st in New York, so today (the 22nd, local) is free
-        Decision decision = decide(DecisionRequest.of("reminder", "c-1"), customer().zone("America/New_York").build(),
+        Decision decision = decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy(), customer().zone("America/New_York").build(),
                 List.of(sent("email", "marketing", "2026-11-22T03:00:00Z")), Instant.parse("2026-11-22T15:00:00Z"));
 
         assertThat(decision.isDeferred()).isFalse();
@@ -55,7 +55,7 @@ class CapsRulesTest {
                 sent("sms", "marketing", "2026-11-19T10:00:00Z"),     // journey B, Thursday
                 sent("email", "marketing", "2026-11-21T10:00:00Z"));  // journey A, Saturday
 
-        Decision decision = decide(DecisionRequest.of("reminder", "c-1"), customer().build(), history, Instant.parse("2026-11-22T12:00:00Z"));
+        Decision decision = decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy(), customer().build(), history, Instant.parse("2026-11-22T12:00:00Z"));
 
         // the window of 7 local days ending on the 24th no longer holds the 17th
         assertThat(decision.getSendAt()).isEqualTo(Instant.parse("2026-11-24T08:00:00Z"));
@@ -66,13 +66,13 @@ class CapsRulesTest {
     void transactionalMessagesBypassTheCapsAndDoNotCountForMarketing() {
         List<ContactHistory.Contact> busyDay = List.of(sent("email", "marketing", "2026-11-22T08:00:00Z"),
                 sent("sms", "marketing", "2026-11-21T08:00:00Z"), sent("email", "marketing", "2026-11-20T08:00:00Z"));
-        Decision receipt = decide(DecisionRequest.of("receipt", "c-1").category("transactional"), customer().build(), busyDay,
+        Decision receipt = decide(DecisionRequest.of("receipt", "c-1").withSendingPolicy().category("transactional"), customer().build(), busyDay,
                 Instant.parse("2026-11-22T12:00:00Z"));
         assertThat(receipt.isEligible()).isTrue();
         assertThat(receipt.isDeferred()).isFalse();
 
         List<ContactHistory.Contact> receiptsOnly = List.of(sent("email", "transactional", "2026-11-22T08:00:00Z"));
-        Decision marketing = decide(DecisionRequest.of("reminder", "c-1"), customer().build(), receiptsOnly, Instant.parse("2026-11-22T12:00:00Z"));
+        Decision marketing = decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy(), customer().build(), receiptsOnly, Instant.parse("2026-11-22T12:00:00Z"));
         assertThat(marketing.isDeferred()).isFalse();
     }
 }

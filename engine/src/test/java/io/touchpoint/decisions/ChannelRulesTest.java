@@ -16,7 +16,7 @@ class ChannelRulesTest {
 
     @Test
     void thePreferredChannelIsUsedWhenConsentedAndReachable() {
-        Decision decision = decide(DecisionRequest.of("reminder", "c-1"), customer().attribute("preferredChannel", "sms").build(), NOON);
+        Decision decision = decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy(), customer().attribute("preferredChannel", "sms").build(), NOON);
 
         assertThat(decision.getChannel()).isEqualTo("sms");
         assertThat(decision.getReasons()).contains("The preferred channel is used when the customer consents and can be reached");
@@ -24,7 +24,7 @@ class ChannelRulesTest {
 
     @Test
     void withoutConsentForThePreferredChannelTheFallbackOrderDecides() {
-        Decision decision = decide(DecisionRequest.of("reminder", "c-1"),
+        Decision decision = decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy(),
                 customer().attribute("preferredChannel", "sms").consent("sms.marketing", false).build(), NOON);
 
         assertThat(decision.getChannel()).isEqualTo("email");
@@ -32,7 +32,7 @@ class ChannelRulesTest {
 
     @Test
     void anUnreachablePreferredChannelFallsBackAndEmailWithoutAddressIsSkipped() {
-        Decision decision = decide(DecisionRequest.of("reminder", "c-1"),
+        Decision decision = decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy(),
                 customer().attribute("preferredChannel", "push").noEmail().build(), NOON);
 
         assertThat(decision.getChannel()).isEqualTo("sms");
@@ -43,15 +43,15 @@ class ChannelRulesTest {
     void theRequestLimitsWhichChannelsMayBeUsedAndTheTableOrdersThem() {
         var everywhere = customer().attribute("pushToken", "tok-1");
 
-        assertThat(decide(DecisionRequest.of("reminder", "c-1").channels(List.of("push", "sms")), everywhere.build(), NOON).getChannel())
+        assertThat(decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy().channels(List.of("push", "sms")), everywhere.build(), NOON).getChannel())
                 .isEqualTo("sms");
-        assertThat(decide(DecisionRequest.of("reminder", "c-1").channels(List.of("push", "sms")), everywhere.noPhone().build(), NOON).getChannel())
+        assertThat(decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy().channels(List.of("push", "sms")), everywhere.noPhone().build(), NOON).getChannel())
                 .isEqualTo("push");
     }
 
     @Test
     void neverAChannelWithoutConsent() {
-        Decision decision = decide(DecisionRequest.of("reminder", "c-1"),
+        Decision decision = decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy(),
                 customer().consent("email", false).consent("sms.marketing", false).attribute("pushToken", "tok-1")
                         .consent("push", false).build(), NOON);
 
@@ -62,7 +62,7 @@ class ChannelRulesTest {
 
     @Test
     void aTransactionalMessageUsesEmailEvenAfterAMarketingOptOut() {
-        Decision decision = decide(DecisionRequest.of("receipt", "c-1").category("transactional"),
+        Decision decision = decide(DecisionRequest.of("receipt", "c-1").withSendingPolicy().category("transactional"),
                 customer().consent("email.marketing", false).build(), NOON);
 
         assertThat(decision.getChannel()).isEqualTo("email");

@@ -40,9 +40,9 @@ class DecisionServiceIT extends EngineIT {
         sent(customer, "cartAbandoned-2:Send_ReminderEmail", "email", "marketing", "2026-11-21T09:00:00Z");
         sent(customer, "order-3:Send_Receipt", "email", "transactional", "2026-11-22T08:00:00Z");
 
-        Decision deferred = decisions.decide(DecisionRequest.of("reminder", customer).journey("priceDrop", "priceDrop-8", "Decide").at(NOW));
-        Decision skipped = decisions.decide(DecisionRequest.of("reminder", customer).whenCapped(WhenCapped.SKIP).at(NOW));
-        Decision receipt = decisions.decide(DecisionRequest.of("receipt", customer).category("transactional").at(NOW));
+        Decision deferred = decisions.decide(DecisionRequest.of("reminder", customer).withSendingPolicy().journey("priceDrop", "priceDrop-8", "Decide").at(NOW));
+        Decision skipped = decisions.decide(DecisionRequest.of("reminder", customer).withSendingPolicy().whenCapped(WhenCapped.SKIP).at(NOW));
+        Decision receipt = decisions.decide(DecisionRequest.of("receipt", customer).withSendingPolicy().category("transactional").at(NOW));
 
         assertThat(deferred.isEligible()).isTrue();
         assertThat(deferred.getSendAt()).as("the 17th leaves the 7-day window on the 24th, 08:00 Berlin")
@@ -68,7 +68,7 @@ class DecisionServiceIT extends EngineIT {
     void aDecisionForAnUnknownCustomerIsARecordedNoDecisionNotAnException() throws Exception {
         String stranger = "nobody-" + UUID.randomUUID();
 
-        Decision decision = decisions.decide(DecisionRequest.of("reminder", stranger).at(NOW));
+        Decision decision = decisions.decide(DecisionRequest.of("reminder", stranger).withSendingPolicy().at(NOW));
 
         assertThat(decision.getOutcome()).isEqualTo(Decision.Outcome.NO_DECISION);
         assertThat(decisionsOf(stranger)).singleElement().satisfies(entry -> {

@@ -18,7 +18,7 @@ class EligibilityRulesTest {
 
     @Test
     void aBlockedCustomerGetsNothingNotEvenTransactionalMessages() {
-        Decision decision = decide(DecisionRequest.of("receipt", "c-1").category("transactional"),
+        Decision decision = decide(DecisionRequest.of("receipt", "c-1").withSendingPolicy().category("transactional"),
                 customer().attribute("blocked", true).build(), NOON);
 
         assertThat(decision.isEligible()).isFalse();
@@ -31,20 +31,20 @@ class EligibilityRulesTest {
     void aTestAccountGetsNoMarketingButStillItsReceipts() {
         var testAccount = customer().attribute("testAccount", "true").build();
 
-        assertThat(decide(DecisionRequest.of("newsletter", "c-1"), testAccount, NOON).getReasons())
+        assertThat(decide(DecisionRequest.of("newsletter", "c-1").withSendingPolicy(), testAccount, NOON).getReasons())
                 .containsExactly("A test account gets no marketing");
-        assertThat(decide(DecisionRequest.of("receipt", "c-1").category("transactional"), testAccount, NOON).isEligible()).isTrue();
+        assertThat(decide(DecisionRequest.of("receipt", "c-1").withSendingPolicy().category("transactional"), testAccount, NOON).isEligible()).isTrue();
     }
 
     @Test
     void customersUnderSixteenGetNoMarketingAndSixteenIsEnough() {
-        assertThat(decide(DecisionRequest.of("newsletter", "c-1"), customer().attribute("age", 15).build(), NOON).isEligible()).isFalse();
-        assertThat(decide(DecisionRequest.of("newsletter", "c-1"), customer().attribute("age", "16").build(), NOON).isEligible()).isTrue();
+        assertThat(decide(DecisionRequest.of("newsletter", "c-1").withSendingPolicy(), customer().attribute("age", 15).build(), NOON).isEligible()).isFalse();
+        assertThat(decide(DecisionRequest.of("newsletter", "c-1").withSendingPolicy(), customer().attribute("age", "16").build(), NOON).isEligible()).isTrue();
     }
 
     @Test
     void anEmptyCartGetsNoReminder() {
-        Decision decision = decide(DecisionRequest.of("abandoned-cart-offer", "c-1").event(Map.of("type", "cart_abandoned", "properties", Map.of())),
+        Decision decision = decide(DecisionRequest.of("abandoned-cart-offer", "c-1").withSendingPolicy().event(Map.of("type", "cart_abandoned", "properties", Map.of())),
                 customer().build(), NOON);
 
         assertThat(decision.getReasons()).containsExactly("An empty cart gets no reminder");
@@ -52,7 +52,7 @@ class EligibilityRulesTest {
 
     @Test
     void anOrdinaryCustomerIsEligibleAndEveryRuleThatFiredIsListed() {
-        Decision decision = decide(DecisionRequest.of("abandoned-cart-offer", "c-1").event(cart(40)).channels(List.of("email")),
+        Decision decision = decide(DecisionRequest.of("abandoned-cart-offer", "c-1").withSendingPolicy().event(cart(40)).channels(List.of("email")),
                 customer().build(), NOON);
 
         assertThat(decision.getOutcome()).isEqualTo(Decision.Outcome.DECIDED);
@@ -64,7 +64,7 @@ class EligibilityRulesTest {
 
     @Test
     void aProfileWithAnUnknownTimeZoneIsARecordedNoDecisionNamingTheField() {
-        Decision decision = decide(DecisionRequest.of("newsletter", "c-1"), customer().zone("Mars/Olympus_Mons").build(), NOON);
+        Decision decision = decide(DecisionRequest.of("newsletter", "c-1").withSendingPolicy(), customer().zone("Mars/Olympus_Mons").build(), NOON);
 
         assertThat(decision.getOutcome()).isEqualTo(Decision.Outcome.NO_DECISION);
         assertThat(decision.isEligible()).isFalse();
@@ -73,7 +73,7 @@ class EligibilityRulesTest {
 
     @Test
     void aCartTotalThatIsNotANumberIsARecordedNoDecision() {
-        Decision decision = decide(DecisionRequest.of("abandoned-cart-offer", "c-1")
+        Decision decision = decide(DecisionRequest.of("abandoned-cart-offer", "c-1").withSendingPolicy()
                 .event(Map.of("type", "cart_abandoned", "properties", Map.of("total", "lots"))), customer().build(), NOON);
 
         assertThat(decision.getOutcome()).isEqualTo(Decision.Outcome.NO_DECISION);

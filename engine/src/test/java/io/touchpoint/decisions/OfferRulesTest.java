@@ -16,7 +16,7 @@ import org.springframework.core.io.ByteArrayResource;
 
 import io.touchpoint.profiles.CustomerProfile;
 
-/** rules/offer.drl with fact fixtures, asked as the abandoned-cart journey asks (email only). No Spring, no database. */
+/** rules/offer.drl with fact fixtures, asked as the journeys ask (abandoned cart: email only, with the sending policy). No Spring, no database. */
 class OfferRulesTest {
 
     private static final Instant NOON = Instant.parse("2026-11-22T12:00:00Z");
@@ -55,9 +55,20 @@ class OfferRulesTest {
 
     @Test
     void lapsedCustomersAreWonBack() {
-        Decision decision = decide(DecisionRequest.of("win-back", "c-1").event(Map.of("type", "customer_lapsed")), customer().build(), NOON);
+        Decision decision = decide(DecisionRequest.of("win-back-offer", "c-1").event(Map.of("type", "order_placed")), customer().build(), NOON);
 
         assertThat(decision.getOfferCode()).isEqualTo("PERCENT_20");
+        assertThat(decision.getOfferText()).isEqualTo("20% off your next order with code WELCOME20");
+    }
+
+    @Test
+    void offerRulesAnswerOnlyTheDecisionTheyName() {
+        Decision other = decide(DecisionRequest.of("nps-segment", "c-1").event(cart(new BigDecimal("150"))), customer().build(), NOON);
+        Decision winBackForACart = decide(DecisionRequest.of("win-back-offer", "c-1").event(cart(new BigDecimal("150"))), customer().build(), NOON);
+
+        assertThat(other.getOfferCode()).isNull();
+        assertThat(other.getFiredRules()).isEmpty();
+        assertThat(winBackForACart.getOfferCode()).isEqualTo("PERCENT_20");
     }
 
     @Test
@@ -84,6 +95,7 @@ class OfferRulesTest {
     }
 
     private static Decision abandonedCart(BigDecimal total, CustomerProfile profile) {
-        return decide(DecisionRequest.of("abandoned-cart-offer", "c-1").event(cart(total)).channels(List.of("email")), profile, NOON);
+        return decide(DecisionRequest.of("abandoned-cart-offer", "c-1").event(cart(total)).channels(List.of("email")).withSendingPolicy(),
+                profile, NOON);
     }
 }

@@ -35,7 +35,7 @@ class QuietHoursRulesTest {
     @Test
     void inTheRepeatedHourOfTheFallBackNightTheMessageStillWaitsUntilEight() {
         Instant secondTwoThirty = Instant.parse("2026-10-25T01:30:00Z"); // 02:30 CET, the second 02:30 of the night
-        Decision decision = decide(DecisionRequest.of("reminder", "c-1"), customer().zone("Europe/Berlin").build(), secondTwoThirty);
+        Decision decision = decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy(), customer().zone("Europe/Berlin").build(), secondTwoThirty);
 
         assertThat(decision.getSendAt()).isEqualTo(Instant.parse("2026-10-25T07:00:00Z"));
     }
@@ -53,13 +53,13 @@ class QuietHoursRulesTest {
     @Test
     void transactionalMessagesIgnoreQuietHours() {
         Instant lateEvening = ZonedDateTime.of(2026, 3, 28, 23, 0, 0, 0, BERLIN).toInstant();
-        Decision decision = decide(DecisionRequest.of("receipt", "c-1").category("transactional"),
+        Decision decision = decide(DecisionRequest.of("receipt", "c-1").withSendingPolicy().category("transactional"),
                 customer().zone("Europe/Berlin").build(), lateEvening);
 
         assertThat(decision.getSendAt()).isEqualTo(lateEvening);
     }
 
     private static Decision reminderAt(ZonedDateTime local) {
-        return decide(DecisionRequest.of("reminder", "c-1"), customer().zone("Europe/Berlin").build(), local.toInstant());
+        return decide(DecisionRequest.of("reminder", "c-1").withSendingPolicy(), customer().zone("Europe/Berlin").build(), local.toInstant());
     }
 }

@@ -94,7 +94,7 @@ class RuleReloadTest {
     }
 
     private String offerFor(int total) {
-        return new DecisionRules(rules).decide(DecisionRequest.of("abandoned-cart-offer", "c-1").event(cart(total)).channels(List.of("email")),
+        return new DecisionRules(rules).decide(DecisionRequest.of("abandoned-cart-offer", "c-1").withSendingPolicy().event(cart(total)).channels(List.of("email")),
                 customer().build(), List.of(), Instant.parse("2026-11-22T12:00:00Z")).getOfferCode();
     }
 }

@@ -49,8 +49,12 @@ public class AbandonedCartJourneyIT extends EngineIT {
         assertThat(GreenMailUtil.getBody(email)).contains("Linen dress x 1 at 129.00").contains("10% off your order with code COMEBACK10");
         assertThat(runtime.createProcessInstanceQuery().processInstanceId(journey.getId()).count()).isZero();
         assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(journey.getId()).activityId("End_ReminderSent").count()).isOne();
-        assertThat(deliveries.forCustomer(customer)).singleElement()
-                .satisfies(entry -> assertThat(entry.status()).isEqualTo(DeliveryLog.Status.SENT));
+        assertThat(deliveries.forCustomer(customer)).singleElement().satisfies(entry -> {
+            assertThat(entry.status()).isEqualTo(DeliveryLog.Status.SENT);
+            assertThat(entry.channel()).isEqualTo("email");
+            assertThat(entry.template()).isEqualTo("abandoned-cart-reminder");
+            assertThat(entry.category()).isEqualTo("marketing");
+        });
     }
 
     @Test
@@ -66,7 +70,7 @@ public class AbandonedCartJourneyIT extends EngineIT {
 
             assertThat(management.createJobQuery().processInstanceId(journey.getId()).timers().singleResult().getDuedate())
                     .as("08:00 CET the next morning").isEqualTo(Date.from(Instant.parse("2026-11-24T07:00:00Z")));
-            assertThat(runtime.createExecutionQuery().processInstanceId(journey.getId()).activityId("Timer_UntilSendAllowed").count()).isOne();
+            assertThat(runtime.createExecutionQuery().processInstanceId(journey.getId()).activityId("Send_ReminderEmail_WaitUntilSendAllowed").count()).isOne();
             assertThat(SMTP.getReceivedMessages()).isEmpty();
         } finally {
             ClockUtil.reset();

@@ -4,122 +4,106 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.execute;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.job;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 
 import java.time.Instant;
-import java.util.Date;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-import org.camunda.bpm.engine.impl.util.ClockUtil;
-
-import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.camunda.bpm.engine.test.mock.Mocks;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.touchpoint.profiles.CustomerProfile;
+
 /**
- * Walks every path of workflows/abandoned-cart.bpmn on a plain in-memory engine. The two service tasks are
- * mocked: the decision sets offerEligible as the rules would. No Spring, no SMTP.
+ * Walks every path of workflows/abandoned-cart.bpmn, built from the blocks, on a plain in-memory engine with the
+ * real rules and sending policy; the sender records instead of sending. No Spring, no SMTP.
  */
 @Deployment(resources = "touchpoint/workflows/abandoned-cart.bpmn")
-class AbandonedCartProcessTest {
+class AbandonedCartProcessTest extends JourneyProcessTestSupport {
 
-    /** Not camunda.cfg.xml: that name would also be picked up by the engine REST API in the integration tests. */
     @RegisterExtension
-    static final ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("process-test.camunda.cfg.xml").build();
+    static final ProcessEngineExtension engine = engine();
 
-    private final JavaDelegate sendReminder = mock(JavaDelegate.class);
+    private static final Map<String, Object> CART = Map.of("cartId", "k-1", "total", 129.0,
+            "items", List.of(Map.of("sku", "D-1", "name", "Linen dress", "quantity", 1, "price", 129.0)));
 
     @BeforeEach
-    void registerCollaborators() {
+    void oneHourWait() {
         Mocks.register("waits", new JourneyWaits() {
             @Override
             public String get(String name) {
                 return "PT1H";
             }
         });
-        Mocks.register("sendReminderEmailDelegate", sendReminder);
-    }
-
-    @AfterEach
-    void reset() {
-        Mocks.reset();
     }
 
     @Test
-    void withoutAnOrderTheReminderIsSentWhenTheWaitIsOver() throws Exception {
-        decideOffer(true);
-        ProcessInstance journey = cartAbandoned("c-1");
+    void withoutAnOrderTheReminderWithTheCartAndTheOfferIsSentWhenTheWaitIsOver() {
+        now("2026-11-23T10:00:00Z");
+        ProcessInstance journey = start("cart_abandoned", "c-1", CART);
 
         assertThat(journey).isWaitingAt("Gateway_OrderOrTimeout");
+        now("2026-11-23T11:00:00Z");
         execute(job(journey));
-        assertThat(journey).isWaitingAt("Timer_UntilSendAllowed");
-        execute(job(journey));
-        assertThat(journey).isWaitingAt("Send_ReminderEmail");
+        assertThat(journey).hasPassed("Decide_Offer", "Send_ReminderEmail_DecideSendTime").isWaitingAt("Send_ReminderEmail");
         execute(job(journey));
 
-        assertThat(journey).hasPassedInOrder("Decide_Offer", "Send_ReminderEmail").isEnded();
-        assertThat(journey).hasPassed("End_ReminderSent");
-        verify(sendReminder).execute(org.mockito.ArgumentMatchers.any());
+        assertThat(journey).hasPassed("End_ReminderSent").isEnded();
+        org.assertj.core.api.Assertions.assertThat(sent).containsExactly("Send_ReminderEmail:email:abandoned-cart-reminder:marketing");
+        org.assertj.core.api.Assertions.assertThat(variables.get(0))
+                .containsEntry("offer", Map.of("code", "PERCENT_10", "text", "10% off your order with code COMEBACK10"))
+                .containsEntry("event", CART);
+        org.assertj.core.api.Assertions.assertThat(rendered(0, "en").text())
+                .contains("- Linen dress x 1 at 129.00").contains("Complete your order now and get 10% off your order with code COMEBACK10.");
+        org.assertj.core.api.Assertions.assertThat(rendered(0, "en").subject()).isEqualTo("You left something in your cart");
+        org.assertj.core.api.Assertions.assertThat(rendered(0, "de").html()).contains("<li>Linen dress x 1 zu 129.00</li>");
     }
 
     @Test
-    void aSendTheRulesDeferIsHeldUntilTheAllowedTime() throws Exception {
-        Date nextMorning = Date.from(Instant.parse("2026-11-23T07:00:00Z"));
-        decideOffer(true, nextMorning);
-        ProcessInstance journey = cartAbandoned("c-4");
-
+    void aReminderDueInQuietHoursWaitsOnATimerUntilEightInTheCustomersMorning() {
+        profile("c-4", "Europe/Berlin", Map.of());
+        now("2026-11-23T21:30:00Z");
+        ProcessInstance journey = start("cart_abandoned", "c-4", CART);
+        now("2026-11-23T22:30:00Z"); // 23:30 in Berlin
         execute(job(journey));
 
-        assertThat(journey).isWaitingAt("Timer_UntilSendAllowed");
-        org.assertj.core.api.Assertions.assertThat(job(journey).getDuedate()).isEqualTo(nextMorning);
-        verify(sendReminder, never()).execute(org.mockito.ArgumentMatchers.any());
+        assertThat(journey).isWaitingAt("Send_ReminderEmail_WaitUntilSendAllowed");
+        org.assertj.core.api.Assertions.assertThat(job(journey).getDuedate().toInstant()).isEqualTo(Instant.parse("2026-11-24T07:00:00Z"));
+        org.assertj.core.api.Assertions.assertThat(sent).isEmpty();
+
+        now("2026-11-24T07:00:00Z");
+        execute(job(journey));
+        execute(job(journey));
+        assertThat(journey).hasPassed("End_ReminderSent").isEnded();
+        org.assertj.core.api.Assertions.assertThat(sent).containsExactly("Send_ReminderEmail:email:abandoned-cart-reminder:marketing");
     }
 
     @Test
-    void anOrderDuringTheWaitEndsTheJourneyWithoutReminder() throws Exception {
-        decideOffer(true);
-        ProcessInstance journey = cartAbandoned("c-2");
+    void anOrderDuringTheWaitEndsTheJourneyWithoutReminder() {
+        ProcessInstance journey = start("cart_abandoned", "c-2", CART);
 
         runtimeService().createMessageCorrelation("order_placed").processInstanceBusinessKey("c-2").correlate();
 
         assertThat(journey).hasPassed("End_Converted").hasNotPassed("Decide_Offer").isEnded();
-        verify(sendReminder, never()).execute(org.mockito.ArgumentMatchers.any());
+        org.assertj.core.api.Assertions.assertThat(sent).isEmpty();
     }
 
     @Test
-    void withoutAnOfferNothingIsSent() throws Exception {
-        decideOffer(false);
-        ProcessInstance journey = cartAbandoned("c-3");
+    void aCustomerWhoOptedOutOfEmailGetsNoOfferAndNoReminder() {
+        profiles.put("c-3", new CustomerProfile("c-3", "c-3@example.com", null, Set.of(), Map.of(), Map.of("email", false),
+                "UTC", null, 1, Instant.EPOCH, Instant.EPOCH));
+        now("2026-11-23T10:00:00Z");
+        ProcessInstance journey = start("cart_abandoned", "c-3", CART);
 
         execute(job(journey));
 
         assertThat(journey).hasPassed("End_NoOffer").hasNotPassed("Send_ReminderEmail").isEnded();
-        verify(sendReminder, never()).execute(org.mockito.ArgumentMatchers.any());
-    }
-
-    private void decideOffer(boolean eligible) {
-        decideOffer(eligible, ClockUtil.getCurrentTime());
-    }
-
-    /** As the rules would: eligible or not, and the send time (later than now when quiet hours or a cap defer). */
-    private void decideOffer(boolean eligible, Date sendAt) {
-        Mocks.register("decideOfferDelegate", (JavaDelegate) execution -> {
-            execution.setVariable("offerEligible", eligible);
-            execution.setVariable("sendAt", sendAt);
-        });
-    }
-
-    private ProcessInstance cartAbandoned(String customer) {
-        return runtimeService().createMessageCorrelation("cart_abandoned").processInstanceBusinessKey(customer)
-                .setVariables(Map.of("customerId", customer)).correlateStartMessage();
+        org.assertj.core.api.Assertions.assertThat(sent).isEmpty();
     }
 }

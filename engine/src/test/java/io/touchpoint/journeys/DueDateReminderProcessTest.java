@@ -37,10 +37,15 @@ class DueDateReminderProcessTest extends JourneyProcessTestSupport {
         now("2027-02-08T14:00:00Z");
         execute(job(journey));
         assertThat(journey).hasPassed("Decide_HospitalBagOffer").isWaitingAt("Send_PersonalAssistantOffer");
-        assertThat(journey).variables().containsEntry("offer", "personalAssistant");
+        assertThat(journey).variables().extractingByKey("offer")
+                .isEqualTo(Map.of("code", "personalAssistant", "text", "a personal assistant who packs the hospital bag with you"));
         execute(job(journey));
 
         assertThat(journey).hasPassed("End_Reminded").hasNotPassed("Send_ReadyMadeBagOffer").isEnded();
+        org.assertj.core.api.Assertions.assertThat(sent).containsExactly("Send_PersonalAssistantOffer:email:hospital-bag-personal-assistant:marketing");
+        org.assertj.core.api.Assertions.assertThat(variables.get(0)).extractingByKey("offer")
+                .isEqualTo(Map.of("code", "personalAssistant", "text", "a personal assistant who packs the hospital bag with you"));
+        org.assertj.core.api.Assertions.assertThat(rendered(0, "en").text()).contains("we offer you a personal assistant who packs the hospital bag with you.");
     }
 
     @Test
@@ -54,6 +59,7 @@ class DueDateReminderProcessTest extends JourneyProcessTestSupport {
         execute(job(journey));
 
         assertThat(journey).hasPassed("Send_ReadyMadeBagOffer", "End_Reminded").isEnded();
+        org.assertj.core.api.Assertions.assertThat(rendered(0, "en").text()).contains("Short on time? Take our ready-made hospital bag.");
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 
 import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.camunda.bpm.engine.impl.RepositoryServiceImpl;
+import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -73,6 +75,26 @@ class JourneyBlockValidationTest {
                 .hasMessageContaining("'Task_Forgotten': Element is an implicit start (lint rule no-implicit-start)")
                 .satisfies(e -> assertThat(((ParseException) e).getResorceReports().get(0).getErrors())
                         .extracting(org.camunda.bpm.engine.Problem::getMainElementId).containsOnly("Task_Forgotten"));
+    }
+
+    @Test
+    void aDecisionResultThatDoesNotExistIsRefused() throws IOException {
+        assertRefused(sample("due-date-reminder.bpmn").replace("name=\"resultVariables\">offer<", "name=\"resultVariables\">offerText<"),
+                "Decide_HospitalBagOffer", "'resultVariables' names 'offerText', not one of");
+    }
+
+    @Test
+    void everySendMessageStepGetsTheSendingPolicyAndAWaitButAWebhookDoesNot() throws IOException {
+        repositoryService().createDeployment().addString("win-back.bpmn", sample("win-back.bpmn")
+                .replace("name=\"channel\">sms<", "name=\"channel\">webhook<")).deploy();
+        String definition = repositoryService().createProcessDefinitionQuery().processDefinitionKey("winBack").latestVersion().singleResult().getId();
+        ProcessDefinitionEntity parsed = (ProcessDefinitionEntity) ((RepositoryServiceImpl) repositoryService()).getDeployedProcessDefinition(definition);
+
+        assertThat(parsed.findActivity("Send_WinBackOffer_DecideSendTime")).isNotNull();
+        assertThat(parsed.findActivity("Send_WinBackOffer_WaitUntilSendAllowed").getProperty("type")).isEqualTo("intermediateTimer");
+        assertThat(parsed.findActivity("Decide_WinBackOffer").getOutgoingTransitions()).singleElement()
+                .satisfies(flow -> assertThat(flow.getDestination().getId()).isEqualTo("Send_WinBackOffer_DecideSendTime"));
+        assertThat(parsed.findActivity("Send_WinBackSms_DecideSendTime")).as("a webhook is not a message to the customer").isNull();
     }
 
     @Test

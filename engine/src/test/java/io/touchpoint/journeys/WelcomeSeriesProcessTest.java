@@ -50,6 +50,9 @@ class WelcomeSeriesProcessTest extends JourneyProcessTestSupport {
 
         assertThat(journey).hasPassed("Send_Welcome1", "Send_Welcome3", "Update_WelcomeCompleted", "End_SeriesCompleted").isEnded();
         assertThat(profileUpdates).containsExactly("welcomeSeriesCompleted=true");
+        for (int i = 0; i < sent.size(); i++) {
+            org.assertj.core.api.Assertions.assertThat(rendered(i, "en").text()).as(sent.get(i)).startsWith("Hello Ada,");
+        }
     }
 
     @Test

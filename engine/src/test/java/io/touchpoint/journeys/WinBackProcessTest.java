@@ -43,6 +43,9 @@ class WinBackProcessTest extends JourneyProcessTestSupport {
         execute(job(journey));
 
         assertThat(journey).hasPassed("Send_WinBackSms", "End_SmsSent").isEnded();
+        org.assertj.core.api.Assertions.assertThat(rendered(0, "en").subject()).isEqualTo("We miss you: 20% off your next order with code WELCOME20");
+        org.assertj.core.api.Assertions.assertThat(rendered(1, "en").text())
+                .isEqualTo("Hi Ada, we miss you! 20% off your next order with code WELCOME20. Reply STOP to opt out.");
     }
 
     @Test

@@ -1,0 +1,172 @@
+package io.touchpoint.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.mail.internet.MimeMessage;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import io.touchpoint.EngineIT;
+import io.touchpoint.channels.DeliveryLog;
+import io.touchpoint.channels.ProviderStub;
+
+/**
+ * Base of the end-to-end tests of the shipped journeys: the whole application (GreenMail for email, {@link ProviderStub}
+ * for SMS and webhooks), events in through {@code POST /api/events}, time moved with the engine clock and the due jobs
+ * executed as the job executor would. Each customer lives in a time zone where the test starts at about 10:00 local
+ * time, so the quiet hours and caps the test meets are the ones it means, whenever it runs. The application's clock
+ * follows the engine clock, so the delivery log (and so the caps) sees the moved time too.
+ */
+@TestPropertySource(properties = "camunda.bpm.process-engine-name=journeysEndToEnd")
+@Import(JourneyEndToEnd.EngineClock.class)
+abstract class JourneyEndToEnd extends EngineIT {
+
+    /** The application's clock follows the engine clock here, so the delivery log (and so the caps) sees moved time too. */
+    @TestConfiguration
+    static class EngineClock {
+        @Bean
+        @Primary
+        Clock engineClock() {
+            return new Clock() {
+                @Override
+                public ZoneId getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public Instant instant() {
+                    return ClockUtil.getCurrentTime().toInstant();
+                }
+            };
+        }
+    }
+
+    static final ProviderStub PROVIDERS = new ProviderStub();
+    static final String SMS_PATH = "/2010-04-01/Accounts/ACtest0001/Messages.json";
+
+    @Autowired
+    RuntimeService runtime;
+    @Autowired
+    HistoryService history;
+    @Autowired
+    DeliveryLog deliveries;
+
+    /** The engine clock's start: the real now. */
+    Instant start;
+    /** A zone where {@link #start} is between 10:00 and 11:00 local time. */
+    ZoneOffset zone;
+
+    @DynamicPropertySource
+    static void providers(DynamicPropertyRegistry registry) {
+        registry.add("touchpoint.channels.sms.url", PROVIDERS::url);
+        registry.add("touchpoint.channels.sms.account-sid", () -> "ACtest0001");
+        registry.add("touchpoint.channels.sms.auth-token", () -> "stub-auth-token");
+        registry.add("touchpoint.channels.webhook.url", () -> PROVIDERS.url() + "/webhook");
+    }
+
+    @BeforeEach
+    void startTheClock() {
+        PROVIDERS.reset();
+        PROVIDERS.answer(SMS_PATH, 201, "{\"sid\": \"SM-e2e\", \"status\": \"queued\"}");
+        start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        int hoursAhead = Math.floorMod(10 - start.atZone(ZoneOffset.UTC).getHour(), 24);
+        zone = ZoneOffset.ofHours(hoursAhead > 14 ? hoursAhead - 24 : hoursAhead);
+        ClockUtil.setCurrentTime(Date.from(start));
+    }
+
+    @AfterEach
+    void resetTheClock() {
+        ClockUtil.reset();
+    }
+
+    /** Moves the engine clock to {@code start + offset} and executes every job due by then, as the job executor would. */
+    void after(Duration offset, String processInstanceId) {
+        ClockUtil.setCurrentTime(Date.from(start.plus(offset)));
+        runDueJobs(processInstanceId);
+    }
+
+    void runDueJobs(String processInstanceId) {
+        for (int round = 0; round < 20; round++) {
+            List<Job> due = management.createJobQuery().processInstanceId(processInstanceId).executable().list();
+            if (due.isEmpty()) {
+                return;
+            }
+            due.forEach(job -> management.executeJob(job.getId()));
+        }
+        throw new IllegalStateException("jobs of " + processInstanceId + " keep coming after 20 rounds");
+    }
+
+    /** A new customer in {@link #zone} with an email address, a phone number and the given traits (JSON object members). */
+    String customer(String email, String traits) {
+        String id = "c-" + UUID.randomUUID();
+        assertThat(post("/api/events", """
+                {"type": "profile_updated", "customerId": "%s", "identities": {"email": "%s", "phone": "+4915112345678"},
+                 "properties": {"timeZone": "%s", "traits": {%s}}}""".formatted(id, email, zone.getId(), traits)).statusCode()).isEqualTo(202);
+        return id;
+    }
+
+    void event(String type, String customerId, String properties) {
+        assertThat(post("/api/events", """
+                {"type": "%s", "customerId": "%s", "properties": %s}""".formatted(type, customerId, properties)).statusCode()).isEqualTo(202);
+    }
+
+    ProcessInstance journey(String processKey, String customerId) {
+        return runtime.createProcessInstanceQuery().processDefinitionKey(processKey).processInstanceBusinessKey(customerId).singleResult();
+    }
+
+    /** The emails GreenMail received for one address, waiting (bounded) until there are {@code count}. */
+    List<MimeMessage> emailsTo(String address, int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> emailsTo(address).size() >= count);
+        List<MimeMessage> emails = emailsTo(address);
+        assertThat(emails).hasSize(count);
+        return emails;
+    }
+
+    List<MimeMessage> emailsTo(String address) {
+        return Arrays.stream(SMTP.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getAllRecipients()[0].toString().equals(address);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    boolean passed(ProcessInstance journey, String activityId) {
+        return history.createHistoricActivityInstanceQuery().processInstanceId(journey.getId()).activityId(activityId).finished().count() == 1;
+    }
+
+    boolean ended(ProcessInstance journey) {
+        return runtime.createProcessInstanceQuery().processInstanceId(journey.getId()).count() == 0;
+    }
+}
