@@ -15,9 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.touchpoint.profiles.CustomerProfile;
+
 /**
- * A customer's journeys as a whole: moved to another customer id when profiles merge, terminated and wiped from
- * the engine's history when the customer is erased. Runs inside the caller's transaction.
+ * A customer's journeys as a whole: moved to another customer id when profiles merge, their date waits re-planned
+ * when the profile changes outside an event, terminated and wiped from the engine's history when the customer is
+ * erased. Runs inside the caller's transaction.
  */
 @Component
 public class CustomerJourneys {
@@ -31,8 +34,10 @@ public class CustomerJourneys {
     private final RuntimeService runtime;
     private final HistoryService history;
     private final CommandExecutor commands;
+    private final DateWaitPlanner dateWaits;
 
-    CustomerJourneys(ProcessEngine engine) {
+    CustomerJourneys(ProcessEngine engine, DateWaitPlanner dateWaits) {
+        this.dateWaits = dateWaits;
         this.runtime = engine.getRuntimeService();
         this.history = engine.getHistoryService();
         this.commands = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getCommandExecutorTxRequired();
@@ -47,6 +52,11 @@ public class CustomerJourneys {
             log.info("Journey instance {} of customer {} continues under customer {}", instance.getId(), fromCustomerId, toCustomerId);
         }
         return running.size();
+    }
+
+    /** The customer's profile changed these attributes outside an event (an operator's edit, a merge): date waits on them are re-planned. */
+    public void attributesChanged(CustomerProfile profile, Collection<String> attributes) {
+        dateWaits.attributesChanged(profile, attributes);
     }
 
     /** Terminates the customers' running journeys and deletes every journey of theirs from the history. */
