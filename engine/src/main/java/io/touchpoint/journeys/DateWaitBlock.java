@@ -36,20 +36,22 @@ record DateWaitBlock(Source source, String field, IsoOffset offset, LocalTime ti
     /** An attribute name, or an event property path such as {@code departureAt} or {@code flight.departureAt}. */
     private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
-    /** The block's camunda:property values; {@code field} may also be written {@code attribute}, as the old block did. */
+    /**
+     * The block's camunda:property values: {@code source}, {@code attribute} (the attribute or event property, so named
+     * since the block read only the profile), {@code offset}, {@code timeOfDay}.
+     */
     static DateWaitBlock of(Map<String, String> values) {
-        String field = optional(values, "field") != null ? required(values, "field") : required(values, "attribute");
-        return of(optional(values, "source"), field, optional(values, "offset"), optional(values, "timeOfDay"));
+        return of(optional(values, "source"), required(values, "attribute"), optional(values, "offset"), optional(values, "timeOfDay"));
     }
 
     /** The block from its parts as the timer expression passes them; blank parts take their defaults. */
     static DateWaitBlock of(String source, String field, String offset, String timeOfDay) {
         Source from = source == null || source.isBlank() ? Source.PROFILE : Source.of(source.trim());
         if (field == null || !FIELD.matcher(field.trim()).matches()) {
-            throw new BlockSettings.Invalid("'field' is '" + field + "', not an attribute or property name such as departureAt");
+            throw new BlockSettings.Invalid("'attribute' is '" + field + "', not an attribute or event property name such as departureAt");
         }
         if (from == Source.PROFILE && field.contains(".")) {
-            throw new BlockSettings.Invalid("'field' is '" + field + "'; a profile attribute name has no dots");
+            throw new BlockSettings.Invalid("'attribute' is '" + field + "'; a profile attribute name has no dots");
         }
         IsoOffset by;
         try {

@@ -90,6 +90,7 @@ class AbandonedCartProcessTest {
         ProcessInstance journey = cartAbandoned("c-2");
 
         runtimeService().createMessageCorrelation("order_placed").processInstanceBusinessKey("c-2").correlate();
+        JourneyProcessTestSupport.continueAfterEvent(journey);
 
         assertThat(journey).hasPassed("End_Converted").hasNotPassed("Decide_Offer").isEnded();
         verify(sendReminder, never()).execute(org.mockito.ArgumentMatchers.any());
@@ -119,7 +120,9 @@ class AbandonedCartProcessTest {
     }
 
     private ProcessInstance cartAbandoned(String customer) {
-        return runtimeService().createMessageCorrelation("cart_abandoned").processInstanceBusinessKey(customer)
+        ProcessInstance journey = runtimeService().createMessageCorrelation("cart_abandoned").processInstanceBusinessKey(customer)
                 .setVariables(Map.of("customerId", customer)).correlateStartMessage();
+        JourneyProcessTestSupport.continueAfterEvent(journey);
+        return journey;
     }
 }

@@ -111,10 +111,10 @@ class ProfileDateWaitsTest {
 
         assertThat(former.source()).isEqualTo(DateWaitBlock.Source.PROFILE);
         assertThat(former.expression()).isEqualTo("${journeyDates.dueDate(execution, 'profile', 'expectedDeliveryDate', '-P21D', '09:00')}");
-        assertThatThrownBy(() -> DateWaitBlock.of(Map.of("source", "order", "field", "x"))).hasMessageContaining("'source' is 'order'");
-        assertThatThrownBy(() -> DateWaitBlock.of(Map.of("field", "a.b"))).hasMessageContaining("no dots");
-        assertThatThrownBy(() -> DateWaitBlock.of(Map.of("field", "x", "timeOfDay", "25:00"))).hasMessageContaining("'timeOfDay' is '25:00'");
-        assertThatThrownBy(() -> DateWaitBlock.of(Map.of("field", "x", "offset", "-PT24X"))).hasMessageContaining("'offset' is '-PT24X'");
+        assertThatThrownBy(() -> DateWaitBlock.of(Map.of("source", "order", "attribute", "x"))).hasMessageContaining("'source' is 'order'");
+        assertThatThrownBy(() -> DateWaitBlock.of(Map.of("attribute", "a.b"))).hasMessageContaining("no dots");
+        assertThatThrownBy(() -> DateWaitBlock.of(Map.of("attribute", "x", "timeOfDay", "25:00"))).hasMessageContaining("'timeOfDay' is '25:00'");
+        assertThatThrownBy(() -> DateWaitBlock.of(Map.of("attribute", "x", "offset", "-PT24X"))).hasMessageContaining("'offset' is '-PT24X'");
     }
 
     private static Instant due(String zone, String day, String offset, String timeOfDay) {
