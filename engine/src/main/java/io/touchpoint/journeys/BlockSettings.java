@@ -1,14 +1,16 @@
 package io.touchpoint.journeys;
 
 import java.time.Duration;
-import java.time.LocalTime;
 import java.time.Period;
 import java.time.format.DateTimeParseException;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import org.camunda.bpm.engine.impl.calendar.DurationHelper;
 
 /**
  * The names and checks of the journey building blocks that the element templates in
@@ -20,6 +22,8 @@ public final class BlockSettings {
 
     /** camunda:property naming the block an event or gateway is. */
     public static final String BLOCK = "touchpoint.block";
+    /** "Wait until date"; {@link #WAIT_UNTIL_PROFILE_DATE} is its former name, still read (the profile as source). */
+    public static final String WAIT_UNTIL_DATE = "waitUntilDate";
     public static final String WAIT_UNTIL_PROFILE_DATE = "waitUntilProfileDate";
     public static final String WAIT_FOR_EVENT = "waitForEvent";
     public static final String AB_SPLIT = "abSplit";
@@ -37,6 +41,11 @@ public final class BlockSettings {
     private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9_.:-]+");
 
     private BlockSettings() {
+    }
+
+    /** Whether a block is the "Wait until date" block, under its current or its former name. */
+    static boolean isDateWait(String block) {
+        return WAIT_UNTIL_DATE.equals(block) || WAIT_UNTIL_PROFILE_DATE.equals(block);
     }
 
     /** The property of a block or a reason why it is missing or wrong. */
@@ -99,13 +108,21 @@ public final class BlockSettings {
         }
     }
 
-    static LocalTime timeOfDay(Map<String, String> values, String name) {
+    /**
+     * An ISO-8601 duration of a BPMN timer ("PT36H", "P3D", "P2W"), checked by the engine's own parser, the one that
+     * runs the timer, and positive.
+     */
+    static String timerDuration(Map<String, String> values, String name) {
         String value = required(values, name);
+        Date from = new Date(0);
         try {
-            return LocalTime.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new Invalid("'" + name + "' is '" + value + "', not a time of day such as 09:00");
+            if (new DurationHelper(value, from).getDateAfter(from).after(from)) {
+                return value;
+            }
+        } catch (Exception notADuration) {
+            // reported below
         }
+        throw new Invalid("'" + name + "' is '" + value + "', not a positive ISO-8601 duration such as PT36H, P3D or P2W");
     }
 
     static int percent(Map<String, String> values, String name) {

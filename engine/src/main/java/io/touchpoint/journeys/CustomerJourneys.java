@@ -18,9 +18,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.touchpoint.profiles.CustomerProfile;
+
 /**
- * A customer's journeys as a whole: moved to another customer id when profiles merge, terminated and wiped from
- * the engine's history when the customer is erased. Runs inside the caller's transaction.
+ * A customer's journeys as a whole: moved to another customer id when profiles merge, their date waits re-planned
+ * when the profile changes outside an event, terminated and wiped from the engine's history when the customer is
+ * erased. Runs inside the caller's transaction.
  */
 @Component
 public class CustomerJourneys {
@@ -34,11 +37,13 @@ public class CustomerJourneys {
     private final RuntimeService runtime;
     private final HistoryService history;
     private final CommandExecutor commands;
+    private final DateWaitPlanner dateWaits;
 
     private final JdbcTemplate jdbc;
 
-    CustomerJourneys(ProcessEngine engine, JdbcTemplate jdbc) {
+    CustomerJourneys(ProcessEngine engine, JdbcTemplate jdbc, DateWaitPlanner dateWaits) {
         this.jdbc = jdbc;
+        this.dateWaits = dateWaits;
         this.runtime = engine.getRuntimeService();
         this.history = engine.getHistoryService();
         this.commands = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getCommandExecutorTxRequired();
@@ -55,7 +60,12 @@ public class CustomerJourneys {
         return running.size();
     }
 
-    /**
+    /** The customer's profile changed these attributes outside an event (an operator's edit, a merge): date waits on them are re-planned. */
+    public void attributesChanged(CustomerProfile profile, Collection<String> attributes) {
+        dateWaits.attributesChanged(profile, attributes);
+    }
+
+        /**
      * Terminates the customers' running journeys and deletes every journey of theirs from the history, with the byte
      * arrays of their variables ({@code trigger}, {@code lastEvent}: the events with email and phone), which the
      * engine does not always delete with their variable rows.

@@ -1,5 +1,6 @@
 package io.touchpoint.journeys;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -9,9 +10,10 @@ import io.touchpoint.profiles.ProfileService;
 @Configuration
 class JourneyBeans {
 
+    /** Profiles are looked up when a date is worked out: the profiles feature itself re-plans date waits. */
     @Bean("journeyDates")
-    ProfileDateWaits journeyDates(ProfileService profiles) {
-        return new ProfileDateWaits(profiles::find);
+    ProfileDateWaits journeyDates(ObjectProvider<ProfileService> profiles) {
+        return new ProfileDateWaits(customerId -> profiles.getObject().find(customerId));
     }
 
     @Bean("journeySplits")

@@ -80,7 +80,7 @@ class JourneyBlockCompiler {
     private void compileBlock(String block, Element element, Element scope) {
         Map<String, String> values = properties(element);
         switch (block) {
-            case WAIT_UNTIL_PROFILE_DATE -> fillWaitUntil(element, values);
+            case WAIT_UNTIL_DATE, WAIT_UNTIL_PROFILE_DATE -> fillWaitUntil(element, values);
             case WAIT_FOR_EVENT -> checkWaitForEvent(element, values, scope);
             case AB_SPLIT -> compileSplit(element, values, scope);
             case GOAL -> {
@@ -226,12 +226,10 @@ class JourneyBlockCompiler {
     }
 
     private void fillWaitUntil(Element event, Map<String, String> values) {
-        require(event.getTagName().equals("intermediateCatchEvent"), "apply the Wait until profile date template to an intermediate catch event");
-        Element timer = emptyTimer(event, "Wait until profile date");
+        require(event.getTagName().equals("intermediateCatchEvent"), "apply the Wait until date template to an intermediate catch event");
+        Element timer = emptyTimer(event, "Wait until date");
         try {
-            String expression = "${journeyDates.dueDate(customerId, '%s', '%s', '%s')}".formatted(
-                    name(values, "attribute"), isoDuration(values, "offset"), timeOfDay(values, "timeOfDay"));
-            timer.add(text("timeDate", expression));
+            timer.add(text("timeDate", DateWaitBlock.of(values).expression()));
         } catch (Invalid e) {
             timer.add(text("timeDate", PLACEHOLDER_DATE)); // lets Camunda finish parsing so the report holds only our reason
             throw e;
@@ -246,7 +244,7 @@ class JourneyBlockCompiler {
             name(values, "correlationProperty");
         }
         if (optional(values, "timeout") != null) {
-            isoDuration(values, "timeout");
+            timerDuration(values, "timeout");
             String id = task.attribute("id");
             boolean timerAttached = scope.elements("boundaryEvent").stream()
                     .anyMatch(b -> id.equals(b.attribute("attachedToRef")) && b.element("timerEventDefinition") != null);
@@ -262,7 +260,7 @@ class JourneyBlockCompiler {
             return;
         }
         try {
-            timer.add(text("timeDuration", isoDuration(properties(task), "timeout")));
+            timer.add(text("timeDuration", timerDuration(properties(task), "timeout")));
         } catch (Invalid reportedByTheTask) {
             timer.add(text("timeDuration", "P0D"));
         }
@@ -368,6 +366,20 @@ class JourneyBlockCompiler {
         return attributes;
     }
 
+    /**
+     * Whether the journey continues after this element in a job of its own: every element an event starts or moves
+     * (message start, catch and boundary events, receive tasks). The event's intake then only starts or moves the
+     * journey; what follows (timer due dates, gateways, tasks) runs in the job, where a failure retries and becomes
+     * an incident of that journey instead of failing the intake.
+     */
+    static boolean continuesAfterEvent(Element element) {
+        return switch (element.getTagName()) {
+            case "receiveTask" -> true;
+            case "startEvent", "intermediateCatchEvent", "boundaryEvent" -> element.element("messageEventDefinition") != null;
+            default -> false;
+        };
+    }
+
     /** A Camunda BPMN parse that compiles the building blocks and runs Camunda Modeler's lint checks first. */
     static class Parse extends BpmnParse {
         Parse(BpmnParser parser) {
@@ -380,6 +392,11 @@ class JourneyBlockCompiler {
             DeploymentPolicy.check(this, rootElement, deployment == null ? null : deployment.getResource(name));
             JourneyLint.report(rootElement, this);
             super.parseRootElement();
+        }
+
+        @Override
+        protected boolean isAsyncAfter(Element element) {
+            return super.isAsyncAfter(element) || continuesAfterEvent(element);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.touchpoint.journeys;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.interceptor.CommandExecutor;
 import org.camunda.bpm.engine.runtime.Execution;
-import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.variable.Variables;
 import org.camunda.bpm.engine.variable.value.ObjectValue;
@@ -32,8 +30,10 @@ import io.touchpoint.events.CustomerEvent;
 /**
  * Starts and continues journeys for an event: the message name is the event type, the business key the
  * customer id. In this order: goals end the journeys they convert; waiting journeys continue (message catch
- * events and "Wait for event" tasks whose correlation value matches); "Wait until profile date" timers are
- * re-planned when the event changed their attribute; journeys start if their settings allow re-entry.
+ * events and "Wait for event" tasks whose correlation value matches); "Wait until date" timers are re-planned when
+ * the event changed their date; journeys start if their settings allow re-entry. Every element an event starts or
+ * moves continues in a job of its own ({@link JourneyBlockCompiler#continuesAfterEvent}): what a journey does next
+ * cannot fail the event's intake, only that journey (an incident).
  */
 @Service
 public class JourneyDispatcher {
@@ -51,7 +51,7 @@ public class JourneyDispatcher {
     private final ManagementService management;
     private final JourneyTriggers triggers;
     private final JourneyRecords records;
-    private final ProfileDateWaits dates;
+    private final DateWaitPlanner dateWaits;
     private final ObjectMapper json;
     private final Clock clock;
     private final CommandExecutor commands;
@@ -59,12 +59,12 @@ public class JourneyDispatcher {
     private final String journeysOfCustomer;
 
     JourneyDispatcher(RuntimeService runtime, ManagementService management, ProcessEngineConfigurationImpl engine, JdbcTemplate jdbc,
-                      JourneyTriggers triggers, JourneyRecords records, ProfileDateWaits dates, ObjectMapper json, Clock clock) {
+                      JourneyTriggers triggers, JourneyRecords records, DateWaitPlanner dateWaits, ObjectMapper json, Clock clock) {
         this.runtime = runtime;
         this.management = management;
         this.triggers = triggers;
         this.records = records;
-        this.dates = dates;
+        this.dateWaits = dateWaits;
         this.json = json;
         this.clock = clock;
         this.commands = engine.getCommandExecutorTxRequired();
@@ -123,6 +123,7 @@ public class JourneyDispatcher {
                     .setVariable(LAST_EVENT, asVariable(event))
                     .correlateAllWithResult();
             log.info("Event {} ({}) continued journey instance {}", event.eventId(), event.type(), instance);
+            dateWaits.eventArrived(event.customerId(), instance);
         }
     }
 
@@ -138,6 +139,7 @@ public class JourneyDispatcher {
             runtime.signal(execution.getId(), Map.of(LAST_EVENT, asVariable(event)));
             log.info("Event {} ({}) continued journey instance {} at {}", event.eventId(), event.type(),
                     execution.getProcessInstanceId(), wait.activityId());
+            dateWaits.eventArrived(event.customerId(), execution.getProcessInstanceId());
         }
     }
 
@@ -152,28 +154,20 @@ public class JourneyDispatcher {
         return expected != null && Objects.equals(String.valueOf(expected), String.valueOf(event.properties().get(property)));
     }
 
+    /** The event's traits changed the profile: the customer's waits on those attributes are re-planned. */
     @SuppressWarnings("unchecked")
     private void replanDateWaits(CustomerEvent event) {
-        if (!(event.properties().get("traits") instanceof Map<?, ?> traits)
-                || !triggers.watchesAnyOf(new HashSet<>((Set<String>) traits.keySet()))) {
-            return;
+        if (event.properties().get("traits") instanceof Map<?, ?> traits && triggers.watchesAnyOf(new HashSet<>((Set<String>) traits.keySet()))) {
+            dateWaits.attributesChanged(event.customerId(), (Set<String>) traits.keySet());
         }
-        for (Object attribute : traits.keySet()) {
-            for (JourneyTriggers.DateWait wait : triggers.dateWaits((String) attribute)) {
-                Instant due = null; // the same for every waiting instance of this customer: worked out once, when needed
-                for (ProcessInstance instance : runtime.createProcessInstanceQuery().processDefinitionId(wait.definitionId())
-                        .processInstanceBusinessKey(event.customerId()).list()) {
-                    for (Job timer : management.createJobQuery().processInstanceId(instance.getId()).activityId(wait.activityId()).timers().list()) {
-                        if (due == null) {
-                            due = dates.dueInstant(event.customerId(), wait.attribute(), wait.offset(), wait.timeOfDay());
-                        }
-                        management.setJobDuedate(timer.getId(), Date.from(due));
-                        log.info("Event {} changed {}: the wait {} of instance {} now ends at {}", event.eventId(), attribute,
-                                wait.activityId(), instance.getId(), due);
-                    }
-                }
-            }
-        }
+    }
+
+    /**
+     * Re-plans the "Wait until date" timers of one running journey after it was given new event data ({@code trigger}
+     * or {@code lastEvent}), say by the same start event again for a keyed journey. In the caller's transaction.
+     */
+    public void replanDateWaits(String customerId, String processInstanceId) {
+        dateWaits.replan(customerId, processInstanceId);
     }
 
     private void start(JourneyTriggers.StartTarget target, CustomerEvent event) {

@@ -25,6 +25,8 @@ import org.camunda.bpm.model.bpmn.instance.ReceiveTask;
 import org.camunda.bpm.model.bpmn.instance.StartEvent;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,13 +49,16 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
     public record Goal(String definitionId, String definitionKey, String activityId) {
     }
 
-    /** A "Wait until profile date" timer of a definition. */
-    public record DateWait(String definitionId, String activityId, String attribute, String offset, String timeOfDay) {
+    /** A "Wait until date" timer of a definition. */
+    public record DateWait(String definitionId, String activityId, DateWaitBlock block) {
     }
 
+    /** dateWaits: the waits on a profile attribute, by attribute; datesOf: every date wait, by definition. */
     private record Index(Map<String, List<StartTarget>> starts, Set<String> messageWaits, Map<String, List<EventWait>> eventWaits,
-                         Map<String, List<Goal>> goals, Map<String, List<DateWait>> dateWaits) {
+                         Map<String, List<Goal>> goals, Map<String, List<DateWait>> dateWaits, Map<String, List<DateWait>> datesOf) {
     }
+
+    private static final Logger log = LoggerFactory.getLogger(JourneyTriggers.class);
 
     private volatile RepositoryService repository;
     private volatile Index index;
@@ -97,9 +102,24 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
         return current().goals().getOrDefault(eventType, List.of());
     }
 
-    /** "Wait until profile date" timers of any version that depend on this attribute. */
+    /** "Wait until date" timers of any version that depend on this profile attribute. */
     public List<DateWait> dateWaits(String attribute) {
         return current().dateWaits().getOrDefault(attribute, List.of());
+    }
+
+    /** The "Wait until date" timers of a definition. */
+    public List<DateWait> dateWaitsOf(String definitionId) {
+        return current().datesOf().getOrDefault(definitionId, List.of());
+    }
+
+    /** Whether any journey waits on a date from its starting or latest event. */
+    public boolean readsEventDates() {
+        return current().datesOf().values().stream().flatMap(List::stream).anyMatch(w -> w.block().source() != DateWaitBlock.Source.PROFILE);
+    }
+
+    /** Whether any journey waits on a date of a profile attribute. */
+    public boolean watchesProfileDates() {
+        return !current().dateWaits().isEmpty();
     }
 
     /** The key of a deployed definition, of any version (a definition never changes its key). */
@@ -123,7 +143,7 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
     }
 
     private Index build() {
-        Index built = new Index(new HashMap<>(), new HashSet<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
+        Index built = new Index(new HashMap<>(), new HashSet<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         for (ProcessDefinition definition : repository.createProcessDefinitionQuery().list()) {
             BpmnModelInstance model = repository.getBpmnModelInstance(definition.getId());
             indexMessages(definition, model, built);
@@ -168,10 +188,24 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
                         .add(new EventWait(definition.getId(), id, BlockSettings.optional(values, "correlationProperty")));
                 case BlockSettings.GOAL -> built.goals().computeIfAbsent(values.get("eventType"), t -> new ArrayList<>())
                         .add(new Goal(definition.getId(), definition.getKey(), id));
-                case BlockSettings.WAIT_UNTIL_PROFILE_DATE -> built.dateWaits().computeIfAbsent(values.get("attribute"), a -> new ArrayList<>())
-                        .add(new DateWait(definition.getId(), id, values.get("attribute"), values.get("offset"), values.get("timeOfDay")));
+                case BlockSettings.WAIT_UNTIL_DATE, BlockSettings.WAIT_UNTIL_PROFILE_DATE -> indexDateWait(definition, id, values, built);
                 default -> { }
             }
+        }
+    }
+
+    private static void indexDateWait(ProcessDefinition definition, String activityId, Map<String, String> values, Index built) {
+        DateWaitBlock block;
+        try {
+            block = DateWaitBlock.of(values);
+        } catch (BlockSettings.Invalid e) { // deployed before the block was checked as it is now: it is never re-planned
+            log.warn("The wait {} of {} is not re-planned: {}", activityId, definition.getId(), e.getMessage());
+            return;
+        }
+        DateWait wait = new DateWait(definition.getId(), activityId, block);
+        built.datesOf().computeIfAbsent(definition.getId(), d -> new ArrayList<>()).add(wait);
+        if (block.source() == DateWaitBlock.Source.PROFILE) {
+            built.dateWaits().computeIfAbsent(block.field(), a -> new ArrayList<>()).add(wait);
         }
     }
 

@@ -10,15 +10,17 @@ import org.springframework.stereotype.Component;
 import io.touchpoint.profiles.ProfileService;
 import io.touchpoint.profiles.ProfileUpdate;
 
-/** Service task "Update profile": sets one attribute of the customer's profile to a value or an expression's result. */
+/** Service task "Update profile": sets one attribute of the customer's profile to a value or an expression's result; date waits on it are re-planned. */
 @Component("updateProfileDelegate")
 public class UpdateProfileDelegate implements JavaDelegate {
 
     private final ProfileService profiles;
+    private final DateWaitPlanner dateWaits;
     private final Clock clock;
 
-    UpdateProfileDelegate(ProfileService profiles, Clock clock) {
+    UpdateProfileDelegate(ProfileService profiles, DateWaitPlanner dateWaits, Clock clock) {
         this.profiles = profiles;
+        this.dateWaits = dateWaits;
         this.clock = clock;
     }
 
@@ -31,5 +33,6 @@ public class UpdateProfileDelegate implements JavaDelegate {
         traits.put(attribute, value);
         // the same checks as an event's traits: a declared attribute of the wrong type fails the step
         profiles.apply(customerId, ProfileUpdate.of(Map.of(), Map.of("traits", traits), clock.instant()));
+        dateWaits.attributesChanged(customerId, traits.keySet());
     }
 }

@@ -125,10 +125,12 @@ public class ProfileService {
                 .orElseGet(() -> "c-" + UUID.randomUUID());
     }
 
-    /** Sets (a null value removes) attributes of a known customer; empty when the customer is unknown. */
+    /** Sets (a null value removes) attributes of a known customer, re-planning journeys' waits on them; empty when the customer is unknown. */
     public Optional<CustomerProfile> patchAttributes(String customerId, Map<String, Object> attributes) {
         Map<String, Object> checked = types.check(attributes, "attributes.");
-        return Optional.ofNullable(profiles.executeOnKey(merges.current(customerId), EditProfile.patchAttributes(checked, clock.instant())));
+        Optional<CustomerProfile> patched = Optional.ofNullable(profiles.executeOnKey(merges.current(customerId), EditProfile.patchAttributes(checked, clock.instant())));
+        patched.ifPresent(profile -> journeys.attributesChanged(profile, checked.keySet()));
+        return patched;
     }
 
     /** Replaces the consents of a known customer; empty when the customer is unknown. */
@@ -211,6 +213,7 @@ public class ProfileService {
             CustomerProfile result = ProfileSize.checked(ApplyEventToProfile.applied(survivor, update, historyLimit), "identities");
             store.store(survivorId, result);
             store.claimIdentities(survivorId, result.identities());
+            journeys.attributesChanged(result, result.attributes().keySet());
             return result;
         }, () -> {
             if (merged.get()) {

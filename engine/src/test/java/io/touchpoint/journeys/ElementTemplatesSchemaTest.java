@@ -49,7 +49,7 @@ class ElementTemplatesSchemaTest {
     @Test
     void everyBuildingBlockHasATemplate() throws IOException {
         List<String> names = templates().map(p -> p.getFileName().toString()).toList();
-        assertThat(names).contains("send-message.json", "decide-with-rules.json", "update-profile.json", "wait-until-profile-date.json",
+        assertThat(names).contains("send-message.json", "decide-with-rules.json", "update-profile.json", "wait-until-date.json",
                 "wait-for-event.json", "ab-split.json", "goal.json", "journey-settings.json");
     }
 

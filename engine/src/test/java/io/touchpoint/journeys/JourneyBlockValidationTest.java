@@ -32,7 +32,30 @@ class JourneyBlockValidationTest {
     @Test
     void aBadIsoOffsetIsRefusedNamingTheWait() throws IOException {
         assertRefused(sample("due-date-reminder.bpmn").replace("value=\"-P21D\"", "value=\"three weeks\""),
-                "Wait_ThreeWeeksBeforeDueDate", "'offset' is 'three weeks', not an ISO-8601 duration");
+                "Wait_ThreeWeeksBeforeDueDate", "'offset' is 'three weeks', not an ISO-8601 offset");
+    }
+
+    @Test
+    void offsetsOfHoursAndOfDaysAndHoursDeployAsTheyRun() throws IOException {
+        for (String offset : new String[] {"-PT24H", "-P1DT2H", "P2W"}) {
+            repositoryService().createDeployment().addString("journey.bpmn", sample("due-date-reminder.bpmn").replace("value=\"-P21D\"", "value=\"" + offset + "\"")).deploy();
+        }
+        assertRefused(sample("due-date-reminder.bpmn").replace("value=\"-P21D\"", "value=\"P1H\""),
+                "Wait_ThreeWeeksBeforeDueDate", "'offset' is 'P1H'");
+    }
+
+    @Test
+    void aTimeOfDayThatIsNoneAndAnUnknownSourceAreRefused() throws IOException {
+        assertRefused(sample("due-date-reminder.bpmn").replace("value=\"09:00\"", "value=\"9 am\""),
+                "Wait_ThreeWeeksBeforeDueDate", "'timeOfDay' is '9 am'");
+        assertRefused(sample("due-date-reminder.bpmn").replace("name=\"offset\"", "name=\"source\" value=\"order\" /><camunda:property name=\"offset\""),
+                "Wait_ThreeWeeksBeforeDueDate", "'source' is 'order'");
+    }
+
+    @Test
+    void aTimeoutTheTimerCannotRunIsRefused() throws IOException {
+        assertRefused(sample("win-back.bpmn").replace("value=\"P90D\"", "value=\"-P1D\""), "Wait_NextOrder", "'timeout' is '-P1D', not a positive");
+        assertRefused(sample("win-back.bpmn").replace("value=\"P90D\"", "value=\"P0D\""), "Wait_NextOrder", "'timeout' is 'P0D'");
     }
 
     @Test

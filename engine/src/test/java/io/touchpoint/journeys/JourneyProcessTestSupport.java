@@ -1,5 +1,7 @@
 package io.touchpoint.journeys;
 
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.execute;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.managementService;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService;
 
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.util.function.Function;
 
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.camunda.bpm.engine.test.mock.Mocks;
@@ -113,10 +116,19 @@ abstract class JourneyProcessTestSupport {
         }
     }
 
+    /** Starts a journey as an event does, and runs the job in which it continues after its start event. */
     static ProcessInstance start(String message, String customerId, Map<String, Object> properties) {
-        return runtimeService().createMessageCorrelation(message).processInstanceBusinessKey(customerId)
+        ProcessInstance journey = runtimeService().createMessageCorrelation(message).processInstanceBusinessKey(customerId)
                 .setVariable(JourneyDispatcher.CUSTOMER_ID, customerId)
                 .setVariable(JourneyDispatcher.TRIGGER, Map.of("type", message, "properties", properties))
                 .correlateStartMessage();
+        continueAfterEvent(journey);
+        return journey;
+    }
+
+    /** Runs the job in which a journey continues after the element an event started or moved (asyncAfter). */
+    static void continueAfterEvent(ProcessInstance journey) {
+        Job next = managementService().createJobQuery().processInstanceId(journey.getId()).messages().singleResult();
+        execute(next);
     }
 }

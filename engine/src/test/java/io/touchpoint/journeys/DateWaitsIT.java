@@ -1,0 +1,205 @@
+package io.touchpoint.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
+
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.variable.Variables;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * "Wait until date" through the whole application, journeys deployed as Camunda Modeler deploys them: a date from
+ * the starting event with an offset in hours, re-planned by PATCH, by the Update profile block, by a merge and by new
+ * event data; and a journey that fails at run time is an incident of that customer's journey, never a failed intake.
+ */
+class DateWaitsIT extends JourneyIT {
+
+    @Autowired
+    RuntimeService runtime;
+    @Autowired
+    JourneyDispatcher dispatcher;
+    @Autowired
+    org.camunda.bpm.engine.HistoryService history;
+
+    @BeforeEach
+    void deployJourneys() {
+        if (!deployed) {
+            assertThat(deployOverRest("flight-reminder.bpmn", FLIGHT_REMINDER).statusCode()).isEqualTo(200);
+            assertThat(deployOverRest("fragile.bpmn", FRAGILE).statusCode()).isEqualTo(200);
+            assertThat(deployOverRest("steady.bpmn", STEADY).statusCode()).isEqualTo(200);
+            assertThat(deployOverRest("date-setter.bpmn", DATE_SETTER).statusCode()).isEqualTo(200);
+            deployed = true;
+        }
+    }
+
+    private static boolean deployed;
+
+    @Test
+    void twentyFourHoursBeforeTheDepartureOfTheStartingEvent() {
+        String customer = customer();
+        event("it_flight_booked", customer, "{\"bookingRef\": \"G-1\", \"departureAt\": \"2030-12-01T08:00:00Z\"}");
+
+        ProcessInstance journey = journey("flightReminder", customer);
+        assertThat(timer(journey)).isEqualTo(Instant.parse("2030-11-30T08:00:00Z"));
+    }
+
+    @Test
+    void newEventDataRePlansTheWait() {
+        String customer = customer();
+        event("it_flight_booked", customer, "{\"departureAt\": \"2030-12-01T08:00:00Z\"}");
+        ProcessInstance journey = journey("flightReminder", customer);
+
+        runtime.setVariable(journey.getId(), JourneyDispatcher.TRIGGER, Variables.objectValue(
+                Map.of("type", "it_flight_booked", "properties", Map.of("departureAt", "2030-12-03T18:30:00Z"))).create());
+        dispatcher.replanDateWaits(customer, journey.getId());
+
+        assertThat(timer(journey)).isEqualTo(Instant.parse("2030-12-02T18:30:00Z"));
+    }
+
+    @Test
+    void aPatchOfTheProfileRePlansTheWait() {
+        String customer = customer();
+        event("due_date_set", customer, "{\"timeZone\": \"Europe/Berlin\", \"traits\": {\"expectedDeliveryDate\": \"2030-03-01\"}}");
+        ProcessInstance journey = journey("dueDateReminder", customer);
+        assertThat(timer(journey)).isEqualTo(Instant.parse("2030-02-08T08:00:00Z"));
+
+        HttpResponse<String> patched = send(request("/api/customers/" + customer + "/attributes").header("Authorization", basic(USER, PASSWORD))
+                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"expectedDeliveryDate\": \"2030-04-21\"}")).build());
+
+        assertThat(patched.statusCode()).isEqualTo(200);
+        assertThat(timer(journey)).as("21 days before 21 April: 31 March, 09:00 CEST").isEqualTo(Instant.parse("2030-03-31T07:00:00Z"));
+    }
+
+    @Test
+    void theUpdateProfileBlockRePlansTheWait() {
+        String customer = customer();
+        event("due_date_set", customer, "{\"timeZone\": \"Europe/Berlin\", \"traits\": {\"expectedDeliveryDate\": \"2030-03-01\"}}");
+        ProcessInstance journey = journey("dueDateReminder", customer);
+
+        event("it_date_corrected", customer, "{\"date\": \"2030-04-21\"}");
+
+        assertThat(timer(journey)).isEqualTo(Instant.parse("2030-03-31T07:00:00Z"));
+    }
+
+    @Test
+    void aMergeRePlansTheWaitWithTheSurvivorsDate() {
+        String merged = customer();
+        String survivor = customer();
+        String email = UUID.randomUUID() + "@example.com";
+        assertThat(post("/api/events", """
+                {"type": "due_date_set", "customerId": "%s", "identities": {"email": "%s"},
+                 "properties": {"timeZone": "Europe/Berlin", "traits": {"expectedDeliveryDate": "2030-03-01"}}}""".formatted(merged, email)).statusCode()).isEqualTo(202);
+        ProcessInstance journey = journey("dueDateReminder", merged);
+        event("profile_updated", survivor, "{\"traits\": {\"expectedDeliveryDate\": \"2030-04-21\"}}");
+
+        assertThat(post("/api/events", """
+                {"type": "identify", "customerId": "%s", "identities": {"email": "%s"}}""".formatted(survivor, email)).statusCode()).isEqualTo(202);
+
+        assertThat(runtime.createProcessInstanceQuery().processInstanceId(journey.getId()).singleResult().getBusinessKey()).isEqualTo(survivor);
+        assertThat(timer(journey)).as("the survivor's newer date, in the merged profile's zone").isEqualTo(Instant.parse("2030-03-31T07:00:00Z"));
+    }
+
+    @Test
+    void aJourneyThatFailsAtRunTimeIsAnIncidentOfThatCustomerAndTheIntakeGoesOn() {
+        String failing = customer();
+        String other = customer();
+        event("it_steady_start", failing);
+        ProcessInstance steady = journey("steadyJourney", failing);
+
+        HttpResponse<String> failingEvent = post("/api/events", """
+                {"type": "it_fragile", "customerId": "%s", "properties": {"wait": "no-such-wait", "traits": {"tier": "gold"}}}""".formatted(failing));
+        HttpResponse<String> otherEvent = post("/api/events", """
+                {"type": "it_fragile", "customerId": "%s", "properties": {"wait": "abandoned-cart"}}""".formatted(other));
+
+        assertThat(failingEvent.statusCode()).isEqualTo(202);
+        assertThat(otherEvent.statusCode()).isEqualTo(202);
+        ProcessInstance failed = journey("fragileJourney", failing);
+        Incident incident = runtime.createIncidentQuery().processInstanceId(failed.getId()).singleResult();
+        assertThat(incident).as("the failing customer's journey holds an incident").isNotNull();
+        assertThat(incident.getIncidentMessage()).contains("no wait named 'no-such-wait'");
+        assertThat(get("/api/console/incidents").body()).contains(failed.getId()).contains(failing);
+        assertThat(get("/api/customers/" + failing).body()).as("the profile change is kept").contains("\"tier\":\"gold\"");
+        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(steady.getId()).activityId("End").count())
+                .as("the customer's other journey waiting for the same event proceeds").isOne();
+        ProcessInstance fine = journey("fragileJourney", other);
+        assertThat(runtime.createIncidentQuery().processInstanceId(fine.getId()).count()).isZero();
+        assertThat(runtime.createExecutionQuery().processInstanceId(fine.getId()).activityId("Wait_Named").count()).isOne();
+    }
+
+    private ProcessInstance journey(String key, String customer) {
+        return runtime.createProcessInstanceQuery().processDefinitionKey(key).processInstanceBusinessKey(customer).singleResult();
+    }
+
+    private Instant timer(ProcessInstance journey) {
+        Date due = management.createJobQuery().processInstanceId(journey.getId()).timers().singleResult().getDuedate();
+        return due.toInstant();
+    }
+
+    private HttpResponse<String> deployOverRest(String fileName, String bpmn) {
+        String boundary = "----touchpoint" + UUID.randomUUID();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deployment-name\"\r\n\r\nmodeler\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"" + fileName + "\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n" + bpmn + "\r\n--" + boundary + "--\r\n";
+        return send(request("/engine-rest/deployment/create").header("Authorization", basic(USER, PASSWORD))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private static String journey(String key, String message, String body) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                                  id="Definitions_%1$s" targetNamespace="https://touchpoint.io/journeys">
+                  <bpmn:message id="Message_Start" name="%2$s" />
+                  <bpmn:process id="%1$s" isExecutable="true" camunda:historyTimeToLive="1">
+                    <bpmn:startEvent id="Start"><bpmn:messageEventDefinition messageRef="Message_Start" /></bpmn:startEvent>
+                    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start" targetRef="Step" />
+                    %3$s
+                    <bpmn:sequenceFlow id="Flow_2" sourceRef="Step" targetRef="End" />
+                    <bpmn:endEvent id="End" />
+                  </bpmn:process>
+                </bpmn:definitions>
+                """.formatted(key, message, body);
+    }
+
+    static final String FLIGHT_REMINDER = journey("flightReminder", "it_flight_booked", """
+            <bpmn:intermediateCatchEvent id="Step" camunda:modelerTemplate="io.touchpoint.waitUntilProfileDate" camunda:modelerTemplateVersion="2">
+              <bpmn:extensionElements><camunda:properties>
+                <camunda:property name="touchpoint.block" value="waitUntilDate" />
+                <camunda:property name="source" value="trigger" />
+                <camunda:property name="attribute" value="departureAt" />
+                <camunda:property name="offset" value="-PT24H" />
+              </camunda:properties></bpmn:extensionElements>
+              <bpmn:timerEventDefinition />
+            </bpmn:intermediateCatchEvent>""");
+
+    /** Its timer works out a named wait from the event: an unknown name fails at run time, for that customer only. */
+    static final String FRAGILE = journey("fragileJourney", "it_fragile", """
+            <bpmn:intermediateCatchEvent id="Step"><bpmn:timerEventDefinition>
+              <bpmn:timeDuration>${waits.get(trigger.properties.wait)}</bpmn:timeDuration>
+            </bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>""").replace("id=\"Step\"", "id=\"Wait_Named\"")
+            .replace("targetRef=\"Step\"", "targetRef=\"Wait_Named\"").replace("sourceRef=\"Step\"", "sourceRef=\"Wait_Named\"");
+
+    /** Waits for it_fragile too: the event that fails fragileJourney moves this one on. */
+    static final String STEADY = journey("steadyJourney", "it_steady_start", """
+            <bpmn:intermediateCatchEvent id="Step"><bpmn:messageEventDefinition messageRef="Message_Fragile" /></bpmn:intermediateCatchEvent>""")
+            .replace("</bpmn:definitions>", "  <bpmn:message id=\"Message_Fragile\" name=\"it_fragile\" />\n</bpmn:definitions>");
+
+    static final String DATE_SETTER = journey("dateSetter", "it_date_corrected", """
+            <bpmn:serviceTask id="Step" camunda:delegateExpression="${updateProfileDelegate}">
+              <bpmn:extensionElements><camunda:inputOutput>
+                <camunda:inputParameter name="attribute">expectedDeliveryDate</camunda:inputParameter>
+                <camunda:inputParameter name="value">${trigger.properties.date}</camunda:inputParameter>
+              </camunda:inputOutput></bpmn:extensionElements>
+            </bpmn:serviceTask>""");
+}
