@@ -252,7 +252,7 @@ public class JourneyDispatcher {
      * its date waits are re-planned. False when no run of that key is active.
      */
     private boolean updateRun(JourneyTriggers.StartTarget target, CustomerEvent event, String instanceKey) {
-        Optional<String> run = records.activeRun(target.definitionKey(), event.customerId(), instanceKey);
+        Optional<String> run = records.lockActiveRun(target.definitionKey(), event.customerId(), instanceKey);
         if (run.isEmpty()) {
             return false;
         }

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -24,6 +26,7 @@ public class JourneyRecords implements JourneySplits.Recorder {
 
     /** The instance key column's value for a journey without a key. */
     static final String NO_KEY = "";
+    private static final int CLAIM_ATTEMPTS = 15;
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -58,13 +61,21 @@ public class JourneyRecords implements JourneySplits.Recorder {
      * caller's transaction goes on.
      */
     boolean claimRun(String journeyKey, String customerId, String instanceKey) {
-        try {
-            savepoint.executeWithoutResult(status -> jdbc.update(
-                    "insert into journey_active (journey_key, customer_id, instance_key, started_at) values (?, ?, ?, ?)",
-                    journeyKey, customerId, instanceKey, Timestamp.from(clock.instant())));
-            return true;
-        } catch (DuplicateKeyException taken) {
-            return false;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                savepoint.executeWithoutResult(status -> jdbc.update(
+                        "insert into journey_active (journey_key, customer_id, instance_key, started_at) values (?, ?, ?, ?)",
+                        journeyKey, customerId, instanceKey, Timestamp.from(clock.instant())));
+                return true;
+            } catch (DuplicateKeyException | ConcurrencyFailureException taken) {
+                // PostgreSQL: the key exists (the other transaction committed); H2: "concurrent update" of the row it inserted
+                return false;
+            } catch (QueryTimeoutException stillRunning) {
+                // H2 waits LOCK_TIMEOUT (2 s) for the transaction that holds the row: wait again while it still runs
+                if (attempt == CLAIM_ATTEMPTS) {
+                    throw stillRunning;
+                }
+            }
         }
     }
 
@@ -78,6 +89,23 @@ public class JourneyRecords implements JourneySplits.Recorder {
     Optional<String> activeRun(String journeyKey, String customerId, String instanceKey) {
         return jdbc.queryForList("select process_instance_id from journey_active where journey_key = ? and customer_id = ? and instance_key = ?",
                 String.class, journeyKey, customerId, instanceKey).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    /**
+     * The same, with the row locked until the caller's transaction ends: two events updating one run take turns
+     * instead of failing on the engine's optimistic lock.
+     */
+    Optional<String> lockActiveRun(String journeyKey, String customerId, String instanceKey) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jdbc.queryForList("select process_instance_id from journey_active where journey_key = ? and customer_id = ? and instance_key = ? for update",
+                        String.class, journeyKey, customerId, instanceKey).stream().filter(java.util.Objects::nonNull).findFirst();
+            } catch (QueryTimeoutException stillRunning) {
+                if (attempt == CLAIM_ATTEMPTS) {
+                    throw stillRunning;
+                }
+            }
+        }
     }
 
     /** Gives the place back when the run ends, however it ends. */
