@@ -17,6 +17,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import io.touchpoint.journeys.JourneyRecords;
+
 /** The console's customer pages: search by id, email or phone; one customer's profile, consents, journeys and timeline. */
 @RestController
 @RequestMapping("/api/console/customers")
@@ -29,15 +31,17 @@ public class CustomersController {
     }
 
     /** A journey the customer is in now, and the steps it waits at. */
-    public record ActiveJourney(String journey, String instanceId, List<String> waitingAt) {
+    public record ActiveJourney(String journey, String instanceId, String instanceKey, List<String> waitingAt) {
     }
 
     private final JdbcTemplate jdbc;
+    private final JourneyRecords records;
     private final ObjectMapper json;
     private final RuntimeService runtime;
     private final List<TimelineSource> timeline;
 
-    CustomersController(JdbcTemplate jdbc, ObjectMapper json, RuntimeService runtime, List<TimelineSource> timeline) {
+    CustomersController(JdbcTemplate jdbc, ObjectMapper json, RuntimeService runtime, List<TimelineSource> timeline, JourneyRecords records) {
+        this.records = records;
         this.jdbc = jdbc;
         this.json = json;
         this.runtime = runtime;
@@ -75,9 +79,10 @@ public class CustomersController {
     }
 
     private List<ActiveJourney> activeJourneys(String customerId) {
+        Map<String, String> keys = records.instanceKeys(customerId);
         return runtime.createProcessInstanceQuery().processInstanceBusinessKey(customerId).list().stream()
                 .map(instance -> new ActiveJourney(instance.getProcessDefinitionId().split(":")[0], instance.getId(),
-                        runtime.getActiveActivityIds(instance.getId())))
+                        keys.get(instance.getId()), runtime.getActiveActivityIds(instance.getId())))
                 .toList();
     }
 

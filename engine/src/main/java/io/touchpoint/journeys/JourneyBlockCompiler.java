@@ -33,6 +33,7 @@ class JourneyBlockCompiler {
     private static final Set<String> SHARED_RULES = Set.of("none", DecideWithRulesDelegate.SENDING_POLICY);
 
     private final BpmnParse parse;
+    private Element definitions;
 
     JourneyBlockCompiler(BpmnParse parse) {
         this.parse = parse;
@@ -40,6 +41,7 @@ class JourneyBlockCompiler {
 
     /** Prepares every process of the parsed file; errors are added to the parse and stop the deployment. */
     void compile(Element definitions) {
+        this.definitions = definitions;
         for (Element process : definitions.elements("process")) {
             check(process, () -> checkJourneySettings(properties(process)));
             compileScope(process, properties(process).getOrDefault("category", "marketing").trim());
@@ -83,10 +85,7 @@ class JourneyBlockCompiler {
             case WAIT_UNTIL_DATE, WAIT_UNTIL_PROFILE_DATE -> fillWaitUntil(element, values);
             case WAIT_FOR_EVENT -> checkWaitForEvent(element, values, scope);
             case AB_SPLIT -> compileSplit(element, values, scope);
-            case GOAL -> {
-                eventType(values, "eventType");
-                require(element.getTagName().equals("endEvent"), "apply the Goal template to an end event");
-            }
+            case GOAL -> compileGoal(element, values, scope);
             default -> throw new Invalid("'" + BLOCK + "' is '" + block + "', not a Touchpoint block");
         }
     }
@@ -104,6 +103,38 @@ class JourneyBlockCompiler {
         if (optional(values, "singleActive") != null && !Set.of("true", "false").contains(values.get("singleActive").trim())) {
             throw new Invalid("'singleActive' is '" + values.get("singleActive") + "', not true or false");
         }
+        if (optional(values, "instanceKey") != null) {
+            name(values, "instanceKey");
+        }
+    }
+
+    /**
+     * A goal is the message start event of an interrupting event sub-process, the message named after the goal's
+     * event type (added when the start event has none). The old shape, an end event without incoming flow that the
+     * dispatcher reaches by process instance modification, is still accepted so that files written for it deploy.
+     */
+    private void compileGoal(Element event, Map<String, String> values, Element scope) {
+        String eventType = eventType(values, "eventType");
+        if (event.getTagName().equals("endEvent")) {
+            return;
+        }
+        require(event.getTagName().equals("startEvent") && scope.getTagName().equals("subProcess")
+                        && "true".equals(scope.attribute("triggeredByEvent")) && !"false".equals(event.attribute("isInterrupting")),
+                "apply the Goal template to the start event of an interrupting event sub-process");
+        Element message = event.element("messageEventDefinition");
+        require(message != null, "make the goal's start event a message start event");
+        String messageRef = message.attribute("messageRef");
+        if (messageRef == null) {
+            String id = "Message_Goal_" + event.attribute("id");
+            definitions.add(new Element(BpmnParser.BPMN20_NS, "message", "bpmn:message", attributes("id", id, "name", eventType), null));
+            List<Element> children = event.elements(); // the element's own list: the new definition takes the empty one's place
+            children.set(children.indexOf(message), new Element(BpmnParser.BPMN20_NS, "messageEventDefinition", "bpmn:messageEventDefinition",
+                    attributes("id", message.attribute("id") == null ? "Def_" + id : message.attribute("id"), "messageRef", id), null));
+            return;
+        }
+        String name = definitions.elements("message").stream().filter(m -> messageRef.equals(m.attribute("id")))
+                .map(m -> m.attribute("name")).findFirst().orElse(null);
+        require(eventType.equals(name), "has the message '" + name + "'; a goal's message is named after its event type '" + eventType + "'");
     }
 
     private void checkServiceTask(Element task, String journeyCategory) {

@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -16,7 +18,9 @@ import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.interceptor.CommandExecutor;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.runtime.Execution;
+import org.camunda.bpm.engine.runtime.MessageCorrelationBuilder;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.variable.Variables;
 import org.camunda.bpm.engine.variable.value.ObjectValue;
@@ -29,11 +33,12 @@ import io.touchpoint.events.CustomerEvent;
 
 /**
  * Starts and continues journeys for an event: the message name is the event type, the business key the
- * customer id. In this order: goals end the journeys they convert; waiting journeys continue (message catch
- * events and "Wait for event" tasks whose correlation value matches); "Wait until date" timers are re-planned when
- * the event changed their date; journeys start if their settings allow re-entry. Every element an event starts or
- * moves continues in a job of its own ({@link JourneyBlockCompiler#continuesAfterEvent}): what a journey does next
- * cannot fail the event's intake, only that journey (an incident).
+ * customer id. In this order: old-shape goals end the journeys they convert; waiting journeys continue (message
+ * catch events, goals as event sub-processes and "Wait for event" tasks whose correlation value matches; of a keyed
+ * journey only the run of the event's key); "Wait until date" timers are re-planned when the event changed their
+ * date; journeys start if their settings allow re-entry, or a keyed run of the same key is updated. Every element
+ * an event starts or moves continues in a job of its own ({@link JourneyBlockCompiler#continuesAfterEvent}): what
+ * a journey does next cannot fail the event's intake, only that journey (an incident).
  */
 @Service
 public class JourneyDispatcher {
@@ -44,6 +49,8 @@ public class JourneyDispatcher {
     public static final String CUSTOMER_ID = "customerId";
     public static final String TRIGGER = "trigger";
     public static final String LAST_EVENT = "lastEvent";
+    /** The value of the journey's instance key property (e.g. the bookingRef) of a keyed run. */
+    public static final String INSTANCE_KEY = "instanceKey";
     /** What {@link #TRIGGER} and {@link #LAST_EVENT} read back as: a map of the event's fields. */
     static final String EVENT_TYPE_NAME = "java.util.LinkedHashMap<java.lang.String,java.lang.Object>";
 
@@ -105,6 +112,9 @@ public class JourneyDispatcher {
     private void reachGoal(JourneyTriggers.Goal goal, CustomerEvent event) {
         for (ProcessInstance instance : runtime.createProcessInstanceQuery().processDefinitionId(goal.definitionId())
                 .processInstanceBusinessKey(event.customerId()).list()) {
+            if (!hasKeyOf(instance.getId(), goal.definitionId(), event)) {
+                continue;
+            }
             GoalReached.endAt(runtime, instance.getId(), goal.activityId());
             records.recordGoal(instance.getId(), event.customerId(), goal.definitionKey(), goal.activityId(), event.type(), event.eventId());
             log.info("Event {} ({}) is the goal of journey {}: instance {} ended at {}",
@@ -112,12 +122,23 @@ public class JourneyDispatcher {
         }
     }
 
+    /**
+     * Message catch events, receive tasks with a message and goals (message start events of event sub-processes):
+     * the customer's runs that have a subscription for the event type, of a keyed journey only the run of the
+     * event's key.
+     */
     private void continueWaiting(CustomerEvent event) {
-        List<String> instances = runtime.createExecutionQuery()
-                .processInstanceBusinessKey(event.customerId())
-                .messageEventSubscriptionName(event.type())
-                .list().stream().map(Execution::getProcessInstanceId).distinct().toList();
-        for (String instance : instances) {
+        Map<String, String> definitionOfInstance = new LinkedHashMap<>();
+        for (Execution execution : runtime.createExecutionQuery().processInstanceBusinessKey(event.customerId())
+                .messageEventSubscriptionName(event.type()).list()) {
+            definitionOfInstance.putIfAbsent(execution.getProcessInstanceId(), ((ExecutionEntity) execution).getProcessDefinitionId());
+        }
+        for (Map.Entry<String, String> waiting : definitionOfInstance.entrySet()) {
+            String instance = waiting.getKey();
+            if (!hasKeyOf(instance, waiting.getValue(), event)) {
+                log.info("Event {} ({}) has another key than instance {}; it stays", event.eventId(), event.type(), instance);
+                continue;
+            }
             runtime.createMessageCorrelation(event.type())
                     .processInstanceId(instance)
                     .setVariable(LAST_EVENT, asVariable(event))
@@ -170,23 +191,80 @@ public class JourneyDispatcher {
         dateWaits.replan(customerId, processInstanceId);
     }
 
+    /**
+     * Starts the journey unless its settings refuse the customer (and key). The place of a customer (and key) in a
+     * journey that allows one run at a time is taken by a row in journey_active, inserted in this transaction: of
+     * two events that race, on one node or two, one starts the run and the other starts nothing (or, keyed,
+     * updates the run the first one started).
+     */
     private void start(JourneyTriggers.StartTarget target, CustomerEvent event) {
-        boolean active = activeJourneys(event.customerId()).contains(target.definitionKey());
-        Instant lastEntry = target.settings().reentry() == JourneySettings.Reentry.NEVER || target.settings().reentry() == JourneySettings.Reentry.COOL_DOWN
-                ? records.lastEntry(event.customerId(), target.definitionKey()).orElse(null) : null;
-        if (!target.settings().allowsEntry(lastEntry, active, clock.instant())) {
-            log.info("The customer of event {} may not enter journey {} now (re-entry {}, active {}, last entry {}); it starts nothing",
-                    event.eventId(), target.definitionKey(), target.settings().reentry(), active, lastEntry);
+        JourneySettings settings = target.settings();
+        String instanceKey = settings.instanceKeyOf(event.properties());
+        if (settings.keyed() && instanceKey == null) {
+            log.info("Event {} ({}) has no {}, the instance key of journey {}; it starts nothing", event.eventId(), event.type(),
+                    settings.instanceKey(), target.definitionKey());
             return;
         }
-        String instance = runtime.createMessageCorrelation(event.type())
+        String place = instanceKey == null ? JourneyRecords.NO_KEY : instanceKey;
+        if (settings.keyed() && updateRun(target, event, place)) {
+            return;
+        }
+        boolean active = !settings.keyed() && activeJourneys(event.customerId()).contains(target.definitionKey());
+        Instant lastEntry = settings.reentry() == JourneySettings.Reentry.NEVER || settings.reentry() == JourneySettings.Reentry.COOL_DOWN
+                ? records.lastEntry(event.customerId(), target.definitionKey(), instanceKey).orElse(null) : null;
+        if (!settings.allowsEntry(lastEntry, active, clock.instant())) {
+            log.info("Customer {} may not enter journey {} now (re-entry {}, active {}, last entry {}); event {} starts nothing",
+                    event.customerId(), target.definitionKey(), settings.reentry(), active, lastEntry, event.eventId());
+            return;
+        }
+        if (settings.oneAtATime() && !records.claimRun(target.definitionKey(), event.customerId(), place)) {
+            if (!settings.keyed() || !updateRun(target, event, place)) {
+                log.info("Customer {} is already in journey {} (another event started it at the same time); event {} starts nothing",
+                        event.customerId(), target.definitionKey(), event.eventId());
+            }
+            return;
+        }
+        MessageCorrelationBuilder correlation = runtime.createMessageCorrelation(event.type())
                 .processDefinitionId(target.definitionId())
                 .processInstanceBusinessKey(event.customerId())
                 .setVariable(CUSTOMER_ID, event.customerId())
-                .setVariable(TRIGGER, asVariable(event))
-                .correlateStartMessage().getId();
-        records.recordEntry(instance, event.customerId(), target.definitionKey(), target.definitionId());
-        log.info("Event {} ({}) started journey {}: instance {}", event.eventId(), event.type(), target.definitionKey(), instance);
+                .setVariable(TRIGGER, asVariable(event));
+        if (instanceKey != null) {
+            correlation.setVariable(INSTANCE_KEY, instanceKey);
+        }
+        String instance = correlation.correlateStartMessage().getId();
+        if (settings.oneAtATime()) {
+            records.bindRun(target.definitionKey(), event.customerId(), place, instance);
+        }
+        records.recordEntry(instance, event.customerId(), target.definitionKey(), target.definitionId(), instanceKey);
+        log.info("Event {} ({}) started journey {}: instance {}{}", event.eventId(), event.type(), target.definitionKey(),
+                instance, instanceKey == null ? "" : ", key " + instanceKey);
+    }
+
+    /**
+     * The same start event again with the same key: the run of that key gets the new event as {@code trigger} and
+     * its date waits are re-planned. False when no run of that key is active.
+     */
+    private boolean updateRun(JourneyTriggers.StartTarget target, CustomerEvent event, String instanceKey) {
+        Optional<String> run = records.lockActiveRun(target.definitionKey(), event.customerId(), instanceKey);
+        if (run.isEmpty()) {
+            return false;
+        }
+        runtime.setVariable(run.get(), TRIGGER, asVariable(event));
+        dateWaits.replan(event.customerId(), run.get());
+        log.info("Event {} ({}) updated journey {} of customer {} with key {}: instance {}", event.eventId(), event.type(),
+                target.definitionKey(), event.customerId(), instanceKey, run.get());
+        return true;
+    }
+
+    /** Whether a run may take an event: always for an unkeyed journey, else when the event carries the run's key. */
+    private boolean hasKeyOf(String processInstanceId, String definitionId, CustomerEvent event) {
+        JourneySettings settings = triggers.settings(definitionId);
+        if (!settings.keyed()) {
+            return true;
+        }
+        String key = settings.instanceKeyOf(event.properties());
+        return key != null && key.equals(runtime.getVariable(processInstanceId, INSTANCE_KEY));
     }
 
     /**

@@ -3,34 +3,124 @@ package io.touchpoint.journeys;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** The tables journey_entry, journey_goal and journey_split: entries, conversions and A/B assignments. */
+/**
+ * The tables journey_entry, journey_goal, journey_split and journey_active: entries, conversions, A/B assignments
+ * and the runs that hold a customer's (and instance key's) place in a journey.
+ */
 @Repository
 public class JourneyRecords implements JourneySplits.Recorder {
 
+    /** The instance key column's value for a journey without a key. */
+    static final String NO_KEY = "";
+    private static final int CLAIM_ATTEMPTS = 15;
+
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final TransactionTemplate savepoint;
 
-    JourneyRecords(JdbcTemplate jdbc, Clock clock) {
+    JourneyRecords(JdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.savepoint = new TransactionTemplate(transactions);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
 
-    void recordEntry(String processInstanceId, String customerId, String journeyKey, String definitionId) {
-        jdbc.update("insert into journey_entry (process_instance_id, customer_id, journey_key, definition_id, entered_at) values (?, ?, ?, ?, ?)",
-                processInstanceId, customerId, journeyKey, definitionId, Timestamp.from(clock.instant()));
+    void recordEntry(String processInstanceId, String customerId, String journeyKey, String definitionId, String instanceKey) {
+        jdbc.update("insert into journey_entry (process_instance_id, customer_id, journey_key, definition_id, entered_at, instance_key) values (?, ?, ?, ?, ?, ?)",
+                processInstanceId, customerId, journeyKey, definitionId, Timestamp.from(clock.instant()), instanceKey);
     }
 
-    /** When the customer last entered the journey, if ever. */
-    Optional<Instant> lastEntry(String customerId, String journeyKey) {
-        List<Timestamp> rows = jdbc.queryForList("select max(entered_at) from journey_entry where customer_id = ? and journey_key = ?",
-                Timestamp.class, customerId, journeyKey);
+    /** When the customer last entered the journey (with this instance key, when not null), if ever. */
+    Optional<Instant> lastEntry(String customerId, String journeyKey, String instanceKey) {
+        List<Timestamp> rows = instanceKey == null
+                ? jdbc.queryForList("select max(entered_at) from journey_entry where customer_id = ? and journey_key = ?",
+                        Timestamp.class, customerId, journeyKey)
+                : jdbc.queryForList("select max(entered_at) from journey_entry where customer_id = ? and journey_key = ? and instance_key = ?",
+                        Timestamp.class, customerId, journeyKey, instanceKey);
         return rows.stream().filter(java.util.Objects::nonNull).findFirst().map(Timestamp::toInstant);
+    }
+
+    /**
+     * Takes the customer's (and key's) place in a journey for a run about to start, in the caller's transaction:
+     * false when another run holds it, committed or not, on any node (the primary key decides; a start that
+     * raced waits for the other transaction, then loses). The failed insert is rolled back to a savepoint, so the
+     * caller's transaction goes on.
+     */
+    boolean claimRun(String journeyKey, String customerId, String instanceKey) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                savepoint.executeWithoutResult(status -> jdbc.update(
+                        "insert into journey_active (journey_key, customer_id, instance_key, started_at) values (?, ?, ?, ?)",
+                        journeyKey, customerId, instanceKey, Timestamp.from(clock.instant())));
+                return true;
+            } catch (DuplicateKeyException | ConcurrencyFailureException taken) {
+                // PostgreSQL: the key exists (the other transaction committed); H2: "concurrent update" of the row it inserted
+                return false;
+            } catch (QueryTimeoutException stillRunning) {
+                // H2 waits LOCK_TIMEOUT (2 s) for the transaction that holds the row: wait again while it still runs
+                if (attempt == CLAIM_ATTEMPTS) {
+                    throw stillRunning;
+                }
+            }
+        }
+    }
+
+    /** Names the run that holds the place taken by {@link #claimRun}. */
+    void bindRun(String journeyKey, String customerId, String instanceKey, String processInstanceId) {
+        jdbc.update("update journey_active set process_instance_id = ? where journey_key = ? and customer_id = ? and instance_key = ?",
+                processInstanceId, journeyKey, customerId, instanceKey);
+    }
+
+    /** The run that holds a customer's (and key's) place in a journey, if any. */
+    Optional<String> activeRun(String journeyKey, String customerId, String instanceKey) {
+        return jdbc.queryForList("select process_instance_id from journey_active where journey_key = ? and customer_id = ? and instance_key = ?",
+                String.class, journeyKey, customerId, instanceKey).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    /**
+     * The same, with the row locked until the caller's transaction ends: two events updating one run take turns
+     * instead of failing on the engine's optimistic lock.
+     */
+    Optional<String> lockActiveRun(String journeyKey, String customerId, String instanceKey) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jdbc.queryForList("select process_instance_id from journey_active where journey_key = ? and customer_id = ? and instance_key = ? for update",
+                        String.class, journeyKey, customerId, instanceKey).stream().filter(java.util.Objects::nonNull).findFirst();
+            } catch (QueryTimeoutException stillRunning) {
+                if (attempt == CLAIM_ATTEMPTS) {
+                    throw stillRunning;
+                }
+            }
+        }
+    }
+
+    /** Gives the place back when the run ends, however it ends. */
+    void releaseRun(String processInstanceId) {
+        jdbc.update("delete from journey_active where process_instance_id = ?", processInstanceId);
+    }
+
+    /** The instance keys of a customer's keyed runs, by process instance id. */
+    public Map<String, String> instanceKeys(String customerId) {
+        Map<String, String> keys = new HashMap<>();
+        jdbc.query("select process_instance_id, instance_key from journey_entry where customer_id = ? and instance_key is not null",
+                row -> {
+                    keys.put(row.getString(1), row.getString(2));
+                }, customerId);
+        return keys;
     }
 
     void recordGoal(String processInstanceId, String customerId, String journeyKey, String goalActivityId, String eventType, String eventId) {

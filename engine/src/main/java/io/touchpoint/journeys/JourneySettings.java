@@ -8,10 +8,12 @@ import java.util.Map;
 
 /**
  * The journey settings template on a process: who may enter again (never, after exit, always, after a
- * cool-down since the last entry), whether a customer may be in it more than once at a time, category and
- * priority. Defaults: re-entry after exit, one active instance, category marketing, priority 0.
+ * cool-down since the last entry), whether a customer may be in it more than once at a time, category,
+ * priority and the instance key (an event property such as {@code bookingRef}: the rules then hold per customer
+ * and key, and a journey has at most one run per key). Defaults: re-entry after exit, one active instance,
+ * category marketing, priority 0, no key.
  */
-public record JourneySettings(Reentry reentry, String coolDown, boolean singleActive, String category, int priority) {
+public record JourneySettings(Reentry reentry, String coolDown, boolean singleActive, String category, int priority, String instanceKey) {
 
     /** When a customer may enter a journey again. */
     public enum Reentry { NEVER, AFTER_EXIT, ALWAYS, COOL_DOWN }
@@ -30,7 +32,24 @@ public record JourneySettings(Reentry reentry, String coolDown, boolean singleAc
                 BlockSettings.optional(values, "coolDown"),
                 singleActive == null || Boolean.parseBoolean(singleActive),
                 values.getOrDefault("category", "marketing"),
-                priority == null ? 0 : Integer.parseInt(priority));
+                priority == null ? 0 : Integer.parseInt(priority),
+                BlockSettings.optional(values, "instanceKey"));
+    }
+
+    /** Whether runs are told apart by an event property. */
+    boolean keyed() {
+        return instanceKey != null;
+    }
+
+    /** The instance key an event carries (null without one, or when the journey is not keyed). */
+    String instanceKeyOf(Map<String, Object> eventProperties) {
+        Object value = keyed() && eventProperties != null ? eventProperties.get(instanceKey) : null;
+        return value == null || String.valueOf(value).isBlank() ? null : String.valueOf(value);
+    }
+
+    /** Whether a customer (and key) holds at most one run at a time: a keyed journey always does. */
+    boolean oneAtATime() {
+        return keyed() || singleActive || reentry != Reentry.ALWAYS;
     }
 
     /** Whether a customer whose last entry was at {@code lastEntry} (null: never) may enter now. */

@@ -41,11 +41,14 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
     public record StartTarget(String definitionId, String definitionKey, JourneySettings settings) {
     }
 
-    /** A "Wait for event" receive task of a definition; correlationProperty may be null. */
+    /**
+     * A "Wait for event" receive task of a definition; correlationProperty is the block's, else the journey's
+     * instance key property, else null.
+     */
     public record EventWait(String definitionId, String activityId, String correlationProperty) {
     }
 
-    /** A "Goal" end event of a definition. */
+    /** A "Goal" end event of a definition (the old shape, reached by process instance modification). */
     public record Goal(String definitionId, String definitionKey, String activityId) {
     }
 
@@ -55,7 +58,8 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
 
     /** dateWaits: the waits on a profile attribute, by attribute; datesOf: every date wait, by definition. */
     private record Index(Map<String, List<StartTarget>> starts, Set<String> messageWaits, Map<String, List<EventWait>> eventWaits,
-                         Map<String, List<Goal>> goals, Map<String, List<DateWait>> dateWaits, Map<String, List<DateWait>> datesOf) {
+                         Map<String, List<Goal>> goals, Map<String, List<DateWait>> dateWaits, Map<String, List<DateWait>> datesOf,
+                         Map<String, JourneySettings> settings) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(JourneyTriggers.class);
@@ -97,7 +101,13 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
         return current().eventWaits().getOrDefault(eventType, List.of());
     }
 
-    /** "Goal" end events of any version reached by this event type. */
+    /** The journey settings of a deployed definition, of any version. */
+    public JourneySettings settings(String definitionId) {
+        JourneySettings settings = current().settings().get(definitionId);
+        return settings == null ? JourneySettings.of(Map.of()) : settings;
+    }
+
+    /** "Goal" end events (the old shape) of any version reached by this event type. */
     public List<Goal> goals(String eventType) {
         return current().goals().getOrDefault(eventType, List.of());
     }
@@ -143,9 +153,11 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
     }
 
     private Index build() {
-        Index built = new Index(new HashMap<>(), new HashSet<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
+        Index built = new Index(new HashMap<>(), new HashSet<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         for (ProcessDefinition definition : repository.createProcessDefinitionQuery().list()) {
             BpmnModelInstance model = repository.getBpmnModelInstance(definition.getId());
+            model.getModelElementsByType(Process.class).stream().filter(p -> p.getId().equals(definition.getKey())).findFirst()
+                    .ifPresent(process -> built.settings().put(definition.getId(), JourneySettings.of(properties(process))));
             indexMessages(definition, model, built);
             indexBlocks(definition, model, built);
         }
@@ -183,11 +195,19 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
                 continue;
             }
             String id = element.getId();
+            String instanceKey = built.settings().getOrDefault(definition.getId(), JourneySettings.of(Map.of())).instanceKey();
+            String correlationProperty = BlockSettings.optional(values, "correlationProperty");
             switch (block) {
                 case BlockSettings.WAIT_FOR_EVENT -> built.eventWaits().computeIfAbsent(values.get("eventType"), t -> new ArrayList<>())
-                        .add(new EventWait(definition.getId(), id, BlockSettings.optional(values, "correlationProperty")));
-                case BlockSettings.GOAL -> built.goals().computeIfAbsent(values.get("eventType"), t -> new ArrayList<>())
-                        .add(new Goal(definition.getId(), definition.getKey(), id));
+                        .add(new EventWait(definition.getId(), id, correlationProperty == null ? instanceKey : correlationProperty));
+                case BlockSettings.GOAL -> {
+                    if (element instanceof StartEvent) { // an event sub-process's message start event: a message the journey waits for
+                        built.messageWaits().add(values.get("eventType"));
+                    } else {
+                        built.goals().computeIfAbsent(values.get("eventType"), t -> new ArrayList<>())
+                                .add(new Goal(definition.getId(), definition.getKey(), id));
+                    }
+                }
                 case BlockSettings.WAIT_UNTIL_DATE, BlockSettings.WAIT_UNTIL_PROFILE_DATE -> indexDateWait(definition, id, values, built);
                 default -> { }
             }

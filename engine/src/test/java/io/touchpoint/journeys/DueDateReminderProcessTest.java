@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.execute;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.job;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.managementService;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService;
 
 import java.time.Instant;
 import java.util.Map;
@@ -46,6 +48,19 @@ class DueDateReminderProcessTest extends JourneyProcessTestSupport {
         org.assertj.core.api.Assertions.assertThat(variables.get(0)).extractingByKey("offer")
                 .isEqualTo(Map.of("code", "personalAssistant", "text", "a personal assistant who packs the hospital bag with you"));
         org.assertj.core.api.Assertions.assertThat(rendered(0, "en").text()).contains("we offer you a personal assistant who packs the hospital bag with you.");
+    }
+
+    @Test
+    void orderingAHospitalBagMidWaitEndsTheJourneyAtTheGoal() {
+        now("2027-01-10T12:00:00Z");
+        profile("c-orders", "Europe/Berlin", Map.of("expectedDeliveryDate", "2027-03-01"));
+        ProcessInstance journey = start("due_date_set", "c-orders", Map.of());
+        assertThat(journey).isWaitingAt("Wait_ThreeWeeksBeforeDueDate");
+
+        runtimeService().createMessageCorrelation("hospital_bag_ordered").processInstanceBusinessKey("c-orders").correlate();
+
+        assertThat(journey).hasPassed("Start_BagOrdered", "End_BagOrdered").hasNotPassed("Decide_HospitalBagOffer").isEnded();
+        assertThat(managementService().createJobQuery().processInstanceId(journey.getId()).count()).as("no timer is left").isZero();
     }
 
     @Test

@@ -121,6 +121,36 @@ class JourneyBlockValidationTest {
     }
 
     @Test
+    void anInstanceKeyThatIsNoPropertyNameIsRefused() throws IOException {
+        assertRefused(sample("win-back.bpmn").replace("<camunda:property name=\"reentry\"", "<camunda:property name=\"instanceKey\" value=\"order id\" /><camunda:property name=\"reentry\""),
+                "winBack", "'instanceKey' is 'order id', not an attribute name");
+    }
+
+    @Test
+    void aGoalWhoseMessageIsNamedOtherwiseIsRefused() throws IOException {
+        assertRefused(sample("welcome-series.bpmn").replace("name=\"order_placed\" />", "name=\"order_cancelled\" />"),
+                "Start_FirstPurchase", "a goal's message is named after its event type 'order_placed'");
+    }
+
+    @Test
+    void aGoalOnAStartEventOutsideAnEventSubProcessIsRefused() throws IOException {
+        assertRefused(sample("welcome-series.bpmn").replace("triggeredByEvent=\"true\"", ""),
+                "Start_FirstPurchase", "apply the Goal template to the start event of an interrupting event sub-process");
+    }
+
+    @Test
+    void aGoalWithoutAMessageGetsOneNamedAfterItsEventType() throws IOException {
+        String withoutMessage = sample("welcome-series.bpmn").replace(" messageRef=\"Message_OrderPlaced\"", "")
+                .replace("<bpmn:message id=\"Message_OrderPlaced\" name=\"order_placed\" />", "");
+        repositoryService().createDeployment().addString("welcome-without-goal-message.bpmn", withoutMessage).deploy();
+
+        org.camunda.bpm.engine.RuntimeService runtime = org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService();
+        String instance = runtime.createMessageCorrelation("customer_signed_up").processInstanceBusinessKey("c-goal").correlateStartMessage().getId();
+        runtime.createMessageCorrelation("order_placed").processInstanceBusinessKey("c-goal").correlate();
+        assertThat(runtime.createProcessInstanceQuery().processInstanceId(instance).count()).isZero();
+    }
+
+    @Test
     void theSamplesDeploy() throws IOException {
         for (String file : new String[] {"due-date-reminder.bpmn", "welcome-series.bpmn", "win-back.bpmn", "abandoned-cart.bpmn"}) {
             repositoryService().createDeployment().addString(file, sample(file)).deploy();
