@@ -419,9 +419,9 @@ class JourneyBlockCompiler {
 
         @Override
         protected void parseRootElement() {
-            JourneyLint.report(rootElement, this); // the file as written, as Modeler's linter sees it: not the steps the compiler adds
             new JourneyBlockCompiler(this).compile(rootElement);
             DeploymentPolicy.check(this, rootElement, deployment == null ? null : deployment.getResource(name));
+            JourneyLint.report(rootElement, this);
             super.parseRootElement();
         }
 
