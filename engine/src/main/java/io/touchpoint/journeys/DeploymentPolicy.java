@@ -35,7 +35,7 @@ public final class DeploymentPolicy {
             "waits", Set.of("get"));
     /** Beans a service task may name as its {@code camunda:delegateExpression}. */
     public static final Set<String> DELEGATES = Set.of("sendMessageDelegate", "decideWithRulesDelegate",
-            "updateProfileDelegate", "decideOfferDelegate", "sendReminderEmailDelegate");
+            "updateProfileDelegate", "sendPolicyDelegate");
     /** What an expression may ask of {@code execution}: the journey's variables and business key. */
     public static final Set<String> EXECUTION_METHODS = Set.of("getVariable", "getVariableLocal", "hasVariable",
             "getBusinessKey", "getProcessBusinessKey");

@@ -399,14 +399,16 @@ class JourneyBlockCompiler {
 
     /**
      * Whether the journey continues after this element in a job of its own: every element an event starts or moves
-     * (message start, catch and boundary events, receive tasks). The event's intake then only starts or moves the
+     * (message start, catch and boundary events, receive tasks; not a goal). The event's intake then only starts or moves the
      * journey; what follows (timer due dates, gateways, tasks) runs in the job, where a failure retries and becomes
      * an incident of that journey instead of failing the intake.
      */
     static boolean continuesAfterEvent(Element element) {
         return switch (element.getTagName()) {
             case "receiveTask" -> true;
-            case "startEvent", "intermediateCatchEvent", "boundaryEvent" -> element.element("messageEventDefinition") != null;
+            // a goal (an event sub-process's start event) ends the journey at once: nothing after it can fail
+            case "startEvent" -> element.element("messageEventDefinition") != null && !GOAL.equals(properties(element).get(BLOCK));
+            case "intermediateCatchEvent", "boundaryEvent" -> element.element("messageEventDefinition") != null;
             default -> false;
         };
     }
@@ -419,9 +421,10 @@ class JourneyBlockCompiler {
 
         @Override
         protected void parseRootElement() {
+            List<JourneyLint.Finding> lint = JourneyLint.check(rootElement); // what the marketer drew, before the blocks add steps
             new JourneyBlockCompiler(this).compile(rootElement);
             DeploymentPolicy.check(this, rootElement, deployment == null ? null : deployment.getResource(name));
-            JourneyLint.report(rootElement, this);
+            JourneyLint.report(lint, this);
             super.parseRootElement();
         }
 
