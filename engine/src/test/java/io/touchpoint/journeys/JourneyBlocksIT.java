@@ -124,7 +124,8 @@ class JourneyBlocksIT extends JourneyIT {
         String customer = customer();
         assertThat(post("/api/events", """
                 {"type": "customer_signed_up", "customerId": "%s", "identities": {"email": "wel@example.com"},
-                 "properties": {"traits": {"firstName": "Wella"}}}""".formatted(customer)).statusCode()).isEqualTo(202);
+                 "properties": {"traits": {"firstName": "Wella"}, "timeZone": "%s"}}""".formatted(customer,
+                JourneyEndToEnd.daytimeZone(java.time.Instant.now()).getId())).statusCode()).isEqualTo(202); // daytime: no quiet hours
         ProcessInstance journey = runtime.createProcessInstanceQuery().processDefinitionKey("welcomeSeries").processInstanceBusinessKey(customer).singleResult();
 
         runAllDue(journey.getId());
