@@ -25,9 +25,12 @@ class JourneyBlockCompiler {
     private static final String PLACEHOLDER_DATE = "2000-01-01T00:00:00Z";
 
     private final BpmnParse parse;
+    /** Templates and decisions the steps name; null where nothing outside the file is known (plain process tests). */
+    private final BlockReferences references;
 
-    JourneyBlockCompiler(BpmnParse parse) {
+    JourneyBlockCompiler(BpmnParse parse, BlockReferences references) {
         this.parse = parse;
+        this.references = references;
     }
 
     /** Prepares every process of the parsed file; errors are added to the parse and stop the deployment. */
@@ -97,12 +100,18 @@ class JourneyBlockCompiler {
         String delegate = task.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "delegateExpression");
         Map<String, String> inputs = inputParameters(task);
         if (SEND_MESSAGE_DELEGATE.equals(delegate)) {
-            oneOf(inputs, "channel", CHANNELS);
-            required(inputs, "template");
+            String channel = oneOf(inputs, "channel", CHANNELS);
+            String template = required(inputs, "template");
             oneOf(inputs, "category", CATEGORIES);
+            if (references != null) {
+                references.checkTemplate(template, channel);
+            }
         } else if (DECIDE_WITH_RULES_DELEGATE.equals(delegate)) {
-            required(inputs, "decision");
+            String decision = required(inputs, "decision");
             names(inputs, "resultVariables");
+            if (references != null) {
+                references.checkDecision(decision);
+            }
         } else if (UPDATE_PROFILE_DELEGATE.equals(delegate)) {
             name(inputs, "attribute");
             required(inputs, "value");
@@ -266,13 +275,16 @@ class JourneyBlockCompiler {
 
     /** A Camunda BPMN parse that compiles the building blocks first. */
     static class Parse extends BpmnParse {
-        Parse(BpmnParser parser) {
+        private final BlockReferences references;
+
+        Parse(BpmnParser parser, BlockReferences references) {
             super(parser);
+            this.references = references;
         }
 
         @Override
         protected void parseRootElement() {
-            new JourneyBlockCompiler(this).compile(rootElement);
+            new JourneyBlockCompiler(this, references).compile(rootElement);
             super.parseRootElement();
         }
 

@@ -114,16 +114,6 @@ class JourneyVersionsIT extends JourneyIT {
         assertThat(latestWelcomeVersion()).isEqualTo(running);
     }
 
-    private HttpResponse<String> deployOverRest(String fileName, String bpmn) {
-        String boundary = "----touchpoint" + UUID.randomUUID();
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deployment-name\"\r\n\r\nmodeler\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"" + fileName + "\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n" + bpmn + "\r\n--" + boundary + "--\r\n";
-        return send(request("/engine-rest/deployment/create").header("Authorization", basic(USER, PASSWORD))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-    }
-
     private int latestWelcomeVersion() {
         return repository.createProcessDefinitionQuery().processDefinitionKey("welcomeSeries").latestVersion().singleResult().getVersion();
     }
