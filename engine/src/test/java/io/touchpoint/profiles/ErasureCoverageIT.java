@@ -144,7 +144,7 @@ class ErasureCoverageIT extends EngineIT {
         List<String> found = new ArrayList<>();
         List<String> tables = jdbc.queryForList("select table_name from information_schema.tables where table_schema = current_schema()", String.class);
         for (String table : tables) {
-            jdbc.query("select * from " + table, row -> {
+            jdbc.query("select * from \"" + table + "\"", row -> {
                 for (int column = 1; column <= row.getMetaData().getColumnCount(); column++) {
                     String text = text(row.getObject(column));
                     if (text != null && needles.stream().anyMatch(text::contains)) {
