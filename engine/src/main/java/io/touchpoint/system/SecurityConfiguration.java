@@ -74,7 +74,7 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/console/**").hasRole("OPERATOR")
                         .requestMatchers(HttpMethod.PUT, "/api/console/**").hasRole("OPERATOR")
                         .requestMatchers(HttpMethod.DELETE, "/api/console/**").hasRole("OPERATOR")
-                        .requestMatchers("/api/console/**").hasRole("VIEWER")
+                        .requestMatchers(HttpMethod.GET, "/api/console/**").hasRole("VIEWER")
                         // previewing a template renders it for a customer: the marketers' tool
                         .requestMatchers(HttpMethod.POST, "/api/templates/*/preview").hasRole("MARKETER")
                         .requestMatchers(HttpMethod.DELETE, "/api/dev/mailbox").hasRole("OPERATOR")

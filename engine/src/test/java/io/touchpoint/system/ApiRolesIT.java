@@ -70,7 +70,7 @@ class ApiRolesIT extends EngineIT {
             GET    /api/dev/mailbox                      VIEWER
             DELETE /api/dev/mailbox                      OPERATOR
             POST   /api/anything-new                     NOBODY
-            PUT    /api/customers                        NOBODY
+            PATCH  /api/console/journeys                 NOBODY
             """;
 
     @Autowired
