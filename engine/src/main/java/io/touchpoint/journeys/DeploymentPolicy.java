@@ -24,7 +24,7 @@ import org.camunda.bpm.impl.juel.TreeBuilderException;
  * What a deployed journey may use: the building blocks' beans and methods, the journey's variables and simple
  * comparisons of them; nothing that runs other code (scripts, Java classes, listeners beyond the blocks', external
  * resources, connectors). Checked on every BPMN file after the blocks are compiled, so the check sees what will run;
- * the same allow-list limits expressions at run time ({@link JourneyExpressionManager}).
+ * the same allow-list limits expressions at run time ({@link JourneyExpressions}).
  */
 public final class DeploymentPolicy {
 
