@@ -30,8 +30,8 @@ class DateWaitsIT extends JourneyIT {
     @BeforeEach
     void deployJourneys() {
         if (!deployed) {
-            assertThat(deployOverRest("flight-reminder.bpmn", FLIGHT_REMINDER).statusCode()).isEqualTo(200);
-            assertThat(deployOverRest("date-setter.bpmn", DATE_SETTER).statusCode()).isEqualTo(200);
+            assertThat(deployOverRest("flight-reminder.bpmn", ModelerBpmn.saved(FLIGHT_REMINDER)).statusCode()).isEqualTo(200);
+            assertThat(deployOverRest("date-setter.bpmn", ModelerBpmn.saved(DATE_SETTER)).statusCode()).isEqualTo(200);
             deployed = true;
         }
     }
