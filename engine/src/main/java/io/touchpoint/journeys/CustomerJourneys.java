@@ -31,8 +31,10 @@ public class CustomerJourneys {
     private final RuntimeService runtime;
     private final HistoryService history;
     private final CommandExecutor commands;
+    private final JourneyRecords records;
 
-    CustomerJourneys(ProcessEngine engine) {
+    CustomerJourneys(ProcessEngine engine, JourneyRecords records) {
+        this.records = records;
         this.runtime = engine.getRuntimeService();
         this.history = engine.getHistoryService();
         this.commands = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getCommandExecutorTxRequired();
@@ -46,6 +48,7 @@ public class CustomerJourneys {
             runtime.setVariable(instance.getId(), JourneyDispatcher.CUSTOMER_ID, toCustomerId);
             log.info("Journey instance {} of customer {} continues under customer {}", instance.getId(), fromCustomerId, toCustomerId);
         }
+        records.moveRuns(fromCustomerId, toCustomerId);
         return running.size();
     }
 
