@@ -29,7 +29,7 @@ import org.springframework.transaction.support.DefaultTransactionDefinition;
 @Timeout(120)
 class OneStartPerCustomerIT extends JourneyIT {
 
-    private static final int RACERS = 16;
+    static final int RACERS = 16;
 
     @Autowired
     RuntimeService runtime;
@@ -110,7 +110,7 @@ class OneStartPerCustomerIT extends JourneyIT {
     }
 
     /** Runs the call on {@link #RACERS} threads released at the same moment; their answers. */
-    private <T> List<T> race(java.util.function.IntFunction<T> call) throws Exception {
+    static <T> List<T> race(java.util.function.IntFunction<T> call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(RACERS);
         try {
             CountDownLatch start = new CountDownLatch(1);
