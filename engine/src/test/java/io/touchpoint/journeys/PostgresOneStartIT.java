@@ -24,7 +24,8 @@ import io.touchpoint.TouchpointApplication;
 /**
  * The same-customer race on two engine nodes sharing one PostgreSQL database: events of one customer posted
  * at the same moment, half to each node, start one run and are all accepted. The second node is a second Spring
- * context of the application started by the test (its own engine name, Hazelcast member and port).
+ * context of the application started by the test (its own engine name, Hazelcast member and port; command-line
+ * arguments, so they win over the profiles' settings).
  */
 @PostgresTest
 @Timeout(600)
@@ -45,9 +46,8 @@ class PostgresOneStartIT extends JourneyIT {
             repository.createDeployment().addString("race-two-nodes.bpmn", OneStartPerCustomerIT.journey("raceTwoNodes", "it_race_two_nodes", "")).deploy();
         }
         try (ConfigurableApplicationContext second = new SpringApplicationBuilder(TouchpointApplication.class).profiles("test", "postgres")
-                .properties("spring.datasource.url=" + databaseUrl, "camunda.bpm.process-engine-name=postgresItSecond", "server.port=0",
-                        "touchpoint.hazelcast.port=15801", "spring.mail.port=" + SMTP.getSmtp().getPort())
-                .run()) {
+                .run("--spring.datasource.url=" + databaseUrl, "--camunda.bpm.process-engine-name=postgresItSecond", "--server.port=0",
+                        "--touchpoint.hazelcast.port=15801", "--spring.mail.port=" + SMTP.getSmtp().getPort())) {
             int secondPort = second.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             String customer = customer();
 
