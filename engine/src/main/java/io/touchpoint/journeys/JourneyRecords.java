@@ -108,9 +108,13 @@ public class JourneyRecords implements JourneySplits.Recorder {
         }
     }
 
-    /** Gives the place back when the run ends, however it ends. */
-    void releaseRun(String processInstanceId) {
-        jdbc.update("delete from journey_active where process_instance_id = ?", processInstanceId);
+    /**
+     * Gives the place back when the run ends, however it ends; also when it ends within its start, before
+     * {@link #bindRun} named it (the row then has no run yet).
+     */
+    void releaseRun(String journeyKey, String customerId, String instanceKey, String processInstanceId) {
+        jdbc.update("delete from journey_active where journey_key = ? and customer_id = ? and instance_key = ? and (process_instance_id = ? or process_instance_id is null)",
+                journeyKey, customerId, instanceKey, processInstanceId);
     }
 
     /**
