@@ -40,12 +40,13 @@ public class CustomerJourneys {
     private final HistoryService history;
     private final CommandExecutor commands;
     private final DateWaitPlanner dateWaits;
-
     private final JdbcTemplate jdbc;
+    private final JourneyRecords records;
 
-    CustomerJourneys(ProcessEngine engine, JdbcTemplate jdbc, DateWaitPlanner dateWaits) {
+    CustomerJourneys(ProcessEngine engine, JdbcTemplate jdbc, DateWaitPlanner dateWaits, JourneyRecords records) {
         this.jdbc = jdbc;
         this.dateWaits = dateWaits;
+        this.records = records;
         this.runtime = engine.getRuntimeService();
         this.history = engine.getHistoryService();
         this.commands = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getCommandExecutorTxRequired();
@@ -59,6 +60,7 @@ public class CustomerJourneys {
             runtime.setVariable(instance.getId(), JourneyDispatcher.CUSTOMER_ID, toCustomerId);
             log.info("Journey instance {} continues under the customer its customer was merged into", instance.getId());
         }
+        records.moveRuns(fromCustomerId, toCustomerId);
         return running.size();
     }
 
