@@ -225,7 +225,11 @@ class KillUnderLoadIT {
     private Engine start(String name) throws IOException {
         Engine engine = new Engine(name, freePort(), freePort());
         engines.add(engine);
-        await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(500)).until(engine::takesEvents);
+        try {
+            await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(500)).until(engine::takesEvents);
+        } catch (org.awaitility.core.ConditionTimeoutException notReady) {
+            throw new AssertionError("the " + name + " engine did not take events: " + engine.log + "\n" + engine.tail(), notReady);
+        }
         return engine;
     }
 
@@ -262,6 +266,7 @@ class KillUnderLoadIT {
         final String name;
         final int port;
         final Process process;
+        final Path log;
 
         Engine(String name, int port, int hazelcastPort) throws IOException {
             this.name = name;
@@ -280,18 +285,18 @@ class KillUnderLoadIT {
                     // the killed engine's job locks expire soon, so the restarted one takes its jobs over quickly
                     "--camunda.bpm.job-execution.lock-time-in-millis=30000",
                     "--camunda.bpm.job-execution.max-wait=1000");
+            this.log = Files.createDirectories(Path.of("target", "kill-under-load")).resolve("engine-" + name + ".log").toAbsolutePath();
             this.process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-                    .redirectOutput(home.resolve("engine-" + name + ".log").toFile()).start();
+                    .redirectOutput(log.toFile()).start();
         }
 
         boolean takesEvents() throws IOException {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the " + name + " engine stopped: see " + home.resolve("engine-" + name + ".log")
-                        + "\n" + tail());
+                throw new IllegalStateException("the " + name + " engine stopped: see " + log + "\n" + tail());
             }
             try {
                 return post("/api/events", "{\"type\": \"engine_ready\", \"customerId\": \"ready-check\"}").statusCode() == 202;
-            } catch (ConnectException notYet) {
+            } catch (ConnectException | java.net.http.HttpTimeoutException notYet) {
                 return false;
             }
         }
@@ -342,7 +347,7 @@ class KillUnderLoadIT {
 
         private String tail() {
             try {
-                List<String> lines = Files.readAllLines(home.resolve("engine-" + name + ".log"));
+                List<String> lines = Files.readAllLines(log);
                 return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
             } catch (IOException e) {
                 return "";
