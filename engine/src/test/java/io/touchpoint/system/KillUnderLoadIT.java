@@ -60,9 +60,9 @@ class KillUnderLoadIT {
 
     private static final Logger log = LoggerFactory.getLogger(KillUnderLoadIT.class);
     static final int LOAD_THREADS = 3;
-    static final int EVENTS_PER_THREAD = 1500;
-    static final int KILL_AFTER_ACCEPTED = 1200;
-    static final int KILL_AFTER_EMAILS = 30;
+    static final int EVENTS_PER_THREAD = 1000;
+    static final int KILL_AFTER_ACCEPTED = 300;
+    static final int KILL_AFTER_EMAILS = 20;
 
     @TempDir
     Path home;
