@@ -13,4 +13,3 @@ create table journey_active (
     started_at          timestamp    not null,
     primary key (journey_key, customer_id, instance_key)
 );
-create index journey_active_instance on journey_active (process_instance_id);

@@ -3,6 +3,7 @@ package io.touchpoint.channels;
 import java.util.Date;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -70,23 +71,33 @@ public class EmailChannel implements MessageChannel {
         }
     }
 
+    /**
+     * Sends on the thread's open connection when the server still answers (NOOP), else on a new one. Sent once: a
+     * failure after the message was handed over (no answer to its data, a dropped connection) is not resent here,
+     * since the server may have it; it is thrown as {@link MessageOutcomeUnknownException}. A refusal by the server
+     * (an error reply) or a failed connect means it was not sent.
+     */
     private void transmit(MimeMessage mime) throws MessagingException {
         Connection open = connection.get();
-        if (open != null && open.isTo(mail.getHost(), mail.getPort())) {
-            try {
-                open.transport().sendMessage(mime, mime.getAllRecipients());
-                return;
-            } catch (MessagingException dropped) {
-                // reconnect below
-            }
-        }
-        if (open != null) {
+        if (open != null && (!open.isTo(mail.getHost(), mail.getPort()) || !open.transport().isConnected())) {
             close(open.transport());
+            open = null;
         }
-        Transport fresh = mail.getSession().getTransport(mail.getProtocol() != null ? mail.getProtocol() : "smtp");
-        fresh.connect(mail.getHost(), mail.getPort(), blankToNull(mail.getUsername()), blankToNull(mail.getPassword()));
-        connection.set(new Connection(fresh, mail.getHost(), mail.getPort()));
-        fresh.sendMessage(mime, mime.getAllRecipients());
+        if (open == null) {
+            Transport fresh = mail.getSession().getTransport(mail.getProtocol() != null ? mail.getProtocol() : "smtp");
+            fresh.connect(mail.getHost(), mail.getPort(), blankToNull(mail.getUsername()), blankToNull(mail.getPassword()));
+            open = new Connection(fresh, mail.getHost(), mail.getPort());
+            connection.set(open);
+        }
+        try {
+            open.transport().sendMessage(mime, mime.getAllRecipients());
+        } catch (SendFailedException refused) {
+            throw refused; // the server answered with an error: not sent
+        } catch (MessagingException noAnswer) {
+            close(open.transport());
+            throw new MessageOutcomeUnknownException("SMTP gave no answer to email " + mime.getMessageID() + " after it was handed over ("
+                    + noAnswer.getMessage() + "): it may have been sent", noAnswer);
+        }
     }
 
     /** A thread's open SMTP connection and the server it goes to: a changed server setting opens a new one. */

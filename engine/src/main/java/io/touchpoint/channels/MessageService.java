@@ -84,6 +84,11 @@ public class MessageService {
         try {
             providerMessageId = channel.deliver(new OutboundMessage(messageId, request.idempotencyKey(), request.customerId(),
                     request.template(), request.category(), recipient.address(), content));
+        } catch (MessageOutcomeUnknownException noAnswer) {
+            deliveries.mark(request.idempotencyKey(), Status.UNKNOWN, rootMessage(noAnswer), null);
+            log.warn("Message {} ({} {}) to customer {} may have been sent: not sent again, needs an operator ({})", request.idempotencyKey(),
+                    request.channel().id(), request.template(), request.customerId(), noAnswer.getMessage());
+            throw noAnswer;
         } catch (RuntimeException e) {
             String reason = rootMessage(e);
             deliveries.mark(request.idempotencyKey(), Status.FAILED, reason, null);

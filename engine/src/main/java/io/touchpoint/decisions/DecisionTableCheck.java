@@ -78,10 +78,10 @@ final class DecisionTableCheck {
             }
         }
         List<RuleProblem> problems = new ArrayList<>();
+        List<List<String>> rows = rows(fileName, content);
         if (fileName.endsWith(".xlsx") && sheets(content) > 1) {
             problems.add(new RuleProblem(fileName, 1, "a decision table has one sheet"));
         }
-        List<List<String>> rows = rows(fileName, content);
         for (int r = 0; r < rows.size(); r++) {
             List<String> row = rows.get(r);
             if (blank(row)) {
@@ -178,7 +178,12 @@ final class DecisionTableCheck {
     }
 
     private static List<List<String>> rows(String fileName, byte[] content) throws IOException {
-        return fileName.endsWith(".csv") ? csvRows(content) : xlsxRows(content);
+        try {
+            return fileName.endsWith(".csv") ? csvRows(content) : xlsxRows(content);
+        } catch (IOException | RuntimeException unreadable) {
+            throw new RuleBase.RuleCompilationException(List.of(new RuleProblem(fileName, 1,
+                    "not a readable decision table: " + unreadable.getMessage())));
+        }
     }
 
     private static int sheets(byte[] content) throws IOException {

@@ -245,7 +245,7 @@ public class RuleBase {
 
         private final transient List<RuleProblem> problems;
 
-        RuleCompilationException(List<RuleProblem> problems) {
+        public RuleCompilationException(List<RuleProblem> problems) {
             super("Rules do not compile: " + String.join("; ", problems.stream().map(RuleProblem::toString).toList()));
             this.problems = List.copyOf(problems);
         }

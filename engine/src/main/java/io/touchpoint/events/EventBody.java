@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -42,6 +43,11 @@ final class EventBody {
 
     /** The request with its body read, checked and held in memory; throws {@link Refused} for a body that cannot be taken in. */
     static HttpServletRequest read(HttpServletRequest request, long maxBytes) throws Refused {
+        String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
+        if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
+            // the servlet container would parse these itself; an event is JSON
+            throw new Refused(415, "send events as application/json, not " + type.split(";")[0]);
+        }
         byte[] body = bytes(request, maxBytes);
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

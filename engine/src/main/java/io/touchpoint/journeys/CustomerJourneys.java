@@ -1,5 +1,7 @@
 package io.touchpoint.journeys;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,12 +40,13 @@ public class CustomerJourneys {
     private final HistoryService history;
     private final CommandExecutor commands;
     private final DateWaitPlanner dateWaits;
-
     private final JdbcTemplate jdbc;
+    private final JourneyRecords records;
 
-    CustomerJourneys(ProcessEngine engine, JdbcTemplate jdbc, DateWaitPlanner dateWaits) {
+    CustomerJourneys(ProcessEngine engine, JdbcTemplate jdbc, DateWaitPlanner dateWaits, JourneyRecords records) {
         this.jdbc = jdbc;
         this.dateWaits = dateWaits;
+        this.records = records;
         this.runtime = engine.getRuntimeService();
         this.history = engine.getHistoryService();
         this.commands = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getCommandExecutorTxRequired();
@@ -57,6 +60,7 @@ public class CustomerJourneys {
             runtime.setVariable(instance.getId(), JourneyDispatcher.CUSTOMER_ID, toCustomerId);
             log.info("Journey instance {} continues under the customer its customer was merged into", instance.getId());
         }
+        records.moveRuns(fromCustomerId, toCustomerId);
         return running.size();
     }
 
@@ -89,8 +93,29 @@ public class CustomerJourneys {
             }
             byteArrays.forEach(id -> jdbc.update("delete from ACT_GE_BYTEARRAY where ID_ = ?", id));
         }
+        deleteOrphanedEvents(customerIds);
         log.info("Erased the journeys of {} customer id(s): {} terminated, {} removed from history", customerIds.size(), terminated, removed);
         return new Erased(terminated, removed);
+    }
+
+    /**
+     * The engine leaves the byte array of a variable behind when a message correlation sets it and ends the instance
+     * in one command ({@code lastEvent} of an event that ends a journey): no row refers to it, so it is found among the
+     * unreferenced {@code trigger}/{@code lastEvent} byte arrays by the customer id in its JSON, and deleted.
+     */
+    private void deleteOrphanedEvents(Collection<String> customerIds) {
+        List<String> names = customerIds.stream().map(id -> "\"customerId\":\"" + id + "\"").toList();
+        List<String> orphans = new ArrayList<>();
+        jdbc.query("select b.ID_, b.BYTES_ from ACT_GE_BYTEARRAY b where b.DEPLOYMENT_ID_ is null and b.NAME_ in (?, ?)"
+                + " and not exists (select 1 from ACT_RU_VARIABLE v where v.BYTEARRAY_ID_ = b.ID_)"
+                + " and not exists (select 1 from ACT_HI_VARINST h where h.BYTEARRAY_ID_ = b.ID_)"
+                + " and not exists (select 1 from ACT_HI_DETAIL d where d.BYTEARRAY_ID_ = b.ID_)", row -> {
+            String json = new String(row.getBytes(2), StandardCharsets.UTF_8);
+            if (names.stream().anyMatch(json::contains)) {
+                orphans.add(row.getString(1));
+            }
+        }, JourneyDispatcher.TRIGGER, JourneyDispatcher.LAST_EVENT);
+        orphans.forEach(id -> jdbc.update("delete from ACT_GE_BYTEARRAY where ID_ = ?", id));
     }
 
     /** The byte arrays that hold variable values of these process instances, at run time and in the history. */

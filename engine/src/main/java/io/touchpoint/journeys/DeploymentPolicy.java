@@ -24,7 +24,7 @@ import org.camunda.bpm.impl.juel.TreeBuilderException;
  * What a deployed journey may use: the building blocks' beans and methods, the journey's variables and simple
  * comparisons of them; nothing that runs other code (scripts, Java classes, listeners beyond the blocks', external
  * resources, connectors). Checked on every BPMN file after the blocks are compiled, so the check sees what will run;
- * the same allow-list limits expressions at run time ({@link JourneyExpressionManager}).
+ * the same allow-list limits expressions at run time ({@link JourneyExpressions}).
  */
 public final class DeploymentPolicy {
 
@@ -35,7 +35,7 @@ public final class DeploymentPolicy {
             "waits", Set.of("get"));
     /** Beans a service task may name as its {@code camunda:delegateExpression}. */
     public static final Set<String> DELEGATES = Set.of("sendMessageDelegate", "decideWithRulesDelegate",
-            "updateProfileDelegate", "decideOfferDelegate", "sendReminderEmailDelegate");
+            "updateProfileDelegate", "sendPolicyDelegate");
     /** What an expression may ask of {@code execution}: the journey's variables and business key. */
     public static final Set<String> EXECUTION_METHODS = Set.of("getVariable", "getVariableLocal", "hasVariable",
             "getBusinessKey", "getProcessBusinessKey");

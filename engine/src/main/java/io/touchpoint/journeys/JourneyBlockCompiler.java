@@ -34,9 +34,12 @@ class JourneyBlockCompiler {
 
     private final BpmnParse parse;
     private Element definitions;
+    /** Templates and decisions the steps name; null where nothing outside the file is known (plain process tests). */
+    private final BlockReferences references;
 
-    JourneyBlockCompiler(BpmnParse parse) {
+    JourneyBlockCompiler(BpmnParse parse, BlockReferences references) {
         this.parse = parse;
+        this.references = references;
     }
 
     /** Prepares every process of the parsed file; errors are added to the parse and stop the deployment. */
@@ -141,11 +144,14 @@ class JourneyBlockCompiler {
         String delegate = task.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "delegateExpression");
         Map<String, String> inputs = inputParameters(task);
         if (SEND_MESSAGE_DELEGATE.equals(delegate)) {
-            oneOf(inputs, "channel", CHANNELS);
-            required(inputs, "template");
+            String channel = oneOf(inputs, "channel", CHANNELS);
+            String template = required(inputs, "template");
             category(task, inputs, journeyCategory);
+            if (references != null) {
+                references.checkTemplate(template, channel);
+            }
         } else if (DECIDE_WITH_RULES_DELEGATE.equals(delegate)) {
-            required(inputs, "decision");
+            String decision = required(inputs, "decision");
             for (String result : names(inputs, "resultVariables")) {
                 require(DecideWithRulesDelegate.RESULTS.contains(result),
                         "'resultVariables' names '" + result + "', not one of " + DecideWithRulesDelegate.RESULTS);
@@ -159,6 +165,9 @@ class JourneyBlockCompiler {
                 oneOf(inputs, "sharedRules", SHARED_RULES);
             }
             category(task, inputs, journeyCategory);
+            if (references != null) {
+                references.checkDecision(decision);
+            }
         } else if (UPDATE_PROFILE_DELEGATE.equals(delegate)) {
             name(inputs, "attribute");
             required(inputs, "value");
@@ -397,37 +406,23 @@ class JourneyBlockCompiler {
         return attributes;
     }
 
-    /**
-     * Whether the journey continues after this element in a job of its own: every element an event starts or moves
-     * (message start, catch and boundary events, receive tasks). The event's intake then only starts or moves the
-     * journey; what follows (timer due dates, gateways, tasks) runs in the job, where a failure retries and becomes
-     * an incident of that journey instead of failing the intake.
-     */
-    static boolean continuesAfterEvent(Element element) {
-        return switch (element.getTagName()) {
-            case "receiveTask" -> true;
-            case "startEvent", "intermediateCatchEvent", "boundaryEvent" -> element.element("messageEventDefinition") != null;
-            default -> false;
-        };
-    }
-
     /** A Camunda BPMN parse that compiles the building blocks and runs Camunda Modeler's lint checks first. */
     static class Parse extends BpmnParse {
-        Parse(BpmnParser parser) {
+        private final BlockReferences references;
+
+        Parse(BpmnParser parser, BlockReferences references) {
             super(parser);
+            this.references = references;
         }
 
         @Override
         protected void parseRootElement() {
-            new JourneyBlockCompiler(this).compile(rootElement);
+            List<JourneyLint.Finding> lint = JourneyLint.check(rootElement); // what the marketer drew, before the blocks add steps
+            new JourneyBlockCompiler(this, references).compile(rootElement);
             DeploymentPolicy.check(this, rootElement, deployment == null ? null : deployment.getResource(name));
-            JourneyLint.report(rootElement, this);
+            JourneyLint.report(lint, this);
             super.parseRootElement();
         }
 
-        @Override
-        protected boolean isAsyncAfter(Element element) {
-            return super.isAsyncAfter(element) || continuesAfterEvent(element);
-        }
     }
 }

@@ -36,9 +36,7 @@ import io.touchpoint.events.CustomerEvent;
  * customer id. In this order: old-shape goals end the journeys they convert; waiting journeys continue (message
  * catch events, goals as event sub-processes and "Wait for event" tasks whose correlation value matches; of a keyed
  * journey only the run of the event's key); "Wait until date" timers are re-planned when the event changed their
- * date; journeys start if their settings allow re-entry, or a keyed run of the same key is updated. Every element
- * an event starts or moves continues in a job of its own ({@link JourneyBlockCompiler#continuesAfterEvent}): what
- * a journey does next cannot fail the event's intake, only that journey (an incident).
+ * date; journeys start if their settings allow re-entry, or a keyed run of the same key is updated.
  */
 @Service
 public class JourneyDispatcher {

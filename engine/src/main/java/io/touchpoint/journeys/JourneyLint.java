@@ -60,8 +60,8 @@ final class JourneyLint {
     }
 
     /** Adds every lint error of the file to the parse, naming the element, so the deployment is refused. */
-    static void report(Element definitions, BpmnParse parse) {
-        for (Finding finding : check(definitions)) {
+    static void report(List<Finding> findings, BpmnParse parse) {
+        for (Finding finding : findings) {
             parse.addError(finding.toString(), finding.element(), finding.elementId());
         }
     }

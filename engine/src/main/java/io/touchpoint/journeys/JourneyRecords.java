@@ -108,9 +108,24 @@ public class JourneyRecords implements JourneySplits.Recorder {
         }
     }
 
-    /** Gives the place back when the run ends, however it ends. */
-    void releaseRun(String processInstanceId) {
-        jdbc.update("delete from journey_active where process_instance_id = ?", processInstanceId);
+    /**
+     * Gives the place back when the run ends, however it ends; also when it ends within its start, before
+     * {@link #bindRun} named it (the row then has no run yet).
+     */
+    void releaseRun(String journeyKey, String customerId, String instanceKey, String processInstanceId) {
+        jdbc.update("delete from journey_active where journey_key = ? and customer_id = ? and instance_key = ? and (process_instance_id = ? or process_instance_id is null)",
+                journeyKey, customerId, instanceKey, processInstanceId);
+    }
+
+    /**
+     * The places of a merged customer's runs go to the surviving customer; where the survivor already holds the
+     * same place (journey and key), the survivor's run keeps it and the moved run runs on without one.
+     */
+    void moveRuns(String fromCustomerId, String toCustomerId) {
+        jdbc.update("update journey_active set customer_id = ? where customer_id = ? and not exists (select 1 from journey_active held"
+                        + " where held.customer_id = ? and held.journey_key = journey_active.journey_key and held.instance_key = journey_active.instance_key)",
+                toCustomerId, fromCustomerId, toCustomerId);
+        jdbc.update("delete from journey_active where customer_id = ?", fromCustomerId);
     }
 
     /** The instance keys of a customer's keyed runs, by process instance id. */

@@ -40,7 +40,7 @@ public class JourneyRunListeners extends AbstractProcessEnginePlugin {
         if (configuration.getCustomPostBPMNParseListeners() == null) {
             configuration.setCustomPostBPMNParseListeners(new java.util.ArrayList<>());
         }
-        ExecutionListener release = execution -> records.releaseRun(execution.getProcessInstanceId());
+        ExecutionListener release = this::releaseRun;
         configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
             @Override
             public void parseProcess(Element processElement, ProcessDefinitionEntity processDefinition) {
@@ -64,6 +64,12 @@ public class JourneyRunListeners extends AbstractProcessEnginePlugin {
                 }
             }
         });
+    }
+
+    private void releaseRun(DelegateExecution execution) {
+        Object instanceKey = execution.getVariable(JourneyDispatcher.INSTANCE_KEY);
+        records.releaseRun(((ExecutionEntity) execution).getProcessDefinition().getKey(), execution.getProcessBusinessKey(),
+                instanceKey == null ? JourneyRecords.NO_KEY : String.valueOf(instanceKey), execution.getProcessInstanceId());
     }
 
     private void recordGoal(DelegateExecution execution, String eventType) {

@@ -21,10 +21,22 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
 
     private final ProfileUpdate update;
     private final int historyLimit;
+    /** False on backups: only the owner keeps the version before the event ({@link ProfileUndo}). */
+    private final boolean owner;
 
     ApplyEventToProfile(ProfileUpdate update, int historyLimit) {
+        this(update, historyLimit, true);
+    }
+
+    private ApplyEventToProfile(ProfileUpdate update, int historyLimit, boolean owner) {
         this.update = update;
         this.historyLimit = historyLimit;
+        this.owner = owner;
+    }
+
+    @Override
+    public EntryProcessor<String, CustomerProfile, HashMap<String, Set<String>>> getBackupProcessor() {
+        return new ApplyEventToProfile(update, historyLimit, false);
     }
 
     @Override
@@ -33,7 +45,11 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
         if (alreadyApplied(current)) {
             return null;
         }
-        entry.setValue(ProfileSize.checked(applied(current, update, historyLimit), "properties"));
+        CustomerProfile next = ProfileSize.checked(applied(current, update, historyLimit), "properties");
+        if (owner && update.eventId() != null) {
+            ProfileUndo.remember(update.eventId(), entry.getValue(), next);
+        }
+        entry.setValue(next);
         HashMap<String, Set<String>> added = new HashMap<>();
         update.identities().forEach((kind, value) -> {
             if (!current.identities().getOrDefault(kind, Set.of()).contains(value)) {

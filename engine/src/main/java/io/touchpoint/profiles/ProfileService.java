@@ -45,7 +45,10 @@ public class ProfileService {
     /** How often a merge is tried again when other events merged its customers between lookup and lock. */
     private static final int MERGE_ATTEMPTS = 3;
 
+    private final HazelcastInstance hazelcast;
     private final IMap<String, CustomerProfile> profiles;
+    /** The key of this service's {@link Applied} list among the current transaction's resources. */
+    private final Object appliedInTransaction = new Object();
     private final ProfileStore store;
     private final MergedCustomers merges;
     private final CustomerRows rows;
@@ -58,6 +61,7 @@ public class ProfileService {
     ProfileService(HazelcastInstance hazelcast, ProfileStore store, MergedCustomers merges, CustomerRows rows,
                    CustomerJourneys journeys, AttributeTypes types, PlatformTransactionManager transactions, Clock clock,
                    @Value("${touchpoint.profiles.recent-events:20}") int historyLimit) {
+        this.hazelcast = hazelcast;
         this.profiles = hazelcast.getMap(MAP_NAME);
         this.store = store;
         this.merges = merges;
@@ -103,8 +107,63 @@ public class ProfileService {
             current = merges.current(customerId); // another event merged one of them first: find who they are now
         }
         Map<String, Set<String>> addedIdentities = profiles.executeOnKey(current, new ApplyEventToProfile(checked, historyLimit));
+        undoOnRollback(current, checked.eventId());
         if (addedIdentities != null) {
             store.claimIdentities(current, addedIdentities);
+        }
+    }
+
+    /** An event applied to a cached profile in the current transaction. */
+    private record Applied(String customerId, String eventId) {
+    }
+
+    /**
+     * Puts the profile back as it was before the event if the caller's transaction rolls back (the cache and the
+     * row written through to the database do not roll back with it), latest event first; lets go of the old
+     * version once it commits. Outside a transaction the change simply stands.
+     */
+    private void undoOnRollback(String customerId, String eventId) {
+        if (eventId == null || !TransactionSynchronizationManager.isSynchronizationActive()) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<Applied> applied = (List<Applied>) TransactionSynchronizationManager.getResource(appliedInTransaction);
+        if (applied == null) {
+            List<Applied> inThisTransaction = new ArrayList<>();
+            TransactionSynchronizationManager.bindResource(appliedInTransaction, inThisTransaction);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(appliedInTransaction);
+                    if (status == STATUS_COMMITTED) {
+                        inThisTransaction.forEach(ProfileService.this::forgetBefore);
+                    } else {
+                        revert(inThisTransaction);
+                    }
+                }
+            });
+            applied = inThisTransaction;
+        }
+        applied.add(new Applied(customerId, eventId));
+    }
+
+    private void forgetBefore(Applied applied) {
+        ProfileUndo.forget(applied.eventId());
+        if (!hazelcast.getPartitionService().getPartition(applied.customerId()).getOwner().localMember()) {
+            profiles.submitToKey(applied.customerId(), new ProfileUndo.Forget(applied.eventId()));
+        }
+    }
+
+    private void revert(List<Applied> applied) {
+        for (int i = applied.size() - 1; i >= 0; i--) {
+            Applied event = applied.get(i);
+            try {
+                if (!Boolean.TRUE.equals(profiles.executeOnKey(event.customerId(), new ProfileUndo.Revert(event.eventId())))) {
+                    log.warn("Event {} failed to commit, but its profile changed again since; its change stays (a retry applies it once)", event.eventId());
+                }
+            } catch (RuntimeException e) {
+                log.warn("Event {} failed to commit and its profile change could not be put back", event.eventId(), e);
+            }
         }
     }
 

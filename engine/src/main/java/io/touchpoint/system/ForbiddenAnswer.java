@@ -60,8 +60,11 @@ class ForbiddenAnswer implements AccessDeniedHandler {
                     .map(role -> "that needs the " + role.toLowerCase() + " role")
                     .orElse("Touchpoint allows that Camunda REST call to no role");
         }
-        if (path.startsWith("/api/rules")) {
+        if (path.startsWith("/api/rules") || path.startsWith("/api/templates") || path.startsWith("/api/journeys")) {
             return "that needs the marketer role";
+        }
+        if (path.startsWith("/api/events")) {
+            return "sending events needs an event source's API key or the integration role";
         }
         return "that needs the " + (request.getMethod().equals("GET") ? "viewer" : "operator") + " role";
     }

@@ -36,7 +36,8 @@ import io.touchpoint.events.ApiKeyAuthenticationFilter;
 /**
  * Who may do what. Machine clients (the event API, the Camunda REST API for Camunda Modeler) use HTTP Basic on
  * every request; people sign in to the console with a form and a session. Roles, each including the one below:
- * admin &gt; marketer (deploys journeys and rules) &gt; operator (retries) &gt; viewer (reads).
+ * admin &gt; marketer (deploys journeys and rules) &gt; operator (retries) &gt; viewer (reads); integration (sends events)
+ * beside them, included in admin. README "Security model" has the table; EngineRestRolesIT and ApiRolesIT prove it.
  */
 @Configuration
 @EnableConfigurationProperties(ConsoleUsers.class)
@@ -68,6 +69,10 @@ public class SecurityConfiguration {
                         .requestMatchers(LOGIN_PAGE, "/console/console.css", "/console/login.js", "/api/console/session").permitAll()
                         // issuing and revoking the event sources' API keys
                         .requestMatchers("/api/event-sources/**").hasRole("ADMIN")
+                        // events (identify and alias events merge customers): an event source's API key, the
+                        // integration role or admin; people who read or operate the console do not send events
+                        .requestMatchers(HttpMethod.POST, "/api/events", "/api/events/batch").hasAnyRole("INTEGRATION", "EVENT_SOURCE")
+                        .requestMatchers("/api/events", "/api/events/**").denyAll()
                         // changing or erasing customers
                         .requestMatchers(HttpMethod.PATCH, "/api/customers/**").hasRole("OPERATOR")
                         .requestMatchers(HttpMethod.PUT, "/api/customers/**").hasRole("OPERATOR")
@@ -82,7 +87,14 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/console/**").hasRole("OPERATOR")
                         .requestMatchers(HttpMethod.PUT, "/api/console/**").hasRole("OPERATOR")
                         .requestMatchers(HttpMethod.DELETE, "/api/console/**").hasRole("OPERATOR")
-                        .requestMatchers("/api/console/**").hasRole("VIEWER")
+                        .requestMatchers(HttpMethod.GET, "/api/console/**").hasRole("VIEWER")
+                        // previewing a template renders it for a customer: the marketers' tool
+                        .requestMatchers(HttpMethod.POST, "/api/templates/*/preview").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.DELETE, "/api/dev/mailbox").hasRole("OPERATOR")
+                        // everything else of the API: reading needs viewer, a change that no rule above names nobody
+                        .requestMatchers(HttpMethod.GET, "/api/**").hasRole("VIEWER")
+                        .requestMatchers(HttpMethod.HEAD, "/api/**").hasRole("VIEWER")
+                        .requestMatchers("/api/**").denyAll()
                         .anyRequest().authenticated())
                 .httpBasic(httpBasic -> httpBasic.authenticationEntryPoint(basic))
                 // event sources may send X-Api-Key instead of Basic credentials on /api/events*
@@ -139,7 +151,7 @@ public class SecurityConfiguration {
     @Bean
     static RoleHierarchy roleHierarchy() {
         return RoleHierarchyImpl.withDefaultRolePrefix()
-                .role("ADMIN").implies("MARKETER")
+                .role("ADMIN").implies("MARKETER", "INTEGRATION")
                 .role("MARKETER").implies("OPERATOR")
                 .role("OPERATOR").implies("VIEWER")
                 .build();

@@ -62,7 +62,9 @@ import io.touchpoint.channels.DeliveryLog.Status;
         "camunda.bpm.job-execution.max-wait=500",
         "touchpoint.events.http-threads=1",
         "spring.datasource.hikari.maximum-pool-size=12",
-        "spring.datasource.hikari.connection-timeout=5000"})
+        "spring.datasource.hikari.connection-timeout=5000",
+        // GreenMail in this JVM answers slowly on a busy machine; a reply later than this would be UNKNOWN, not a pool problem
+        "spring.mail.properties.mail.smtp.timeout=60000"})
 @Import(ExactlyOnceSendIT.FailAfterSend.class)
 class ExactlyOnceSendIT extends EngineIT {
 

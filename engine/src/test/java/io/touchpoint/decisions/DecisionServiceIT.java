@@ -88,7 +88,11 @@ class DecisionServiceIT extends EngineIT {
 
         runAllJobs(journey);
 
-        assertThat(decisionsOf(customer)).singleElement().satisfies(entry -> {
+        assertThat(decisionsOf(customer)).extracting(entry -> entry.get("decisionName"), entry -> entry.get("step"))
+                .as("the offer, then the sending policy of the Send message step").containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("send-message", "Send_ReminderEmail_DecideSendTime"),
+                        org.assertj.core.groups.Tuple.tuple("abandoned-cart-offer", "Decide_Offer"));
+        assertThat(decisionsOf(customer)).filteredOn(entry -> "abandoned-cart-offer".equals(entry.get("decisionName"))).singleElement().satisfies(entry -> {
             assertThat(entry).containsEntry("decisionName", "abandoned-cart-offer").containsEntry("journey", "abandonedCart")
                     .containsEntry("journeyInstance", journey).containsEntry("step", "Decide_Offer")
                     .containsEntry("offerCode", "PERCENT_10").containsEntry("channel", "email");

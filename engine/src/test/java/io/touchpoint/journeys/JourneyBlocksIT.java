@@ -120,11 +120,28 @@ class JourneyBlocksIT extends JourneyIT {
     }
 
     @Test
+    void orderingAHospitalBagEndsTheDueDateReminderMidWaitAtItsGoal() {
+        String customer = customer();
+        event("due_date_set", customer, "{\"traits\": {\"expectedDeliveryDate\": \"2030-03-01\"}}");
+        ProcessInstance journey = runtime.createProcessInstanceQuery().processDefinitionKey("dueDateReminder").processInstanceBusinessKey(customer).singleResult();
+        assertThat(runtime.createExecutionQuery().processInstanceId(journey.getId()).activityId("Wait_ThreeWeeksBeforeDueDate").count()).isOne();
+
+        event("hospital_bag_ordered", customer, "{}");
+
+        assertThat(runtime.createProcessInstanceQuery().processInstanceId(journey.getId()).count()).isZero();
+        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(journey.getId()).activityId("End_BagOrdered").count()).isOne();
+        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(journey.getId()).activityId("Decide_HospitalBagOffer").count()).isZero();
+        assertThat(management.createJobQuery().processInstanceId(journey.getId()).count()).as("the timer went with it").isZero();
+        assertThat(records.goalsReached("dueDateReminder")).isPositive();
+    }
+
+    @Test
     void theSendMessageBlockDeliversTheWelcomeEmailThroughTheChannels() throws Exception {
         String customer = customer();
         assertThat(post("/api/events", """
                 {"type": "customer_signed_up", "customerId": "%s", "identities": {"email": "wel@example.com"},
-                 "properties": {"traits": {"firstName": "Wella"}}}""".formatted(customer)).statusCode()).isEqualTo(202);
+                 "properties": {"traits": {"firstName": "Wella"}, "timeZone": "%s"}}""".formatted(customer,
+                JourneyEndToEnd.daytimeZone(java.time.Instant.now()).getId())).statusCode()).isEqualTo(202); // daytime: no quiet hours
         ProcessInstance journey = runtime.createProcessInstanceQuery().processDefinitionKey("welcomeSeries").processInstanceBusinessKey(customer).singleResult();
 
         runAllDue(journey.getId());

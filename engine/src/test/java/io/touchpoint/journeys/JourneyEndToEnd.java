@@ -99,9 +99,14 @@ abstract class JourneyEndToEnd extends EngineIT {
         PROVIDERS.reset();
         PROVIDERS.answer(SMS_PATH, 201, "{\"sid\": \"SM-e2e\", \"status\": \"queued\"}");
         start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        int hoursAhead = Math.floorMod(10 - start.atZone(ZoneOffset.UTC).getHour(), 24);
-        zone = ZoneOffset.ofHours(hoursAhead > 14 ? hoursAhead - 24 : hoursAhead);
+        zone = daytimeZone(start);
         ClockUtil.setCurrentTime(Date.from(start));
+    }
+
+    /** A zone where {@code moment} is between 10:00 and 11:00 local time: no quiet hours then, whenever a test runs. */
+    static ZoneOffset daytimeZone(Instant moment) {
+        int hoursAhead = Math.floorMod(10 - moment.atZone(ZoneOffset.UTC).getHour(), 24);
+        return ZoneOffset.ofHours(hoursAhead > 14 ? hoursAhead - 24 : hoursAhead);
     }
 
     @AfterEach

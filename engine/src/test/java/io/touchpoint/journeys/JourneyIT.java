@@ -2,6 +2,8 @@ package io.touchpoint.journeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.UUID;
 
 import io.touchpoint.EngineIT;
@@ -17,6 +19,17 @@ abstract class JourneyIT extends EngineIT {
 
     void event(String type, String customer) {
         event(type, customer, "{}");
+    }
+
+    /** Deploys a BPMN file as Camunda Modeler's Deploy button does. */
+    HttpResponse<String> deployOverRest(String fileName, String bpmn) {
+        String boundary = "----touchpoint" + UUID.randomUUID();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deployment-name\"\r\n\r\nmodeler\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"" + fileName + "\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n" + bpmn + "\r\n--" + boundary + "--\r\n";
+        return send(request("/engine-rest/deployment/create").header("Authorization", basic(USER, PASSWORD))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     static String customer() {

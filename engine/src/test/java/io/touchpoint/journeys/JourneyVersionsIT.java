@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RepositoryService;
@@ -126,16 +125,6 @@ class JourneyVersionsIT extends JourneyIT {
                 .contains("'Task_Forgotten': Element is missing label/name (lint rule label-required)")
                 .contains("'Task_Forgotten': Element is missing bpmndi (lint rule no-bpmndi)");
         assertThat(repository.createProcessDefinitionQuery().processDefinitionKey("winBack").latestVersion().singleResult().getVersion()).isEqualTo(running);
-    }
-
-    private HttpResponse<String> deployOverRest(String fileName, String bpmn) {
-        String boundary = "----touchpoint" + UUID.randomUUID();
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deployment-name\"\r\n\r\nmodeler\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"" + fileName + "\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n" + bpmn + "\r\n--" + boundary + "--\r\n";
-        return send(request("/engine-rest/deployment/create").header("Authorization", basic(USER, PASSWORD))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     private int latestWelcomeVersion() {

@@ -29,7 +29,7 @@ import org.springframework.transaction.support.DefaultTransactionDefinition;
 @Timeout(120)
 class OneStartPerCustomerIT extends JourneyIT {
 
-    private static final int RACERS = 16;
+    static final int RACERS = 16;
 
     @Autowired
     RuntimeService runtime;
@@ -100,6 +100,23 @@ class OneStartPerCustomerIT extends JourneyIT {
         assertThat(records.activeRun("raceOnce", runOfAnother, JourneyRecords.NO_KEY)).as("the end of the run gives the place back").isEmpty();
     }
 
+    @Test
+    void aRunThatEndsWithinItsStartGivesItsPlaceBack() {
+        if (repository.createProcessDefinitionQuery().processDefinitionKey("raceInstant").count() == 0) {
+            repository.createDeployment().addString("race-instant.bpmn", journey("raceInstant", "it_race_instant", "")
+                    .replace("targetRef=\"Wait_Release\"", "targetRef=\"End\"").replace("<bpmn:receiveTask id=\"Wait_Release\" />", "")
+                    .replace("<bpmn:sequenceFlow id=\"Flow_2\" sourceRef=\"Wait_Release\" targetRef=\"End\" />", "")).deploy();
+        }
+        String customer = customer();
+
+        event("it_race_instant", customer);
+        event("it_race_instant", customer);
+
+        assertThat(jdbc.queryForObject("select count(*) from journey_entry where customer_id = ? and journey_key = 'raceInstant'", Long.class, customer))
+                .as("re-entry after exit: each event starts a run").isEqualTo(2);
+        assertThat(records.activeRun("raceInstant", customer, JourneyRecords.NO_KEY)).isEmpty();
+    }
+
     private boolean claimInOwnTransaction(String customer) {
         TransactionStatus status = transactions.getTransaction(new DefaultTransactionDefinition(TransactionDefinition.PROPAGATION_REQUIRES_NEW));
         try {
@@ -110,7 +127,7 @@ class OneStartPerCustomerIT extends JourneyIT {
     }
 
     /** Runs the call on {@link #RACERS} threads released at the same moment; their answers. */
-    private <T> List<T> race(java.util.function.IntFunction<T> call) throws Exception {
+    static <T> List<T> race(java.util.function.IntFunction<T> call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(RACERS);
         try {
             CountDownLatch start = new CountDownLatch(1);

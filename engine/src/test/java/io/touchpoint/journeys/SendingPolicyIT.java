@@ -113,7 +113,7 @@ class SendingPolicyIT extends JourneyEndToEnd {
         if (repository.createProcessDefinitionQuery().processDefinitionKey(key).count() > 0) {
             return;
         }
-        repository.createDeployment().addString(key + ".bpmn", """
+        repository.createDeployment().addString(key + ".bpmn", ModelerBpmn.saved("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
                                   id="Definitions_%1$s" targetNamespace="https://touchpoint.io/journeys">
@@ -127,6 +127,6 @@ class SendingPolicyIT extends JourneyEndToEnd {
                     <bpmn:endEvent id="End" />
                   </bpmn:process>
                 </bpmn:definitions>
-                """.formatted(key, startEvent, category, steps, firstStep)).deploy();
+                """.formatted(key, startEvent, category, steps, firstStep))).deploy();
     }
 }

@@ -42,7 +42,9 @@ class ErasureCoverageIT extends EngineIT {
      */
     static final Set<String> NAME_NO_CUSTOMER = Set.of(
             "channel_secret",    // the link-signing secret
-            "event_source_key"); // hashed API keys of sending systems
+            "event_source_key",  // hashed API keys of sending systems
+            "stored_file",       // rule files and message templates saved over the API
+            "stored_file_area"); // their version per area
     /** Column names that say a table holds something about a person, whatever list it is on. */
     private static final List<String> PERSONAL_COLUMN_HINTS = List.of("customer", "email", "phone", "recipient", "person", "user");
 
@@ -100,7 +102,8 @@ class ErasureCoverageIT extends EngineIT {
         assertThat(send(request("/api/customers/" + mergedAway).header("Authorization", basic(USER, PASSWORD)).DELETE().build()).statusCode())
                 .isEqualTo(200);
 
-        assertThat(rowsHolding(needles)).as("rows that still name the erased customer").isEmpty();
+        List<String> left = rowsHolding(needles);
+        assertThat(left).as("rows that still name the erased customer; byte arrays among them: %s", byteArraysHolding(customer)).isEmpty();
     }
 
     private static String cartAbandoned(String customer, String email, String phone) {
@@ -139,12 +142,25 @@ class ErasureCoverageIT extends EngineIT {
         return tables;
     }
 
+    /** Where the byte arrays that name a customer come from, to say why one was left. */
+    private List<Map<String, Object>> byteArraysHolding(String customer) {
+        List<Map<String, Object>> found = new ArrayList<>();
+        for (Map<String, Object> row : jdbc.queryForList("select ID_, NAME_, TYPE_, DEPLOYMENT_ID_, ROOT_PROC_INST_ID_, BYTES_ from ACT_GE_BYTEARRAY")) {
+            if (new String((byte[]) row.get("BYTES_"), StandardCharsets.ISO_8859_1).contains(customer)) {
+                row.remove("BYTES_");
+                row.put("variables", jdbc.queryForList("select NAME_, PROC_INST_ID_, EXECUTION_ID_ from ACT_RU_VARIABLE where BYTEARRAY_ID_ = ?", row.get("ID_")));
+                found.add(row);
+            }
+        }
+        return found;
+    }
+
     /** "table: column" of every value in every table of the schema (byte arrays and large objects read as text) holding a needle. */
     private List<String> rowsHolding(Set<String> needles) {
         List<String> found = new ArrayList<>();
         List<String> tables = jdbc.queryForList("select table_name from information_schema.tables where table_schema = current_schema()", String.class);
         for (String table : tables) {
-            jdbc.query("select * from " + table, row -> {
+            jdbc.query("select * from \"" + table + "\"", row -> {
                 for (int column = 1; column <= row.getMetaData().getColumnCount(); column++) {
                     String text = text(row.getObject(column));
                     if (text != null && needles.stream().anyMatch(text::contains)) {

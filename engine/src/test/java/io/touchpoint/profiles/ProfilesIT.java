@@ -245,11 +245,16 @@ class ProfilesIT extends EngineIT {
                 .as("the entries are not left locked").isEqualTo(mergedAway);
     }
 
-    /** A test journey on message "alias" whose first step runs the expression; null = a version that no longer listens to it. */
+    /**
+     * A test journey on message "alias" whose start event runs the expression as it starts (what follows the start
+     * event runs in a job of its own, so only the start event's own listener can still fail the intake); null = a
+     * version that no longer listens to it.
+     */
     private void deployJourneyStartedByAlias(String failingExpression) {
         var model = failingExpression == null
                 ? Bpmn.createExecutableProcess("aliasProbe").startEvent().message("never_sent_probe").endEvent().done()
-                : Bpmn.createExecutableProcess("aliasProbe").startEvent().message("alias").serviceTask().camundaExpression(failingExpression).endEvent().done();
+                : Bpmn.createExecutableProcess("aliasProbe").startEvent().message("alias")
+                        .camundaExecutionListenerExpression("start", failingExpression).endEvent().done();
         repository.createDeployment().name("alias-probe").addString("aliasProbe.bpmn", io.touchpoint.journeys.ModelerBpmn.saved(model)).deploy();
     }
 

@@ -126,6 +126,9 @@ class RulesAndTemplatesOverTheApiIT {
                 .replace(",1,1\n", ",1,2\n");
 
         assertThat(put(nodeA, "/api/rules/api-marketer.drl", "marketer", OFFER_RULE.formatted("m", "M", "m")).statusCode()).isEqualTo(403);
+        assertThat(send(request(nodeA, "/api/rules/caps.drl.csv", "admin").header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.ofString(caps)).build()).statusCode()).as("a form is no file, and caps stay").isEqualTo(400);
+        assertThat(put(nodeA, "/api/rules/not-a-table.drl.xlsx", "marketer", "RuleSet,rules").body()).contains("not a readable decision table");
         assertThat(delete(nodeA, "/api/rules/offer.drl", "marketer").statusCode()).isEqualTo(403);
         assertThat(put(nodeA, "/api/rules/vip-caps.drl.csv", "operator", vipCaps).statusCode()).isEqualTo(403);
 

@@ -1,0 +1,57 @@
+package io.touchpoint.journeys;
+
+import java.util.List;
+
+import org.springframework.stereotype.Component;
+
+import io.touchpoint.channels.Channel;
+import io.touchpoint.channels.MessageTemplate;
+import io.touchpoint.channels.MessageTemplates;
+import io.touchpoint.channels.TemplateException;
+import io.touchpoint.decisions.RuleBase;
+
+/**
+ * What the building blocks name outside the BPMN file, checked at deployment by the code that looks them up at run
+ * time: the message template of a Send message step (it exists in the default locale, for the step's channel) and
+ * the decision of a Decide with rules step (a rule file of that name, {@code rules/<decision>.drl} or a decision
+ * table, is running). A name written as an expression is known only at run time.
+ */
+@Component
+public class BlockReferences {
+
+    private final MessageTemplates templates;
+    private final RuleBase rules;
+
+    BlockReferences(MessageTemplates templates, RuleBase rules) {
+        this.templates = templates;
+        this.rules = rules;
+    }
+
+    void checkTemplate(String name, String channel) {
+        if (name.contains("${")) {
+            return;
+        }
+        MessageTemplate template;
+        try {
+            template = templates.find(name, null);
+        } catch (TemplateException e) {
+            throw new BlockSettings.Invalid("'template' is '" + name + "': " + e.getMessage());
+        }
+        if (!"best".equals(channel) && template.channel() != Channel.of(channel)) {
+            throw new BlockSettings.Invalid("'template' is '" + name + "', a template for " + template.channel().id() + ", not " + channel);
+        }
+    }
+
+    void checkDecision(String name) {
+        List<String> files = rules.status().files();
+        boolean known = name.contains("${") || files.stream().map(BlockReferences::baseName).anyMatch(name::equals);
+        if (!known) {
+            throw new BlockSettings.Invalid("'decision' is '" + name + "', but no rule file " + name + ".drl (or decision table) is running; files: " + files);
+        }
+    }
+
+    private static String baseName(String file) {
+        String name = file.substring(file.lastIndexOf('/') + 1);
+        return name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
+    }
+}
