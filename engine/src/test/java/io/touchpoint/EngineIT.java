@@ -53,37 +53,12 @@ public abstract class EngineIT {
         SMTP.purgeEmailFromAllMailboxes();
     }
 
-    /** Posts JSON; after events, runs the jobs in which the journeys they started or moved continue ({@link #continueJourneys}). */
+    /** Posts JSON with the default credentials. */
     protected HttpResponse<String> post(String path, String json) {
         HttpResponse<String> response = send(request(path).header("Authorization", basic(USER, PASSWORD))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-        if (path.startsWith("/api/events")) {
-            continueJourneys();
-        }
         return response;
-    }
-
-    /**
-     * Runs the jobs in which journeys continue after the element an event started or moved (asyncAfter), as the job
-     * executor would at once; the tests' engine has none. A job that fails counts down its retries, as there, and
-     * becomes an incident when none are left. Sends and timers stay queued.
-     */
-    protected void continueJourneys() {
-        List<String> afterEvents = management.createJobDefinitionQuery().jobConfiguration("async-after").list().stream().map(JobDefinition::getId).toList();
-        for (int round = 0; round < 10; round++) {
-            List<Job> jobs = afterEvents.stream().flatMap(id -> management.createJobQuery().jobDefinitionId(id).executable().list().stream()).toList();
-            if (jobs.isEmpty()) {
-                return;
-            }
-            for (Job job : jobs) {
-                try {
-                    management.executeJob(job.getId());
-                } catch (RuntimeException failed) {
-                    // the job's retries went down (or another thread ran it); the next round tries again
-                }
-            }
-        }
     }
 
     protected HttpResponse<String> get(String path) {

@@ -78,10 +78,10 @@ public class CustomerJourneys {
         int terminated = 0;
         int removed = 0;
         for (String customerId : customerIds) {
-            List<String> running = runtime.createProcessInstanceQuery().processInstanceBusinessKey(customerId).list()
-                    .stream().map(ProcessInstance::getId).toList();
-            List<String> historic = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(customerId).list()
-                    .stream().map(HistoricProcessInstance::getId).toList();
+            List<String> running = instancesOf(customerId, runtime.createProcessInstanceQuery().processInstanceBusinessKey(customerId).list()
+                    .stream().map(ProcessInstance::getId), "ACT_RU_VARIABLE");
+            List<String> historic = instancesOf(customerId, history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(customerId).list()
+                    .stream().map(HistoricProcessInstance::getId), "ACT_HI_VARINST");
             Set<String> byteArrays = variableByteArrays(running, historic);
             if (!running.isEmpty()) {
                 runtime.deleteProcessInstances(running, "customer erased", true, true);
@@ -116,6 +116,14 @@ public class CustomerJourneys {
             }
         }, JourneyDispatcher.TRIGGER, JourneyDispatcher.LAST_EVENT);
         orphans.forEach(id -> jdbc.update("delete from ACT_GE_BYTEARRAY where ID_ = ?", id));
+    }
+
+    /** The instances of the business key, and any other whose {@code customerId} variable names the customer. */
+    private List<String> instancesOf(String customerId, java.util.stream.Stream<String> byBusinessKey, String variables) {
+        Set<String> instances = new LinkedHashSet<>(byBusinessKey.toList());
+        instances.addAll(jdbc.queryForList("select PROC_INST_ID_ from " + variables + " where NAME_ = ? and TEXT_ = ? and PROC_INST_ID_ is not null",
+                String.class, JourneyDispatcher.CUSTOMER_ID, customerId));
+        return List.copyOf(instances);
     }
 
     /** The byte arrays that hold variable values of these process instances, at run time and in the history. */

@@ -91,7 +91,7 @@ class ExactlyOnceSendIT extends EngineIT {
     @BeforeEach
     void deployTheTestJourneys() {
         if (repository.createProcessDefinitionQuery().processDefinitionKey("sendOnce").count() == 0) {
-            repository.createDeployment().addString("send-once.bpmn", SEND_ONCE).addString("unknown-outcome.bpmn", UNKNOWN_OUTCOME).deploy();
+            repository.createDeployment().addString("send-once.bpmn", io.touchpoint.journeys.ModelerBpmn.saved(SEND_ONCE)).addString("unknown-outcome.bpmn", io.touchpoint.journeys.ModelerBpmn.saved(UNKNOWN_OUTCOME)).deploy();
         }
     }
 

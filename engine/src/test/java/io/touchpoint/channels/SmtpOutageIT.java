@@ -84,7 +84,7 @@ class SmtpOutageIT extends ChannelsIT {
     @Test
     void thirtyCustomersWhoseEmailsFailedWhileSmtpWasDownGetExactlyOneEachFromTheOperatorsRetryInOneRound() throws Exception {
         if (repository.createProcessDefinitionQuery().processDefinitionKey("sendOnce").count() == 0) {
-            repository.createDeployment().addString("send-once.bpmn", ExactlyOnceSendIT.SEND_ONCE).deploy();
+            repository.createDeployment().addString("send-once.bpmn", io.touchpoint.journeys.ModelerBpmn.saved(ExactlyOnceSendIT.SEND_ONCE)).deploy();
         }
         List<String> customers = new ArrayList<>();
         for (int i = 0; i < 30; i++) {

@@ -116,19 +116,11 @@ abstract class JourneyProcessTestSupport {
         }
     }
 
-    /** Starts a journey as an event does, and runs the job in which it continues after its start event. */
+    /** Starts a journey as an event does. */
     static ProcessInstance start(String message, String customerId, Map<String, Object> properties) {
-        ProcessInstance journey = runtimeService().createMessageCorrelation(message).processInstanceBusinessKey(customerId)
+        return runtimeService().createMessageCorrelation(message).processInstanceBusinessKey(customerId)
                 .setVariable(JourneyDispatcher.CUSTOMER_ID, customerId)
                 .setVariable(JourneyDispatcher.TRIGGER, Map.of("type", message, "properties", properties))
                 .correlateStartMessage();
-        continueAfterEvent(journey);
-        return journey;
-    }
-
-    /** Runs the job in which a journey continues after the element an event started or moved (asyncAfter). */
-    static void continueAfterEvent(ProcessInstance journey) {
-        Job next = managementService().createJobQuery().processInstanceId(journey.getId()).messages().singleResult();
-        execute(next);
     }
 }

@@ -34,7 +34,7 @@ class KeyedJourneysIT extends JourneyIT {
     @BeforeEach
     void deployFlightJourney() {
         if (repository.createProcessDefinitionQuery().processDefinitionKey("keyedFlight").count() == 0) {
-            repository.createDeployment().addString("keyed-flight.bpmn", KEYED_FLIGHT).deploy();
+            repository.createDeployment().addString("keyed-flight.bpmn", ModelerBpmn.saved(KEYED_FLIGHT)).deploy();
         }
     }
 

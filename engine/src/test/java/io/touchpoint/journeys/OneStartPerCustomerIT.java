@@ -152,7 +152,7 @@ class OneStartPerCustomerIT extends JourneyIT {
 
     /** Started by the event type, waits in a plain receive task; one run at a time per customer (and key). */
     static String journey(String key, String startEvent, String settings) {
-        return """
+        return ModelerBpmn.saved("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
                                   id="Definitions_%1$s" targetNamespace="https://touchpoint.io/journeys">
@@ -166,6 +166,6 @@ class OneStartPerCustomerIT extends JourneyIT {
                     <bpmn:endEvent id="End" />
                   </bpmn:process>
                 </bpmn:definitions>
-                """.formatted(key, startEvent, settings);
+                """.formatted(key, startEvent, settings));
     }
 }

@@ -58,7 +58,6 @@ class WinBackProcessTest extends JourneyProcessTestSupport {
 
         runtimeService().signal(runtimeService().createExecutionQuery().processInstanceId(journey.getId())
                 .activityId("Wait_OfferOpened").singleResult().getId());
-        continueAfterEvent(journey);
 
         assertThat(journey).hasPassed("End_OfferOpened").hasNotPassed("Send_WinBackSms").isEnded();
         assertThat(jobQuery().processInstanceId(journey.getId()).count()).isZero();

@@ -191,7 +191,7 @@ class KillUnderLoadIT {
                 text: "Hello, your trial has started."
                 html: "<p>Hello, your trial has started.</p>"
                 """);
-        Files.writeString(workflows.getParent().resolve("kill-test.bpmn"), """
+        Files.writeString(workflows.getParent().resolve("kill-test.bpmn"), io.touchpoint.journeys.ModelerBpmn.saved("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
                                   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Definitions_KillTest" targetNamespace="https://touchpoint.io/journeys/test">
@@ -219,7 +219,7 @@ class KillUnderLoadIT {
                     <bpmn:sequenceFlow id="Flow_3" sourceRef="Send_Welcome" targetRef="End_Welcomed" />
                   </bpmn:process>
                 </bpmn:definitions>
-                """);
+                """));
     }
 
     private Engine start(String name) throws IOException {
