@@ -13,8 +13,8 @@ import io.touchpoint.decisions.RuleBase;
 /**
  * What the building blocks name outside the BPMN file, checked at deployment by the code that looks them up at run
  * time: the message template of a Send message step (it exists in the default locale, for the step's channel) and
- * the decision of a Decide with rules step (a rule file of that name, {@code rules/<decision>.drl} or a decision
- * table, is running). A name written as an expression is known only at run time.
+ * the decision of a Decide with rules step (a running rule names it, or a rule file of that name,
+ * {@code rules/<decision>.drl} or a decision table, is running). A name written as an expression is known only at run time.
  */
 @Component
 public class BlockReferences {
@@ -44,10 +44,17 @@ public class BlockReferences {
 
     void checkDecision(String name) {
         List<String> files = rules.status().files();
-        boolean known = name.contains("${") || files.stream().map(BlockReferences::baseName).anyMatch(name::equals);
+        boolean known = name.contains("${") || files.stream().map(BlockReferences::baseName).anyMatch(name::equals) || named(name);
         if (!known) {
-            throw new BlockSettings.Invalid("'decision' is '" + name + "', but no rule file " + name + ".drl (or decision table) is running; files: " + files);
+            throw new BlockSettings.Invalid("'decision' is '" + name + "', but no running rule names it (decisionName == \"" + name
+                    + "\") and no rule file " + name + ".drl (or decision table) is running; files: " + files);
         }
+    }
+
+    /** Whether a running rule file names the decision, as a rule scoped to it does ({@code decisionName == "offer"}). */
+    private boolean named(String decision) {
+        String quoted = "\"" + decision + "\"";
+        return rules.sources().values().stream().anyMatch(source -> new String(source, java.nio.charset.StandardCharsets.UTF_8).contains(quoted));
     }
 
     private static String baseName(String file) {

@@ -415,9 +415,17 @@ class JourneyBlockCompiler {
             this.references = references;
         }
 
+        private static boolean oldGoalShape(JourneyLint.Finding finding) {
+            return finding.element() != null && finding.element().getTagName().equals("endEvent")
+                    && GOAL.equals(properties(finding.element()).get(BLOCK))
+                    && Set.of("no-disconnected", "no-implicit-start").contains(finding.rule());
+        }
+
         @Override
         protected void parseRootElement() {
-            List<JourneyLint.Finding> lint = JourneyLint.check(rootElement); // what the marketer drew, before the blocks add steps
+            // what the marketer drew, before the blocks add steps; a Goal end event of the first shape (no flows) stays
+            // deployable so that journeys of that shape can be deployed again and migrated (the build's lint refuses it)
+            List<JourneyLint.Finding> lint = JourneyLint.check(rootElement).stream().filter(finding -> !oldGoalShape(finding)).toList();
             new JourneyBlockCompiler(this, references).compile(rootElement);
             DeploymentPolicy.check(this, rootElement, deployment == null ? null : deployment.getResource(name));
             JourneyLint.report(lint, this);

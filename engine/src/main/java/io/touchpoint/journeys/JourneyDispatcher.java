@@ -20,6 +20,7 @@ import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.interceptor.CommandExecutor;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.runtime.Execution;
+import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.MessageCorrelationBuilder;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.variable.Variables;
@@ -249,10 +250,20 @@ public class JourneyDispatcher {
             return false;
         }
         runtime.setVariable(run.get(), TRIGGER, asVariable(event));
-        dateWaits.replan(event.customerId(), run.get());
+        replanRun(run.get());
         log.info("Event {} ({}) updated journey {} of customer {} with key {}: instance {}", event.eventId(), event.type(),
                 target.definitionKey(), event.customerId(), instanceKey, run.get());
         return true;
+    }
+
+    /**
+     * A run's trigger changed, so every timer of the run is worked out again from its definition (a date from the
+     * trigger or the profile moves; a duration keeps counting from when the wait began).
+     */
+    private void replanRun(String processInstanceId) {
+        for (Job timer : management.createJobQuery().processInstanceId(processInstanceId).timers().list()) {
+            management.recalculateJobDuedate(timer.getId(), true);
+        }
     }
 
     /** Whether a run may take an event: always for an unkeyed journey, else when the event carries the run's key. */

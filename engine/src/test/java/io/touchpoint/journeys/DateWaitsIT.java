@@ -41,7 +41,7 @@ class DateWaitsIT extends JourneyIT {
     @Test
     void twentyFourHoursBeforeTheDepartureOfTheStartingEvent() {
         String customer = customer();
-        event("it_flight_booked", customer, "{\"bookingRef\": \"G-1\", \"departureAt\": \"2030-12-01T08:00:00Z\"}");
+        event("it_dates_flight_booked", customer, "{\"bookingRef\": \"G-1\", \"departureAt\": \"2030-12-01T08:00:00Z\"}");
 
         ProcessInstance journey = journey("flightReminder", customer);
         assertThat(timer(journey)).isEqualTo(Instant.parse("2030-11-30T08:00:00Z"));
@@ -50,11 +50,11 @@ class DateWaitsIT extends JourneyIT {
     @Test
     void newEventDataRePlansTheWait() {
         String customer = customer();
-        event("it_flight_booked", customer, "{\"departureAt\": \"2030-12-01T08:00:00Z\"}");
+        event("it_dates_flight_booked", customer, "{\"departureAt\": \"2030-12-01T08:00:00Z\"}");
         ProcessInstance journey = journey("flightReminder", customer);
 
         runtime.setVariable(journey.getId(), JourneyDispatcher.TRIGGER, Variables.objectValue(
-                Map.of("type", "it_flight_booked", "properties", Map.of("departureAt", "2030-12-03T18:30:00Z"))).create());
+                Map.of("type", "it_dates_flight_booked", "properties", Map.of("departureAt", "2030-12-03T18:30:00Z"))).create());
         dispatcher.replanDateWaits(customer, journey.getId());
 
         assertThat(timer(journey)).isEqualTo(Instant.parse("2030-12-02T18:30:00Z"));
@@ -129,7 +129,7 @@ class DateWaitsIT extends JourneyIT {
                 """.formatted(key, message, body);
     }
 
-    static final String FLIGHT_REMINDER = journey("flightReminder", "it_flight_booked", """
+    static final String FLIGHT_REMINDER = journey("flightReminder", "it_dates_flight_booked", """
             <bpmn:intermediateCatchEvent id="Step" camunda:modelerTemplate="io.touchpoint.waitUntilProfileDate" camunda:modelerTemplateVersion="2">
               <bpmn:extensionElements><camunda:properties>
                 <camunda:property name="touchpoint.block" value="waitUntilDate" />

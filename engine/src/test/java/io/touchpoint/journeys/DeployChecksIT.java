@@ -29,8 +29,8 @@ class DeployChecksIT extends JourneyIT {
     @BeforeEach
     void deployJourneys() {
         if (!deployed) {
-            assertThat(deployOverRest("fragile.bpmn", FRAGILE).statusCode()).isEqualTo(200);
-            assertThat(deployOverRest("steady.bpmn", STEADY).statusCode()).isEqualTo(200);
+            assertThat(deployOverRest("fragile.bpmn", ModelerBpmn.saved(FRAGILE)).statusCode()).isEqualTo(200);
+            assertThat(deployOverRest("steady.bpmn", ModelerBpmn.saved(STEADY)).statusCode()).isEqualTo(200);
             deployed = true;
         }
     }
@@ -83,7 +83,7 @@ class DeployChecksIT extends JourneyIT {
     }
 
     private static String step(String key, String task) {
-        return DateWaitsIT.journey(key, "it_" + key, task);
+        return ModelerBpmn.saved(DateWaitsIT.journey(key, "it_" + key, task));
     }
 
     private static String wait(String key, String offset) {
