@@ -118,11 +118,21 @@ public class CustomerJourneys {
         orphans.forEach(id -> jdbc.update("delete from ACT_GE_BYTEARRAY where ID_ = ?", id));
     }
 
-    /** The instances of the business key, and any other whose {@code customerId} variable names the customer. */
+    /**
+     * The instances of the business key, and any other whose {@code customerId} variable names the customer or whose
+     * {@code trigger}/{@code lastEvent} is one of the customer's events (a scan of those variables: erasure is rare).
+     */
     private List<String> instancesOf(String customerId, java.util.stream.Stream<String> byBusinessKey, String variables) {
         Set<String> instances = new LinkedHashSet<>(byBusinessKey.toList());
         instances.addAll(jdbc.queryForList("select PROC_INST_ID_ from " + variables + " where NAME_ = ? and TEXT_ = ? and PROC_INST_ID_ is not null",
                 String.class, JourneyDispatcher.CUSTOMER_ID, customerId));
+        String named = "\"customerId\":\"" + customerId + "\"";
+        jdbc.query("select v.PROC_INST_ID_, b.BYTES_ from " + variables + " v join ACT_GE_BYTEARRAY b on b.ID_ = v.BYTEARRAY_ID_"
+                + " where v.NAME_ in (?, ?) and v.PROC_INST_ID_ is not null", row -> {
+            if (new String(row.getBytes(2), StandardCharsets.UTF_8).contains(named)) {
+                instances.add(row.getString(1)); // a run that holds the customer's event (trigger, lastEvent)
+            }
+        }, JourneyDispatcher.TRIGGER, JourneyDispatcher.LAST_EVENT);
         return List.copyOf(instances);
     }
 

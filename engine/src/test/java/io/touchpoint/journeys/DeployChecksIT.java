@@ -65,7 +65,7 @@ class DeployChecksIT extends JourneyIT {
         assertThat(channel.statusCode()).isEqualTo(400);
         assertThat(channel.body()).contains("'template' is 'welcome-1', a template for email, not sms");
         assertThat(decision.statusCode()).isEqualTo(400);
-        assertThat(decision.body()).contains("'decision' is 'nps-segment', but no rule file nps-segment.drl");
+        assertThat(decision.body()).contains("'decision' is 'nps-segment', but no running rule names it");
         assertThat(known.statusCode()).isEqualTo(200);
     }
 
