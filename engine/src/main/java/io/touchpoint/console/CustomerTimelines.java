@@ -40,7 +40,7 @@ class CustomerTimelines {
     }
 
     /**
-     * Decisions journeys record as process variables named *Reason (the offer rules' offerReason): from running
+     * Decisions journeys record as process variables: {@code reason} (a Decide with rules result) or named *Reason: from running
      * journeys, and from finished ones when the history level keeps variables (audit or full).
      */
     @Bean
@@ -48,12 +48,12 @@ class CustomerTimelines {
         return (customerId, limit) -> jdbc.query(
                 "select p.PROC_DEF_KEY_, v.NAME_, v.TEXT_, (select max(a.END_TIME_) from ACT_HI_ACTINST a where a.PROC_INST_ID_ = v.PROC_INST_ID_)"
                         + " from ACT_RU_VARIABLE v join ACT_HI_PROCINST p on p.PROC_INST_ID_ = v.PROC_INST_ID_"
-                        + " where p.BUSINESS_KEY_ = ? and v.NAME_ like '%Reason'"
+                        + " where p.BUSINESS_KEY_ = ? and (v.NAME_ like '%Reason' or v.NAME_ = 'reason')"
                         + " union all select p.PROC_DEF_KEY_, v.NAME_, v.TEXT_, v.CREATE_TIME_"
                         + " from ACT_HI_VARINST v join ACT_HI_PROCINST p on p.PROC_INST_ID_ = v.PROC_INST_ID_"
-                        + " where p.BUSINESS_KEY_ = ? and p.END_TIME_ is not null and v.NAME_ like '%Reason'",
+                        + " where p.BUSINESS_KEY_ = ? and p.END_TIME_ is not null and (v.NAME_ like '%Reason' or v.NAME_ = 'reason')",
                 (row, n) -> new TimelineEntry(ConsoleClock.instant(row.getTimestamp(4)), "decision",
-                        row.getString(1) + ": " + row.getString(2).replaceFirst("Reason$", "") + " decision", row.getString(3)),
+                        row.getString(1) + ": " + (row.getString(2) + " decision").replaceFirst("^reason |Reason ", ""), row.getString(3)),
                 customerId, customerId).stream().limit(limit).toList();
     }
 

@@ -135,7 +135,7 @@ class ConsoleBrowserIT extends EngineIT {
 
             browser.find(By.id("customer-query")).clear();
             browser.find(By.id("customer-query")).sendKeys("jo@example.com\n");
-            String timeline = browser.waitForText(By.id("timeline"), "offer decision");
+            String timeline = browser.waitForText(By.id("timeline"), "abandonedCart: decision");
             assertThat(timeline).contains("cart_abandoned").contains("consent_changed").contains("Decide offer")
                     .contains("Carts over 100 get 10% off").doesNotContain("abandoned-cart-reminder");
             assertThat(browser.find(By.id("customer-journeys")).getText()).contains("Send_ReminderEmail");
