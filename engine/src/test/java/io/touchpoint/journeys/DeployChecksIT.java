@@ -24,17 +24,6 @@ class DeployChecksIT extends JourneyIT {
     @Autowired
     HistoryService history;
 
-    private static boolean deployed;
-
-    @BeforeEach
-    void deployJourneys() {
-        if (!deployed) {
-            assertThat(deployOverRest("fragile.bpmn", ModelerBpmn.saved(FRAGILE)).statusCode()).isEqualTo(200);
-            assertThat(deployOverRest("steady.bpmn", ModelerBpmn.saved(STEADY)).statusCode()).isEqualTo(200);
-            deployed = true;
-        }
-    }
-
     @Test
     void aStepNamingATemplateOrADecisionThatDoesNotExistIsRefused() {
         HttpResponse<String> template = deployOverRest("unknown-template.bpmn", step("unknownTemplate", """
@@ -95,16 +84,4 @@ class DeployChecksIT extends JourneyIT {
                   <camunda:property name="offset" value="%s" />
                 </camunda:properties></bpmn:extensionElements><bpmn:timerEventDefinition /></bpmn:intermediateCatchEvent>""".formatted(offset));
     }
-
-    /** Its timer works out a named wait from the event: an unknown name fails at run time, for that customer only. */
-    static final String FRAGILE = DateWaitsIT.journey("fragileJourney", "it_fragile", """
-            <bpmn:intermediateCatchEvent id="Step"><bpmn:timerEventDefinition>
-              <bpmn:timeDuration>${waits.get(trigger.properties.wait)}</bpmn:timeDuration>
-            </bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>""").replace("id=\"Step\"", "id=\"Wait_Named\"")
-            .replace("targetRef=\"Step\"", "targetRef=\"Wait_Named\"").replace("sourceRef=\"Step\"", "sourceRef=\"Wait_Named\"");
-
-    /** Waits for it_fragile too: the event that fails fragileJourney moves this one on. */
-    static final String STEADY = DateWaitsIT.journey("steadyJourney", "it_steady_start", """
-            <bpmn:intermediateCatchEvent id="Step"><bpmn:messageEventDefinition messageRef="Message_Fragile" /></bpmn:intermediateCatchEvent>""")
-            .replace("</bpmn:definitions>", "  <bpmn:message id=\"Message_Fragile\" name=\"it_fragile\" />\n</bpmn:definitions>");
 }
