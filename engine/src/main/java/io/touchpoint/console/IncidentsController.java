@@ -26,6 +26,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import io.touchpoint.journeys.JourneyRetries;
+
 /**
  * What failed and its retry: Camunda incidents (a journey step that ran out of retries) and failed messages in
  * the delivery log. A retry gives the failed job one more try, due now; the job executor runs it.
@@ -55,9 +57,11 @@ public class IncidentsController {
     private final ExternalTaskService externalTasks;
     private final JdbcTemplate jdbc;
     private final ConsoleClock clock;
+    private final JourneyRetries eventSteps;
 
     IncidentsController(RuntimeService runtime, ManagementService management, ExternalTaskService externalTasks,
-                        JdbcTemplate jdbc, ConsoleClock clock) {
+                        JdbcTemplate jdbc, ConsoleClock clock, JourneyRetries eventSteps) {
+        this.eventSteps = eventSteps;
         this.runtime = runtime;
         this.management = management;
         this.externalTasks = externalTasks;
@@ -138,14 +142,18 @@ public class IncidentsController {
     private IncidentView view(Incident incident) {
         ProcessInstance instance = incident.getProcessInstanceId() == null ? null
                 : runtime.createProcessInstanceQuery().processInstanceId(incident.getProcessInstanceId()).singleResult();
+        String customerId = instance == null ? null : instance.getBusinessKey();
         String jobId = null;
         if (isJob(incident)) {
             Job job = management.createJobQuery().jobId(incident.getConfiguration()).singleResult();
             jobId = job == null ? null : job.getId();
+            if (customerId == null && job != null) {
+                customerId = eventSteps.customerOf(job).orElse(null); // a journey the customer's event could not start
+            }
         }
         return new IncidentView(incident.getId(), incident.getIncidentType(), incident.getIncidentMessage(),
                 incident.getIncidentTimestamp().toInstant(),
                 incident.getProcessDefinitionId() == null ? null : incident.getProcessDefinitionId().split(":")[0],
-                incident.getActivityId(), incident.getProcessInstanceId(), instance == null ? null : instance.getBusinessKey(), jobId);
+                incident.getActivityId(), incident.getProcessInstanceId(), customerId, jobId);
     }
 }

@@ -16,7 +16,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.MessageCorrelationBuilderImpl;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.interceptor.CommandExecutor;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.runtime.Execution;
@@ -29,6 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.touchpoint.events.CustomerEvent;
 
@@ -63,9 +68,12 @@ public class JourneyDispatcher {
     private final CommandExecutor commands;
     private final JdbcTemplate jdbc;
     private final String journeysOfCustomer;
+    private final TransactionTemplate savepoint;
+    private final JourneyRetries retries;
 
     JourneyDispatcher(RuntimeService runtime, ManagementService management, ProcessEngineConfigurationImpl engine, JdbcTemplate jdbc,
-                      JourneyTriggers triggers, JourneyRecords records, DateWaitPlanner dateWaits, ObjectMapper json, Clock clock) {
+                      JourneyTriggers triggers, JourneyRecords records, DateWaitPlanner dateWaits, ObjectMapper json, Clock clock,
+                      PlatformTransactionManager transactions, JourneyRetries retries) {
         this.runtime = runtime;
         this.management = management;
         this.triggers = triggers;
@@ -75,6 +83,9 @@ public class JourneyDispatcher {
         this.clock = clock;
         this.commands = engine.getCommandExecutorTxRequired();
         this.jdbc = jdbc;
+        this.savepoint = new TransactionTemplate(transactions);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        this.retries = retries;
         this.journeysOfCustomer = "select PROC_DEF_ID_ from " + management.getTableName(ProcessInstance.class)
                 + " where BUSINESS_KEY_ = ? and PARENT_ID_ is null";
     }
@@ -91,21 +102,122 @@ public class JourneyDispatcher {
         });
     }
 
-    /** Runs inside the caller's transaction, after the event has been applied to the profile. */
+    /**
+     * Runs inside the caller's transaction, after the event has been applied to the profile. Each journey the event
+     * reaches is one {@link Step}; outside a shared command each runs in a savepoint of its own, so a step that fails
+     * (a condition naming a variable that is not there, a date that cannot be read) takes back only what it did: the
+     * event, the profile change and the other journeys go in, and the step is handed to {@link JourneyRetries}
+     * (a job: retried, then an incident naming the journey and the reason). Inside {@link #together} a failure fails
+     * the whole command, and the caller takes the events again one by one.
+     */
     public void dispatch(CustomerEvent event) {
         for (JourneyTriggers.Goal goal : triggers.goals(event.type())) {
-            reachGoal(goal, event);
+            guarded(event, Step.goal(goal.definitionId(), goal.activityId()));
         }
         if (triggers.awaited(event.type())) {
-            continueWaiting(event);
+            waitingInstances(event).forEach((instance, definitionId) -> guarded(event, Step.continueRun(instance, definitionId)));
         }
         for (JourneyTriggers.EventWait wait : triggers.eventWaits(event.type())) {
-            continueEventWait(wait, event);
+            guarded(event, Step.eventWait(wait.definitionId(), wait.activityId()));
         }
-        replanDateWaits(event);
+        if (changesWatchedDates(event)) {
+            guarded(event, Step.DATES);
+        }
         triggers.startedBy(event.type()).stream()
                 .sorted(Comparator.comparingInt((JourneyTriggers.StartTarget t) -> t.settings().priority()).reversed())
-                .forEach(target -> start(target, event));
+                .forEach(target -> guarded(event, Step.start(target.definitionKey(), target.definitionId())));
+    }
+
+    /**
+     * What an event does to one journey: reach an old-shape goal, continue a waiting run, continue the runs waiting
+     * in a "Wait for event" task, re-plan the customer's date waits, or start a journey (by key: the version
+     * deployed when it runs). Kept by {@link JourneyRetries} as {@code kind:target}.
+     */
+    public record Step(String kind, String target) {
+        static final Step DATES = new Step("dates", "");
+
+        static Step goal(String definitionId, String activityId) {
+            return new Step("goal", definitionId + "#" + activityId);
+        }
+
+        static Step continueRun(String processInstanceId, String definitionId) {
+            return new Step("continue", processInstanceId + "#" + definitionId);
+        }
+
+        static Step eventWait(String definitionId, String activityId) {
+            return new Step("eventWait", definitionId + "#" + activityId);
+        }
+
+        /** By key: a retry starts the version deployed when it runs; the id is the version the event met. */
+        static Step start(String definitionKey, String definitionId) {
+            return new Step("start", definitionKey + "#" + definitionId);
+        }
+
+        /** The run this step continues, if it is one run's. */
+        String processInstanceId() {
+            return kind.equals("continue") ? first() : null;
+        }
+
+        /** The journey version this step concerns; null for re-planning dates (any journey of the customer). */
+        String definitionId() {
+            return switch (kind) {
+                case "continue", "start" -> second();
+                case "goal", "eventWait" -> first();
+                default -> null;
+            };
+        }
+
+        @Override
+        public String toString() {
+            return kind + (target.isEmpty() ? "" : ":" + target);
+        }
+
+        static Step parse(String text) {
+            int colon = text.indexOf(':');
+            return colon < 0 ? new Step(text, "") : new Step(text.substring(0, colon), text.substring(colon + 1));
+        }
+
+        private String first() {
+            return target.substring(0, target.indexOf('#'));
+        }
+
+        private String second() {
+            return target.substring(target.indexOf('#') + 1);
+        }
+    }
+
+    private void guarded(CustomerEvent event, Step step) {
+        if (Context.getCommandContext() != null) {
+            run(event, step); // one command shares its writes until it ends: nothing to take back halfway
+            return;
+        }
+        try {
+            savepoint.executeWithoutResult(status -> run(event, step));
+        } catch (RuntimeException failed) {
+            retries.schedule(event, step, failed);
+        }
+    }
+
+    /** Does one step of an event, in the caller's transaction (a savepoint of the intake, or a retry job). */
+    void run(CustomerEvent event, Step step) {
+        switch (step.kind()) {
+            case "goal" -> triggers.goals(event.type()).stream()
+                    .filter(goal -> goal.definitionId().equals(step.first()) && goal.activityId().equals(step.second()))
+                    .forEach(goal -> reachGoal(goal, event));
+            case "continue" -> {
+                if (waitingInstances(event).containsKey(step.first())) {
+                    continueRun(event, step.first(), step.second());
+                }
+            }
+            case "eventWait" -> triggers.eventWaits(event.type()).stream()
+                    .filter(wait -> wait.definitionId().equals(step.first()) && wait.activityId().equals(step.second()))
+                    .forEach(wait -> continueEventWait(wait, event));
+            case "dates" -> replanDateWaits(event);
+            case "start" -> triggers.startedBy(event.type()).stream()
+                    .filter(target -> target.definitionKey().equals(step.first()))
+                    .forEach(target -> start(target, event));
+            default -> throw new IllegalArgumentException("unknown journey step " + step);
+        }
     }
 
     private void reachGoal(JourneyTriggers.Goal goal, CustomerEvent event) {
@@ -123,28 +235,30 @@ public class JourneyDispatcher {
 
     /**
      * Message catch events, receive tasks with a message and goals (message start events of event sub-processes):
-     * the customer's runs that have a subscription for the event type, of a keyed journey only the run of the
-     * event's key.
+     * the customer's runs that have a subscription for the event type.
      */
-    private void continueWaiting(CustomerEvent event) {
+    private Map<String, String> waitingInstances(CustomerEvent event) {
         Map<String, String> definitionOfInstance = new LinkedHashMap<>();
         for (Execution execution : runtime.createExecutionQuery().processInstanceBusinessKey(event.customerId())
                 .messageEventSubscriptionName(event.type()).list()) {
             definitionOfInstance.putIfAbsent(execution.getProcessInstanceId(), ((ExecutionEntity) execution).getProcessDefinitionId());
         }
-        for (Map.Entry<String, String> waiting : definitionOfInstance.entrySet()) {
-            String instance = waiting.getKey();
-            if (!hasKeyOf(instance, waiting.getValue(), event)) {
-                log.info("Event {} ({}) has another key than instance {}; it stays", event.eventId(), event.type(), instance);
-                continue;
-            }
-            runtime.createMessageCorrelation(event.type())
-                    .processInstanceId(instance)
-                    .setVariable(LAST_EVENT, asVariable(event))
-                    .correlateAllWithResult();
-            log.info("Event {} ({}) continued journey instance {}", event.eventId(), event.type(), instance);
-            dateWaits.eventArrived(event.customerId(), instance);
+        return definitionOfInstance;
+    }
+
+    /** Continues one waiting run with the event, unless the run is keyed and the event has another key. */
+    private void continueRun(CustomerEvent event, String instance, String definitionId) {
+        if (!hasKeyOf(instance, definitionId, event)) {
+            log.info("Event {} ({}) has another key than instance {}; it stays", event.eventId(), event.type(), instance);
+            return;
         }
+        // executions only: a correlation by name would also start every journey with a message start of that name
+        ((MessageCorrelationBuilderImpl) runtime.createMessageCorrelation(event.type())).executionsOnly()
+                .processInstanceId(instance)
+                .setVariable(LAST_EVENT, asVariable(event))
+                .correlateAllWithResult();
+        log.info("Event {} ({}) continued journey instance {}", event.eventId(), event.type(), instance);
+        dateWaits.eventArrived(event.customerId(), instance);
     }
 
     private void continueEventWait(JourneyTriggers.EventWait wait, CustomerEvent event) {
@@ -174,11 +288,17 @@ public class JourneyDispatcher {
         return expected != null && Objects.equals(String.valueOf(expected), String.valueOf(event.properties().get(property)));
     }
 
+    /** Whether the event's traits change a profile attribute a "Wait until date" reads. */
+    @SuppressWarnings("unchecked")
+    private boolean changesWatchedDates(CustomerEvent event) {
+        return event.properties().get("traits") instanceof Map<?, ?> traits && triggers.watchesAnyOf(new HashSet<>((Set<String>) traits.keySet()));
+    }
+
     /** The event's traits changed the profile: the customer's waits on those attributes are re-planned. */
     @SuppressWarnings("unchecked")
     private void replanDateWaits(CustomerEvent event) {
-        if (event.properties().get("traits") instanceof Map<?, ?> traits && triggers.watchesAnyOf(new HashSet<>((Set<String>) traits.keySet()))) {
-            dateWaits.attributesChanged(event.customerId(), (Set<String>) traits.keySet());
+        if (changesWatchedDates(event)) {
+            dateWaits.attributesChanged(event.customerId(), (Set<String>) ((Map<String, Object>) event.properties().get("traits")).keySet());
         }
     }
 

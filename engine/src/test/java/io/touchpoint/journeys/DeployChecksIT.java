@@ -1,12 +1,14 @@
 package io.touchpoint.journeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpResponse;
 
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,79 @@ class DeployChecksIT extends JourneyIT {
     RuntimeService runtime;
     @Autowired
     HistoryService history;
+
+    private static boolean deployed;
+
+    @BeforeEach
+    void deployJourneys() {
+        if (!deployed) {
+            assertThat(deployOverRest("fragile.bpmn", ModelerBpmn.saved(FRAGILE)).statusCode()).isEqualTo(200);
+            assertThat(deployOverRest("steady.bpmn", ModelerBpmn.saved(STEADY)).statusCode()).isEqualTo(200);
+            assertThat(deployOverRest("brittle.bpmn", ModelerBpmn.saved(BRITTLE)).statusCode()).isEqualTo(200);
+            deployed = true;
+        }
+    }
+
+    @Test
+    void aJourneyThatFailsToStartIsAnIncidentOfThatCustomerAndTheIntakeGoesOn() {
+        String failing = customer();
+        String other = customer();
+        event("it_steady_start", failing);
+        ProcessInstance steady = journey("steadyJourney", failing);
+
+        HttpResponse<String> failingEvent = post("/api/events", """
+                {"type": "it_fragile", "customerId": "%s", "properties": {"wait": "no-such-wait", "traits": {"tier": "gold"}}}""".formatted(failing));
+        HttpResponse<String> otherEvent = post("/api/events", """
+                {"type": "it_fragile", "customerId": "%s", "properties": {"wait": "abandoned-cart"}}""".formatted(other));
+
+        assertThat(failingEvent.statusCode()).isEqualTo(202);
+        assertThat(otherEvent.statusCode()).isEqualTo(202);
+        assertThat(get("/api/customers/" + failing).body()).as("the profile change is kept").contains("\"tier\":\"gold\"");
+        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(steady.getId()).activityId("End").count())
+                .as("the customer's other journey waiting for the same event proceeds").isOne();
+        ProcessInstance fine = journey("fragileJourney", other);
+        assertThat(runtime.createExecutionQuery().processInstanceId(fine.getId()).activityId("Wait_Named").count()).isOne();
+        assertThat(journey("fragileJourney", failing)).as("the failed start is taken back").isNull();
+
+        Job retry = management.createJobQuery().processDefinitionKey("fragileJourney").messages().singleResult();
+        Incident incident = failUntilIncident(retry);
+        assertThat(incident.getIncidentMessage()).contains("journey fragileJourney could not take event")
+                .contains("no wait named 'no-such-wait'");
+        assertThat(get("/api/console/incidents").body()).contains(incident.getId()).contains(failing);
+        assertThat(runtime.createIncidentQuery().processDefinitionKeyIn("fragileJourney").count()).as("nobody else's").isOne();
+    }
+
+    @Test
+    void aJourneyThatFailsToContinueIsAnIncidentOfThatRun() {
+        String failing = customer();
+        String other = customer();
+        event("it_brittle_start", failing);
+        event("it_brittle_start", other);
+        ProcessInstance run = journey("brittleJourney", failing);
+
+        event("it_brittle_next", failing, "{\"wait\": \"no-such-wait\"}");
+        event("it_brittle_next", other, "{\"wait\": \"abandoned-cart\"}");
+
+        assertThat(runtime.createExecutionQuery().processInstanceId(run.getId()).activityId("Wait_Next").count())
+                .as("the run still waits where it was").isOne();
+        assertThat(runtime.createExecutionQuery().processInstanceId(journey("brittleJourney", other).getId()).activityId("Step").count())
+                .as("the other customer's run went on").isOne();
+        Incident incident = failUntilIncident(management.createJobQuery().processInstanceId(run.getId()).messages().singleResult());
+        assertThat(incident.getProcessInstanceId()).isEqualTo(run.getId());
+        assertThat(incident.getIncidentMessage()).contains("no wait named 'no-such-wait'");
+        assertThat(get("/api/console/incidents").body()).contains(run.getId()).contains(failing);
+    }
+
+    /** Runs a job as the job executor would until its retries are used up; the incident it then holds. */
+    private Incident failUntilIncident(Job job) {
+        assertThat(job).as("the step goes on in a job").isNotNull();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThatThrownBy(() -> management.executeJob(job.getId())).hasMessageContaining("no wait named 'no-such-wait'");
+        }
+        Incident incident = runtime.createIncidentQuery().configuration(job.getId()).singleResult();
+        assertThat(incident).as("an incident after the retries").isNotNull();
+        return incident;
+    }
 
     @Test
     void aStepNamingATemplateOrADecisionThatDoesNotExistIsRefused() {
@@ -84,4 +159,26 @@ class DeployChecksIT extends JourneyIT {
                   <camunda:property name="offset" value="%s" />
                 </camunda:properties></bpmn:extensionElements><bpmn:timerEventDefinition /></bpmn:intermediateCatchEvent>""".formatted(offset));
     }
+
+    /** Its timer works out a named wait from the event: an unknown name fails at run time, for that customer only. */
+    static final String FRAGILE = DateWaitsIT.journey("fragileJourney", "it_fragile", """
+            <bpmn:intermediateCatchEvent id="Step"><bpmn:timerEventDefinition>
+              <bpmn:timeDuration>${waits.get(trigger.properties.wait)}</bpmn:timeDuration>
+            </bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>""").replace("id=\"Step\"", "id=\"Wait_Named\"")
+            .replace("targetRef=\"Step\"", "targetRef=\"Wait_Named\"").replace("sourceRef=\"Step\"", "sourceRef=\"Wait_Named\"");
+
+    /** Waits for it_fragile too: the event that fails fragileJourney moves this one on. */
+    static final String STEADY = DateWaitsIT.journey("steadyJourney", "it_steady_start", """
+            <bpmn:intermediateCatchEvent id="Step"><bpmn:messageEventDefinition messageRef="Message_Fragile" /></bpmn:intermediateCatchEvent>""")
+            .replace("</bpmn:definitions>", "  <bpmn:message id=\"Message_Fragile\" name=\"it_fragile\" />\n</bpmn:definitions>");
+
+    /** Waits for it_brittle_next, then for the wait that event names: an unknown name fails the continue. */
+    static final String BRITTLE = DateWaitsIT.journey("brittleJourney", "it_brittle_start", """
+            <bpmn:intermediateCatchEvent id="Wait_Next"><bpmn:messageEventDefinition messageRef="Message_Next" /></bpmn:intermediateCatchEvent>
+                <bpmn:sequenceFlow id="Flow_Next" sourceRef="Wait_Next" targetRef="Step" />
+                <bpmn:intermediateCatchEvent id="Step"><bpmn:timerEventDefinition>
+                  <bpmn:timeDuration>${waits.get(lastEvent.properties.wait)}</bpmn:timeDuration>
+                </bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>""")
+            .replace("sourceRef=\"Start\" targetRef=\"Step\"", "sourceRef=\"Start\" targetRef=\"Wait_Next\"")
+            .replace("</bpmn:definitions>", "  <bpmn:message id=\"Message_Next\" name=\"it_brittle_next\" />\n</bpmn:definitions>");
 }
