@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,13 +87,13 @@ public class MessageService {
                     request.template(), request.category(), recipient.address(), content));
         } catch (MessageOutcomeUnknownException noAnswer) {
             deliveries.mark(request.idempotencyKey(), Status.UNKNOWN, rootMessage(noAnswer), null);
-            log.warn("Message {} ({} {}) to customer {} may have been sent: not sent again, needs an operator ({})", request.idempotencyKey(),
-                    request.channel().id(), request.template(), request.customerId(), noAnswer.getMessage());
+            log.warn("Message {} ({} {}) may have been sent: not sent again, needs an operator ({})", request.idempotencyKey(),
+                    request.channel().id(), request.template(), withoutAddresses(noAnswer.getMessage()));
             throw noAnswer;
         } catch (RuntimeException e) {
             String reason = rootMessage(e);
             deliveries.mark(request.idempotencyKey(), Status.FAILED, reason, null);
-            log.warn("Message {} ({} {}) failed: {}", request.idempotencyKey(), request.channel().id(), request.template(), reason);
+            log.warn("Message {} ({} {}) failed: {}", request.idempotencyKey(), request.channel().id(), request.template(), withoutAddresses(reason));
             throw new MessageFailedException("message " + request.idempotencyKey() + " not sent: " + reason, e);
         }
         deliveries.mark(request.idempotencyKey(), Status.SENT, null, providerMessageId);
@@ -147,8 +148,8 @@ public class MessageService {
     private MessageOutcomeUnknownException outcomeUnknown(Entry claimed) {
         String reason = "claimed at " + claimed.updatedAt() + " by a try that did not record whether the provider accepted it";
         deliveries.markUnknown(claimed.idempotencyKey(), reason);
-        log.warn("Message {} ({} {}) to customer {} may have been sent: not sent again, needs an operator", claimed.idempotencyKey(),
-                claimed.channel(), claimed.template(), claimed.customerId());
+        log.warn("Message {} ({} {}) may have been sent: not sent again, needs an operator", claimed.idempotencyKey(),
+                claimed.channel(), claimed.template());
         return new MessageOutcomeUnknownException("message " + claimed.idempotencyKey() + " may have been sent (" + reason
                 + "); not sent again: ask the provider, then resolve it as SENT or FAILED (PUT /api/console/messages/{key}/outcome) and retry");
     }
@@ -156,6 +157,13 @@ public class MessageService {
     private boolean record(MessageRequest request, String messageId, String recipient, String subject, Status status, String reason) {
         return deliveries.record(new Entry(request.idempotencyKey(), messageId, request.customerId(), request.channel().id(),
                 request.template(), request.category(), recipient, subject, status, reason, null, null, null));
+    }
+
+    private static final Pattern ADDRESS = Pattern.compile("[^\\s<>\"'@,;:]+@[^\\s<>\"',;]+|\\+\\d[\\d ()-]{5,}\\d");
+
+    /** A provider's reason as the log may keep it: e-mail addresses and phone numbers (a 550 names the recipient) masked. */
+    static String withoutAddresses(String reason) {
+        return reason == null ? null : ADDRESS.matcher(reason).replaceAll("<address>");
     }
 
     private static String rootMessage(Throwable failure) {

@@ -57,7 +57,7 @@ public class DateWaitPlanner {
                 for (ProcessInstance instance : instances) {
                     for (Job timer : timers(instance.getId(), wait)) {
                         due = due.isPresent() ? due : dueInstant(wait, profile, name -> null);
-                        due.ifPresent(at -> move(timer, wait, at, profile.customerId() + " changed " + attribute));
+                        due.ifPresent(at -> move(timer, wait, at, "the profile changed " + attribute));
                     }
                 }
             }
@@ -78,7 +78,7 @@ public class DateWaitPlanner {
         for (JourneyTriggers.DateWait wait : waits) {
             for (Job timer : timers(processInstanceId, wait)) {
                 dueInstant(wait, profile, name -> runtime.getVariable(processInstanceId, name))
-                        .ifPresent(at -> move(timer, wait, at, "new event data for customer " + customerId));
+                        .ifPresent(at -> move(timer, wait, at, "new event data"));
             }
         }
     }

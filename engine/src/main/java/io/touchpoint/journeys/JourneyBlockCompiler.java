@@ -12,6 +12,8 @@ import java.util.stream.Collectors;
 
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParser;
+import org.camunda.bpm.engine.impl.calendar.DueDateBusinessCalendar;
+import org.camunda.bpm.engine.impl.calendar.DurationHelper;
 import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.xml.sax.helpers.AttributesImpl;
 
@@ -77,6 +79,8 @@ class JourneyBlockCompiler {
             String block = properties(child).get(BLOCK);
             if (block != null) {
                 check(child, () -> compileBlock(block, child, scope));
+            } else if (child.element("timerEventDefinition") != null) {
+                check(child, () -> checkTimer(child.element("timerEventDefinition")));
             }
         }
         sends.forEach(send -> check(send, () -> compileSend(send, scope)));
@@ -273,6 +277,30 @@ class JourneyBlockCompiler {
         } catch (Invalid e) {
             timer.add(text("timeDate", PLACEHOLDER_DATE)); // lets Camunda finish parsing so the report holds only our reason
             throw e;
+        }
+    }
+
+    /**
+     * A timer drawn without a block: a written duration, date or repeating cycle is read by the engine's own
+     * calendars, as the timer will be (an expression is worked out at run time; a cron cycle is left to the engine).
+     */
+    static void checkTimer(Element timer) {
+        for (Element setting : timer.elements()) {
+            String tag = setting.getTagName();
+            String value = setting.getText() == null ? "" : setting.getText().trim();
+            if (!TIMER_SETTINGS.contains(tag) || value.contains("${") || value.contains("#{") || tag.equals("timeCycle") && !value.startsWith("R")) {
+                continue;
+            }
+            try {
+                if (tag.equals("timeDate")) {
+                    new DueDateBusinessCalendar().resolveDuedate(value);
+                } else {
+                    new DurationHelper(value).getDateAfter();
+                }
+            } catch (Exception unreadable) {
+                throw new Invalid("'" + tag + "' is '" + value + "', not an ISO-8601 " + (tag.equals("timeDate") ? "date" : tag.equals("timeCycle")
+                        ? "cycle such as R3/PT1M" : "duration such as PT36H, P3D or P2W") + " (" + unreadable.getMessage() + ")");
+            }
         }
     }
 

@@ -332,14 +332,14 @@ public class JourneyDispatcher {
         Instant lastEntry = settings.reentry() == JourneySettings.Reentry.NEVER || settings.reentry() == JourneySettings.Reentry.COOL_DOWN
                 ? records.lastEntry(event.customerId(), target.definitionKey(), instanceKey).orElse(null) : null;
         if (!settings.allowsEntry(lastEntry, active, clock.instant())) {
-            log.info("Customer {} may not enter journey {} now (re-entry {}, active {}, last entry {}); event {} starts nothing",
-                    event.customerId(), target.definitionKey(), settings.reentry(), active, lastEntry, event.eventId());
+            log.info("Event {} starts nothing: its customer may not enter journey {} now (re-entry {}, active {}, last entry {})",
+                    event.eventId(), target.definitionKey(), settings.reentry(), active, lastEntry);
             return;
         }
         if (settings.oneAtATime() && !records.claimRun(target.definitionKey(), event.customerId(), place)) {
             if (!settings.keyed() || !updateRun(target, event, place)) {
-                log.info("Customer {} is already in journey {} (another event started it at the same time); event {} starts nothing",
-                        event.customerId(), target.definitionKey(), event.eventId());
+                log.info("Event {} starts nothing: its customer is already in journey {} (another event started it at the same time)",
+                        event.eventId(), target.definitionKey());
             }
             return;
         }
@@ -371,8 +371,7 @@ public class JourneyDispatcher {
         }
         runtime.setVariable(run.get(), TRIGGER, asVariable(event));
         replanRun(run.get());
-        log.info("Event {} ({}) updated journey {} of customer {} with key {}: instance {}", event.eventId(), event.type(),
-                target.definitionKey(), event.customerId(), instanceKey, run.get());
+        log.info("Event {} ({}) updated journey {}: instance {}", event.eventId(), event.type(), target.definitionKey(), run.get());
         return true;
     }
 

@@ -59,6 +59,23 @@ class JourneyBlockValidationTest {
     }
 
     @Test
+    void aTimerWrittenWithoutABlockIsReadAsTheEngineWillReadIt() {
+        assertRefused(plainTimer("plainDuration", "<bpmn:timeDuration>PXYZ</bpmn:timeDuration>"), "Step", "'timeDuration' is 'PXYZ', not an ISO-8601 duration");
+        assertRefused(plainTimer("plainDate", "<bpmn:timeDate>next tuesday</bpmn:timeDate>"), "Step", "'timeDate' is 'next tuesday', not an ISO-8601 date");
+        assertRefused(plainTimer("plainCycle", "<bpmn:timeCycle>R3/PXYZ</bpmn:timeCycle>"), "Step", "'timeCycle' is 'R3/PXYZ'");
+        for (String setting : new String[] {"<bpmn:timeDuration>P3D</bpmn:timeDuration>", "<bpmn:timeDate>2030-01-01T09:00:00Z</bpmn:timeDate>",
+                "<bpmn:timeCycle>R3/PT1M</bpmn:timeCycle>", "<bpmn:timeDuration>${waits.get('abandoned-cart')}</bpmn:timeDuration>"}) {
+            repositoryService().createDeployment().addString("journey.bpmn", plainTimer("plainFine", setting)).deploy();
+        }
+    }
+
+    private static String plainTimer(String key, String setting) {
+        return ModelerBpmn.saved(DateWaitsIT.journey(key, "it_" + key, """
+                <bpmn:intermediateCatchEvent id="Step"><bpmn:timerEventDefinition>%s</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"""
+                .formatted(setting)));
+    }
+
+    @Test
     void anAttributeThatIsNoAttributeNameIsRefused() throws IOException {
         assertRefused(sample("welcome-series.bpmn").replace("name=\"attribute\">welcomeSeriesCompleted<", "name=\"attribute\">welcome series!<"),
                 "Update_WelcomeCompleted", "'attribute' is 'welcome series!', not an attribute name");
