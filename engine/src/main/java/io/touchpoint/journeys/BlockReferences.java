@@ -14,17 +14,28 @@ import io.touchpoint.decisions.RuleBase;
  * What the building blocks name outside the BPMN file, checked at deployment by the code that looks them up at run
  * time: the message template of a Send message step (it exists in the default locale, for the step's channel) and
  * the decision of a Decide with rules step (a running rule names it, or a rule file of that name,
- * {@code rules/<decision>.drl} or a decision table, is running). A name written as an expression is known only at run time.
+ * {@code rules/<decision>.drl} or a decision table, is running), and a wait a timer names. A name written as an
+ * expression is known only at run time.
  */
 @Component
 public class BlockReferences {
 
     private final MessageTemplates templates;
     private final RuleBase rules;
+    private final JourneyWaits waits;
 
-    BlockReferences(MessageTemplates templates, RuleBase rules) {
+    BlockReferences(MessageTemplates templates, RuleBase rules, JourneyWaits waits) {
         this.templates = templates;
         this.rules = rules;
+        this.waits = waits;
+    }
+
+    /** A timer's named wait ({@code waits.get('abandoned-cart')}) is one of {@code touchpoint.journeys.waits}. */
+    void checkWait(String setting, String name) {
+        if (!waits.getWaits().containsKey(name)) {
+            throw new BlockSettings.Invalid("'" + setting + "' names the wait '" + name + "', which touchpoint.journeys.waits does not have; known: "
+                    + waits.getWaits().keySet());
+        }
     }
 
     void checkTemplate(String name, String channel) {

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
@@ -28,6 +30,8 @@ import org.xml.sax.helpers.AttributesImpl;
 class JourneyBlockCompiler {
 
     private static final Set<String> TIMER_SETTINGS = Set.of("timeDate", "timeDuration", "timeCycle");
+    /** A configured wait named in a timer expression: {@code waits.get('abandoned-cart')}. */
+    private static final Pattern NAMED_WAIT = Pattern.compile("waits\\.get\\(\\s*['\"]([^'\"]*)['\"]\\s*\\)");
     private static final String PLACEHOLDER_DATE = "2000-01-01T00:00:00Z";
     private static final String JOURNEY_CATEGORY = "journey";
     private static final String SEND_POLICY_DELEGATE = "${sendPolicyDelegate}";
@@ -80,7 +84,7 @@ class JourneyBlockCompiler {
             if (block != null) {
                 check(child, () -> compileBlock(block, child, scope));
             } else if (child.element("timerEventDefinition") != null) {
-                check(child, () -> checkTimer(child.element("timerEventDefinition")));
+                check(child, () -> checkTimer(child.element("timerEventDefinition"), references));
             }
         }
         sends.forEach(send -> check(send, () -> compileSend(send, scope)));
@@ -282,13 +286,24 @@ class JourneyBlockCompiler {
 
     /**
      * A timer drawn without a block: a written duration, date or repeating cycle is read by the engine's own
-     * calendars, as the timer will be (an expression is worked out at run time; a cron cycle is left to the engine).
+     * calendars, as the timer will be; a wait named in an expression ({@code ${waits.get('abandoned-cart')}}) must be
+     * configured. Any other expression is worked out at run time; a cron cycle is left to the engine.
      */
-    static void checkTimer(Element timer) {
+    static void checkTimer(Element timer, BlockReferences references) {
         for (Element setting : timer.elements()) {
             String tag = setting.getTagName();
             String value = setting.getText() == null ? "" : setting.getText().trim();
-            if (!TIMER_SETTINGS.contains(tag) || value.contains("${") || value.contains("#{") || tag.equals("timeCycle") && !value.startsWith("R")) {
+            if (!TIMER_SETTINGS.contains(tag)) {
+                continue;
+            }
+            if (value.contains("${") || value.contains("#{")) {
+                Matcher named = NAMED_WAIT.matcher(value);
+                while (references != null && named.find()) {
+                    references.checkWait(tag, named.group(1));
+                }
+                continue;
+            }
+            if (tag.equals("timeCycle") && !value.startsWith("R")) {
                 continue;
             }
             try {

@@ -155,11 +155,17 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
     private Index build() {
         Index built = new Index(new HashMap<>(), new HashSet<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         for (ProcessDefinition definition : repository.createProcessDefinitionQuery().list()) {
-            BpmnModelInstance model = repository.getBpmnModelInstance(definition.getId());
-            model.getModelElementsByType(Process.class).stream().filter(p -> p.getId().equals(definition.getKey())).findFirst()
-                    .ifPresent(process -> built.settings().put(definition.getId(), JourneySettings.of(properties(process))));
-            indexMessages(definition, model, built);
-            indexBlocks(definition, model, built);
+            try {
+                BpmnModelInstance model = repository.getBpmnModelInstance(definition.getId());
+                model.getModelElementsByType(Process.class).stream().filter(p -> p.getId().equals(definition.getKey())).findFirst()
+                        .ifPresent(process -> built.settings().put(definition.getId(), JourneySettings.of(properties(process))));
+                indexMessages(definition, model, built);
+                indexBlocks(definition, model, built);
+            } catch (RuntimeException unreadable) {
+                // a definition deployed before today's checks (or written past them) must not stop every event
+                log.error("Journey definition {} is left out: its settings or blocks cannot be read ({}); no event starts or moves it",
+                        definition.getId(), unreadable.toString());
+            }
         }
         return built;
     }

@@ -134,6 +134,18 @@ class DeployChecksIT extends JourneyIT {
     }
 
     @Test
+    void aTimerNamingAWaitThatIsNotConfiguredIsRefused() {
+        HttpResponse<String> typo = deployOverRest("wait-typo.bpmn", step("waitTypo", """
+                <bpmn:intermediateCatchEvent id="Step"><bpmn:timerEventDefinition>
+                  <bpmn:timeDuration>${waits.get('abandoned-carts')}</bpmn:timeDuration>
+                </bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"""));
+
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(typo.body()).contains("'timeDuration' names the wait 'abandoned-carts', which touchpoint.journeys.waits does not have")
+                .contains("abandoned-cart");
+    }
+
+    @Test
     void anOffsetInHoursDeploysAndOneThatIsNoneIsRefused() {
         assertThat(deployOverRest("hours.bpmn", wait("hoursBefore", "-PT24H")).statusCode()).isEqualTo(200);
         HttpResponse<String> refused = deployOverRest("hours-typo.bpmn", wait("hoursTypo", "-P24H"));
