@@ -231,6 +231,10 @@ public class RuleBase {
         }
         KieBase base = kie.newKieContainer(release).getKieBase();
         kie.getRepository().removeKieModule(release);
+        refused.addAll(RuleScopeCheck.check(base, ruleFiles));
+        if (!refused.isEmpty()) {
+            throw new RuleCompilationException(refused);
+        }
         int rules = base.getKiePackages().stream().mapToInt(p -> p.getRules().size()).sum();
         return new Compiled(base.newStatelessKieSession(), Collections.unmodifiableMap(new TreeMap<>(ruleFiles)), rules,
                 clock.instant(), version);

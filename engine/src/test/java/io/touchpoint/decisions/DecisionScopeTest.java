@@ -2,6 +2,7 @@ package io.touchpoint.decisions;
 
 import static io.touchpoint.decisions.RuleFixtures.customer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -69,6 +70,19 @@ class DecisionScopeTest {
 
         assertThat(promoter.getOfferCode()).as("no due-date, cart or win-back offer leaks in").isNull();
         assertThat(promoter.getFiredRules()).isEmpty();
+    }
+
+    @Test
+    void aRuleThatNamesNoDecisionIsRefusedWithItsFileAndLine() {
+        String unscoped = NPS_SEGMENT.replace("    DecisionRequest( decisionName == \"nps-segment\" )\n", "");
+
+        assertThatThrownBy(() -> shippedRulesAnd(unscoped))
+                .isInstanceOf(RuleBase.RuleCompilationException.class)
+                .satisfies(e -> assertThat(((RuleBase.RuleCompilationException) e).problems()).singleElement().satisfies(problem -> {
+                    assertThat(problem.file()).isEqualTo("nps-segment.drl");
+                    assertThat(problem.line()).isEqualTo(8);
+                    assertThat(problem.message()).contains("rule \"A detractor is handed to the CRM for a call back\" names no decision");
+                }));
     }
 
     private static DecisionRequest npsAnswer(int score) {

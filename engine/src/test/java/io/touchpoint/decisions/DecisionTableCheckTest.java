@@ -88,7 +88,7 @@ class DecisionTableCheckTest {
                 {"RuleTable Quiet hours"},
                 {"NAME", "CONDITION", "CONDITION", "ACTION", lastHeader},
                 {"", "$r : io.touchpoint.decisions.DecisionRequest", "$d : io.touchpoint.decisions.Decision", "", ""},
-                {"", "category == \"$param\"", "", "String from = \"$param\";", "$d.quietHours(drools.getRule().getName(), from, \"$param\");"},
+                {"", "sendingPolicy && category == \"$param\"", "", "String from = \"$param\";", "$d.quietHours(drools.getRule().getName(), from, \"$param\");"},
                 {"rule", "category", "decision", "from", "until"},
                 {"Quiet nights", "marketing", "X", "22:00", "07:00"}};
         try (XSSFWorkbook workbook = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {

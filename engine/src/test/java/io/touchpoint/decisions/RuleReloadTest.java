@@ -78,10 +78,12 @@ class RuleReloadTest {
                 package rules
                 import io.touchpoint.decisions.Decision
                 import io.touchpoint.decisions.Customer
+                import io.touchpoint.decisions.DecisionRequest
 
                 rule "Nobody called Grinch gets a Christmas offer"
                     salience 1000
                 when
+                    DecisionRequest( sendingPolicy )
                     Customer( attribute("name") == "Grinch" )
                     $decision : Decision()
                 then

@@ -45,11 +45,13 @@ class RulesAndTemplatesOverTheApiIT {
             package rules
 
             import io.touchpoint.decisions.Decision
+            import io.touchpoint.decisions.DecisionRequest
             import io.touchpoint.decisions.TriggerEvent
 
             rule "Members of the API test get the %s offer"
                 salience 900
             when
+                DecisionRequest( decisionName == "api-offer" )
                 TriggerEvent( type == "api_test_event" )
                 $decision : Decision()
             then
