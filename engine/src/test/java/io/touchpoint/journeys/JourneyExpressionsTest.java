@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
 class JourneyExpressionsTest {
 
     static ProcessEngine engine;
+    static String database;
     static final AtomicBoolean sqlRan = new AtomicBoolean();
+    static final AtomicBoolean classRan = new AtomicBoolean();
 
     @BeforeAll
     static void engineWithoutTheDeploymentCheck() {
@@ -35,7 +37,7 @@ class JourneyExpressionsTest {
                 "jdbcTemplate", sqlRan); // stands for any bean of the application
         ProcessEngineConfigurationImpl configuration = (ProcessEngineConfigurationImpl) ProcessEngineConfiguration
                 .createStandaloneInMemProcessEngineConfiguration()
-                .setJdbcUrl("jdbc:h2:mem:expressions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+                .setJdbcUrl(database = "jdbc:h2:mem:expressions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
                 .setDatabaseSchemaUpdate("true")
                 .setJobExecutorActivate(false)
                 .setHistory("none")
@@ -86,6 +88,47 @@ class JourneyExpressionsTest {
         String instance = run("${waits.get('short')} ${execution.getVariable('customerId')} ${customerId == 'c-1'}");
 
         assertThat(engine.getRuntimeService().getVariable(instance, "result")).isEqualTo("PT1M c-1 true");
+    }
+
+    @Test
+    void aJavaClassOrListenerWrittenPastTheCheckDoesNotRunOnTheApplicationsEngine() {
+        String key = "p" + UUID.randomUUID().toString().replace("-", "");
+        engine.getRepositoryService().createDeployment().addString(key + ".bpmn", """
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="t">
+                  <bpmn:process id="%s" isExecutable="true">
+                    <bpmn:startEvent id="Start"><bpmn:extensionElements>
+                      <camunda:executionListener class="%s" event="start" />
+                    </bpmn:extensionElements></bpmn:startEvent>
+                    <bpmn:serviceTask id="Task_Hostile" camunda:class="%2$s" />
+                    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Task_Hostile" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(key, Hostile.class.getName())).deploy();
+        ProcessEngineConfigurationImpl checked = (ProcessEngineConfigurationImpl) ProcessEngineConfiguration
+                .createStandaloneProcessEngineConfiguration().setJdbcUrl(database).setDatabaseSchemaUpdate("false")
+                .setJobExecutorActivate(false).setHistory("none").setProcessEngineName("journey-expressions-checked");
+        checked.setEnforceHistoryTimeToLive(false);
+        checked.getProcessEnginePlugins().add(new JourneyBlocksPlugin()); // as the application's engine parses every definition
+        ProcessEngine application = checked.buildProcessEngine();
+        try {
+            assertThatThrownBy(() -> application.getRuntimeService().startProcessInstanceByKey(key, "c-1"))
+                    .hasMessageContaining("Task_Hostile").hasMessageContaining("names a Java class");
+        } finally {
+            application.close();
+        }
+        assertThat(classRan).as("neither the listener nor the task ran").isFalse();
+    }
+
+    /** What a hostile journey names as its Java class: it would mark that it ran. */
+    public static class Hostile implements org.camunda.bpm.engine.delegate.JavaDelegate, org.camunda.bpm.engine.delegate.ExecutionListener {
+        @Override
+        public void execute(org.camunda.bpm.engine.delegate.DelegateExecution execution) {
+            notify(execution);
+        }
+
+        @Override
+        public void notify(org.camunda.bpm.engine.delegate.DelegateExecution execution) {
+            classRan.set(true);
+        }
     }
 
     /** Deploys a journey whose one step evaluates the expression, starts it and returns the waiting instance. */
