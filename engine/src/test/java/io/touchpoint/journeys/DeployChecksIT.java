@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpResponse;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -25,6 +28,10 @@ class DeployChecksIT extends JourneyIT {
     RuntimeService runtime;
     @Autowired
     HistoryService history;
+    @Autowired
+    JourneyRetries retries;
+    @Autowired
+    ObjectMapper json;
 
     private static boolean deployed;
 
@@ -59,8 +66,7 @@ class DeployChecksIT extends JourneyIT {
         assertThat(runtime.createExecutionQuery().processInstanceId(fine.getId()).activityId("Wait_Named").count()).isOne();
         assertThat(journey("fragileJourney", failing)).as("the failed start is taken back").isNull();
 
-        Job retry = management.createJobQuery().processDefinitionKey("fragileJourney").messages().singleResult();
-        Incident incident = failUntilIncident(retry);
+        Incident incident = failUntilIncident(retryOf(failing));
         assertThat(incident.getIncidentMessage()).contains("journey fragileJourney could not take event")
                 .contains("no wait named 'no-such-wait'");
         assertThat(get("/api/console/incidents").body()).contains(incident.getId()).contains(failing);
@@ -86,6 +92,44 @@ class DeployChecksIT extends JourneyIT {
         assertThat(incident.getProcessInstanceId()).isEqualTo(run.getId());
         assertThat(incident.getIncidentMessage()).contains("no wait named 'no-such-wait'");
         assertThat(get("/api/console/incidents").body()).contains(run.getId()).contains(failing);
+    }
+
+    @Test
+    void aBatchWithAnEventWhoseJourneyFailsIsAcceptedWholeAndOnlyThatJourneyGoesOnInARetryJob() throws Exception {
+        String failing = customer();
+        String fine = customer();
+        String steady = customer();
+
+        HttpResponse<String> answer = post("/api/events/batch", """
+                [{"type": "it_fragile", "customerId": "%s", "properties": {"wait": "abandoned-cart"}},
+                 {"type": "it_fragile", "customerId": "%s", "properties": {"wait": "no-such-wait", "traits": {"tier": "gold"}}},
+                 {"type": "it_steady_start", "customerId": "%s"}]""".formatted(fine, failing, steady));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        JsonNode outcome = json.readTree(answer.body());
+        assertThat(outcome.path("rejected")).as(answer.body()).isEmpty();
+        assertThat(outcome.path("accepted").findValuesAsText("status")).containsExactly("accepted", "accepted", "accepted");
+        assertThat(outcome.path("accepted").findValuesAsText("customerId")).containsExactly(fine, failing, steady);
+        assertThat(runtime.createExecutionQuery().processInstanceId(journey("fragileJourney", fine).getId()).activityId("Wait_Named").count())
+                .as("the other customer's run of the same journey started").isOne();
+        assertThat(journey("steadyJourney", steady)).as("the batch's other journey started").isNotNull();
+        assertThat(journey("fragileJourney", failing)).as("the failed start is taken back").isNull();
+        assertThat(json.readTree(get("/api/customers/" + failing).body()).path("eventCount").asInt())
+                .as("the event was applied to the profile once").isOne();
+        assertThat(get("/api/customers/" + failing).body()).contains("\"tier\":\"gold\"");
+        Job retry = retryOf(failing);
+        assertThat(((JobEntity) retry).getJobHandlerType()).isEqualTo(JourneyRetries.TYPE);
+        assertThat(retry.getProcessDefinitionKey()).isEqualTo("fragileJourney");
+        assertThat(retry.getRetries()).as("not yet tried again").isEqualTo(3);
+    }
+
+    /** The job in which a journey step of the customer's event goes on (JourneyRetries). */
+    private Job retryOf(String customer) {
+        return management.createJobQuery().messages().list().stream()
+                .filter(job -> retries.customerOf(job).filter(customer::equals).isPresent())
+                .reduce((one, two) -> {
+                    throw new AssertionError("two retry jobs for " + customer);
+                }).orElse(null);
     }
 
     /** Runs a job as the job executor would until its retries are used up; the incident it then holds. */

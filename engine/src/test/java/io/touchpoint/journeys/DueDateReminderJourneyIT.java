@@ -71,7 +71,11 @@ class DueDateReminderJourneyIT extends JourneyEndToEnd {
         after(Duration.ofDays(10), journey.getId());
 
         assertThat(ended(journey)).isTrue();
+        assertThat(passed(journey, "End_BagOrdered")).as("the run ended at its goal").isTrue();
         assertThat(passed(journey, "End_Reminded")).isFalse();
+        assertThat(goalsOf(journey)).singleElement().satisfies(goal -> assertThat(goal).containsEntry("journey_key", "dueDateReminder")
+                .containsEntry("goal_activity_id", "End_BagOrdered").containsEntry("event_type", "hospital_bag_ordered").containsEntry("customer_id", customer));
         assertThat(emailsTo(email)).isEmpty();
+        assertThat(deliveries.forCustomer(customer)).isEmpty();
     }
 }

@@ -12,7 +12,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.mail.internet.MimeMessage;
 import org.camunda.bpm.engine.HistoryService;
@@ -27,6 +30,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -80,6 +84,8 @@ abstract class JourneyEndToEnd extends EngineIT {
     HistoryService history;
     @Autowired
     DeliveryLog deliveries;
+    @Autowired
+    JdbcTemplate jdbc;
 
     /** The engine clock's start: the real now. */
     Instant start;
@@ -133,7 +139,11 @@ abstract class JourneyEndToEnd extends EngineIT {
 
     /** A new customer in {@link #zone} with an email address, a phone number and the given traits (JSON object members). */
     String customer(String email, String traits) {
-        String id = "c-" + UUID.randomUUID();
+        return customer("c-" + UUID.randomUUID(), email, traits);
+    }
+
+    /** The same with a given customer id. */
+    String customer(String id, String email, String traits) {
         assertThat(post("/api/events", """
                 {"type": "profile_updated", "customerId": "%s", "identities": {"email": "%s", "phone": "+4915112345678"},
                  "properties": {"timeZone": "%s", "traits": {%s}}}""".formatted(id, email, zone.getId(), traits)).statusCode()).isEqualTo(202);
@@ -169,6 +179,17 @@ abstract class JourneyEndToEnd extends EngineIT {
 
     boolean passed(ProcessInstance journey, String activityId) {
         return history.createHistoricActivityInstanceQuery().processInstanceId(journey.getId()).activityId(activityId).finished().count() == 1;
+    }
+
+    /** The journey_goal rows of a run (journey_key, goal_activity_id, event_type, customer_id): one when it reached its goal. */
+    List<Map<String, Object>> goalsOf(ProcessInstance journey) {
+        return jdbc.queryForList("select journey_key, goal_activity_id, event_type, customer_id from journey_goal where process_instance_id = ?",
+                journey.getId()).stream().map(row -> row.entrySet().stream()
+                        .collect(Collectors.toMap(column -> column.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue))).toList();
+    }
+
+    boolean waitsAt(ProcessInstance journey, String activityId) {
+        return runtime.createExecutionQuery().processInstanceId(journey.getId()).activityId(activityId).count() == 1;
     }
 
     boolean ended(ProcessInstance journey) {

@@ -22,7 +22,8 @@ import io.touchpoint.channels.DeliveryLog;
 /**
  * workflows/order-delivery.bpmn end to end, one run per order (instance key orderId): out_for_delivery of an order
  * brings that order's transactional SMS; three days after its deliveredAt, at 10:00 in the customer's time zone, a
- * review request by email; a return of that order before then ends its run without email.
+ * review request by email; a return of that order before then ends its run without email; 14 days without news at
+ * either wait end the run at that timeout's end.
  */
 class OrderDeliveryJourneyIT extends JourneyEndToEnd {
 
@@ -88,12 +89,52 @@ class OrderDeliveryJourneyIT extends JourneyEndToEnd {
         assertThat(emailsTo(email, 1).get(0).getSubject()).isEqualTo("How do you like your order R-2?");
     }
 
+    @Test
+    void noOutForDeliveryWithinFourteenDaysEndsTheRunAtNoDeliveryNewsWithoutAnyMessage() {
+        String email = "nina-" + UUID.randomUUID() + "@example.com";
+        String customer = customer(email, "\"firstName\": \"Nina\"");
+        event("order_shipped", customer, "{\"orderId\": \"N-1\"}");
+        ProcessInstance order = run(customer, "N-1");
+
+        timesOut(order, "Wait_OutForDelivery", "End_NoDeliveryNews");
+
+        assertThat(passed(order, "Send_OutForDeliverySms")).isFalse();
+        assertThat(PROVIDERS.received(SMS_PATH)).isEmpty();
+        assertThat(emailsTo(email)).isEmpty();
+        assertThat(deliveries.forCustomer(customer)).isEmpty();
+    }
+
+    @Test
+    void noDeliveryWithinFourteenDaysAfterOutForDeliveryEndsTheRunAtNotDeliveredAfterTheSmsOnly() {
+        String email = "otto-" + UUID.randomUUID() + "@example.com";
+        String customer = customer(email, "\"firstName\": \"Otto\"");
+        event("order_shipped", customer, "{\"orderId\": \"L-1\"}");
+        ProcessInstance order = run(customer, "L-1");
+        event("out_for_delivery", customer, "{\"orderId\": \"L-1\"}");
+        runDueJobs(order.getId());
+        assertThat(waitsAt(order, "Wait_OrderDelivered")).isTrue();
+
+        timesOut(order, "Wait_OrderDelivered", "End_NotDelivered");
+
+        assertThat(passed(order, "Send_ReviewRequest")).isFalse();
+        assertThat(PROVIDERS.received(SMS_PATH)).singleElement().satisfies(sms -> assertThat(URLDecoder.decode(sms.body(), StandardCharsets.UTF_8))
+                .contains("Hi Otto, your order L-1 is out for delivery"));
+        assertThat(emailsTo(email)).isEmpty();
+        assertThat(deliveries.forCustomer(customer)).extracting(DeliveryLog.Entry::channel, DeliveryLog.Entry::template)
+                .containsExactly(tuple("sms", "order-out-for-delivery"));
+    }
+
+    /** A minute before its 14 days are up the run still waits; at 14 days it ends at the timeout's end event. */
+    private void timesOut(ProcessInstance order, String wait, String end) {
+        after(Duration.ofDays(14).minusMinutes(1), order.getId());
+        assertThat(waitsAt(order, wait)).as("still waiting a minute before the timeout").isTrue();
+        after(Duration.ofDays(14), order.getId());
+        assertThat(ended(order)).isTrue();
+        assertThat(passed(order, end)).isTrue();
+    }
+
     private ProcessInstance run(String customer, String orderId) {
         return runtime.createProcessInstanceQuery().processDefinitionKey("orderDelivery").processInstanceBusinessKey(customer)
                 .variableValueEquals(JourneyDispatcher.INSTANCE_KEY, orderId).singleResult();
-    }
-
-    private boolean waitsAt(ProcessInstance journey, String activityId) {
-        return runtime.createExecutionQuery().processInstanceId(journey.getId()).activityId(activityId).count() == 1;
     }
 }

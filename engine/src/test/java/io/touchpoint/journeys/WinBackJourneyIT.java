@@ -9,7 +9,9 @@ import java.util.UUID;
 
 import jakarta.mail.internet.MimeMessage;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
 
@@ -20,6 +22,9 @@ import io.touchpoint.channels.DeliveryLog;
  * for three days, by SMS too; an order or an opened email ends it earlier.
  */
 class WinBackJourneyIT extends JourneyEndToEnd {
+
+    @Autowired
+    JourneyRetries retries;
 
     private static final String OFFER = "20% off your next order with code WELCOME20";
 
@@ -80,5 +85,33 @@ class WinBackJourneyIT extends JourneyEndToEnd {
         assertThat(passed(journey, "End_OrderedAgain")).isTrue();
         assertThat(emailsTo(email)).isEmpty();
         assertThat(deliveries.forCustomer(customer)).isEmpty();
+    }
+
+    @Test
+    void anOrderFromACustomerInAbandonedCartEndsThatRunAndStartsOneWinBackRunForThatCustomerOnly() {
+        String email = "cart-" + UUID.randomUUID() + "@example.com";
+        String customer = customer(email, "\"firstName\": \"Cara\"");
+        event("cart_abandoned", customer, "{\"cartId\": \"k-9\", \"items\": [{\"name\": \"Linen dress\", \"quantity\": 1, \"price\": 129.00}], \"total\": 129.00}");
+        ProcessInstance cart = journey("abandonedCart", customer);
+
+        event("order_placed", customer, "{\"orderId\": \"o-9\"}");
+
+        assertThat(passed(cart, "End_Converted")).isTrue();
+        assertThat(runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).list())
+                .as("of the journeys that start on order_placed, win-back; welcome-series has it only as a goal")
+                .singleElement().satisfies(run -> {
+                    assertThat(run.getProcessDefinitionId()).startsWith("winBack:");
+                    assertThat(runtime.getVariable(run.getId(), JourneyDispatcher.CUSTOMER_ID)).isEqualTo(customer);
+                });
+        assertThat(history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(customer).list())
+                .extracting(HistoricProcessInstance::getProcessDefinitionKey).containsExactlyInAnyOrder("abandonedCart", "winBack");
+        assertThat(runtime.createProcessInstanceQuery().processDefinitionKey("winBack").list())
+                .as("no win-back run without a customer").allSatisfy(run -> assertThat(run.getBusinessKey()).isNotBlank());
+        assertThat(history.createHistoricProcessInstanceQuery().processDefinitionKey("winBack").list())
+                .as("nor one that ran and ended").allSatisfy(run -> assertThat(run.getBusinessKey()).isNotBlank());
+        assertThat(history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(customer).list())
+                .allSatisfy(run -> assertThat(runtime.createIncidentQuery().processInstanceId(run.getId()).count()).as("no incident").isZero());
+        assertThat(management.createJobQuery().messages().list()).as("no journey step left to retry for this customer")
+                .noneMatch(job -> retries.customerOf(job).filter(customer::equals).isPresent());
     }
 }
