@@ -28,7 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * an in-memory H2 database and a private embedded Hazelcast member. Subclasses share one Spring context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@ActiveProfiles({"dev", "test"})
 public abstract class EngineIT {
 
     protected static final String USER = "admin";

@@ -16,7 +16,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
-@ActiveProfiles({"test", "postgres"})
+@ActiveProfiles({"dev", "test", "postgres"})
 @TestPropertySource(properties = {
         "spring.datasource.url=${TOUCHPOINT_IT_DB_URL:jdbc:postgresql://127.0.0.1:5432/touchpoint_it}",
         "camunda.bpm.process-engine-name=postgresIt"})

@@ -15,6 +15,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,11 +23,12 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A development SMTP server (GreenMail) the engine starts itself, so a newcomer sees the emails journeys send
- * without any mail server: {@code GET /api/dev/mailbox} lists them. On by default; off in production
- * ({@code touchpoint.mail.dev-sink.enabled=false}, as in the {@code postgres} profile).
+ * without any mail server: {@code GET /api/dev/mailbox} lists them. On in the {@code dev} profile; GreenMail is on
+ * the class path of {@code spring-boot:run} and the tests only, not in the packaged jar.
  */
 @RestController
 @ConditionalOnProperty(name = "touchpoint.mail.dev-sink.enabled", havingValue = "true")
+@ConditionalOnClass(name = "com.icegreen.greenmail.util.GreenMail") // only on the development class path, not in the jar
 public class DevMailSink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DevMailSink.class);

@@ -76,7 +76,7 @@ class IntakeRestartIT {
     }
 
     private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(TouchpointApplication.class).profiles("test").run(
+        return new SpringApplicationBuilder(TouchpointApplication.class).profiles("dev", "test").run(
                 "--spring.datasource.url=jdbc:h2:file:" + databaseFile() + ";AUTO_SERVER=FALSE",
                 "--server.port=0",
                 // not "default": closing these engines must not unregister the engine /engine-rest of other tests uses

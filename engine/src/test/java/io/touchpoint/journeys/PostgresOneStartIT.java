@@ -60,7 +60,7 @@ class PostgresOneStartIT {
 
     /** A node on the postgres and test profiles; command-line arguments, so they win over the profiles' settings. */
     private static ConfigurableApplicationContext node(String engineName, String cluster, int hazelcastPort) {
-        return new SpringApplicationBuilder(TouchpointApplication.class).profiles("test", "postgres")
+        return new SpringApplicationBuilder(TouchpointApplication.class).profiles("dev", "test", "postgres")
                 .run("--spring.datasource.url=" + DATABASE, "--camunda.bpm.process-engine-name=" + engineName, "--server.port=0",
                         "--touchpoint.hazelcast.cluster-name=" + cluster, "--touchpoint.hazelcast.port=" + hazelcastPort,
                         "--touchpoint.hazelcast.members=127.0.0.1:16701,127.0.0.1:16702");

@@ -60,7 +60,7 @@ class ProfileRestartIT {
     private ConfigurableApplicationContext start() {
         // arguments, not builder properties: those are defaults that the test profile's settings would override
         return new SpringApplicationBuilder(TouchpointApplication.class)
-                .profiles("test")
+                .profiles("dev", "test")
                 .run("--spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("touchpoint").toAbsolutePath(),
                         "--server.port=0",
                         "--touchpoint.profiles.cache-size=" + CACHE_SIZE,

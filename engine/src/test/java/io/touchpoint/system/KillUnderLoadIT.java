@@ -274,6 +274,7 @@ class KillUnderLoadIT {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             List<String> command = List.of(java.toString(), "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", packagedJar().toAbsolutePath().toString(),
                     "--server.port=" + port,
+                    "--spring.profiles.active=dev",
                     "--touchpoint.data-dir=" + home.resolve("data"),
                     "--touchpoint.folders.workflows=file:" + home.resolve("workflows") + "/",
                     "--touchpoint.hazelcast.cluster-name=kill-test-" + UUID.randomUUID(),

@@ -214,7 +214,7 @@ class RulesAndTemplatesOverTheApiIT {
         String members = "127.0.0.1:" + hazelcastPorts[0] + ",127.0.0.1:" + hazelcastPorts[1] + ",127.0.0.1:" + hazelcastPorts[2];
         // arguments, not builder properties: those are defaults that the test profile's settings would override
         return new SpringApplicationBuilder(TouchpointApplication.class)
-                .profiles("test")
+                .profiles("dev", "test")
                 .run("--spring.datasource.url=" + database,
                         "--server.port=0",
                         "--touchpoint.hazelcast.cluster-name=" + clusterName,
