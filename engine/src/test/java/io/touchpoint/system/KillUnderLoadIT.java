@@ -4,13 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,12 +12,10 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -67,14 +58,13 @@ class KillUnderLoadIT {
     @TempDir
     Path home;
 
-    final GreenMail smtp = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final GreenMail smtp = new GreenMail(new ServerSetup(PackagedEngine.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     final Map<String, String> accepted = new ConcurrentHashMap<>(); // event id → customer id
-    final List<Engine> engines = new ArrayList<>();
+    final List<PackagedEngine> engines = new ArrayList<>();
 
     @AfterEach
     void stopEverything() {
-        engines.forEach(Engine::kill);
+        engines.forEach(PackagedEngine::kill);
         smtp.stop();
     }
 
@@ -83,7 +73,7 @@ class KillUnderLoadIT {
     void everyEventAnswered202SurvivesSigkillWithItsProfileAndOneJourneyAndNoMessageIsSentTwice() throws Exception {
         smtp.start();
         writeJourney();
-        Engine first = start("first");
+        PackagedEngine first = start("first");
 
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService load = Executors.newFixedThreadPool(LOAD_THREADS);
@@ -102,7 +92,7 @@ class KillUnderLoadIT {
         log.info("Killed the engine after {} events answered 202 and {} emails", acceptedBeforeTheKill, emailsBeforeTheKill);
         assertThat(accepted).hasSize(acceptedBeforeTheKill);
 
-        Engine second = start("second");
+        PackagedEngine second = start("second");
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
                 .until(() -> jobsLeftToRun(second) == 0);
         second.stop();
@@ -147,7 +137,7 @@ class KillUnderLoadIT {
     }
 
     /** Posts new customers' events until told to stop or the engine is gone: three single events, then a batch of five. */
-    private void postEvents(Engine engine, int thread, AtomicBoolean stop) {
+    private void postEvents(PackagedEngine engine, int thread, AtomicBoolean stop) {
         int n = 0;
         try {
             while (!stop.get() && n < EVENTS_PER_THREAD) {
@@ -177,7 +167,7 @@ class KillUnderLoadIT {
         }
     }
 
-    private int jobsLeftToRun(Engine engine) throws IOException {
+    private int jobsLeftToRun(PackagedEngine engine) throws IOException {
         HttpResponse<String> answer = engine.get("/engine-rest/job/count?withRetriesLeft=true");
         return answer.statusCode() == 200 ? Integer.parseInt(answer.body().replaceAll("\\D", "")) : -1;
     }
@@ -222,15 +212,15 @@ class KillUnderLoadIT {
                 """));
     }
 
-    private Engine start(String name) throws IOException {
-        Engine engine = new Engine(name, freePort(), freePort());
+    private PackagedEngine start(String name) throws IOException {
+        PackagedEngine engine = new PackagedEngine(name, home, smtp.getSmtp().getPort(), "kill-under-load",
+                List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                List.of("--touchpoint.folders.workflows=file:" + home.resolve("workflows") + "/",
+                        // the killed engine's job locks expire soon, so the restarted one takes its jobs over quickly
+                        "--camunda.bpm.job-execution.lock-time-in-millis=30000",
+                        "--camunda.bpm.job-execution.max-wait=1000"));
         engines.add(engine);
-        try {
-            await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(500)).until(engine::takesEvents);
-        } catch (org.awaitility.core.ConditionTimeoutException notReady) {
-            throw new AssertionError("the " + name + " engine did not take events: " + engine.log + "\n" + engine.tail(), notReady);
-        }
-        return engine;
+        return engine.awaitTakesEvents(Duration.ofMinutes(8));
     }
 
     private static String address(String customer) {
@@ -242,117 +232,6 @@ class KillUnderLoadIT {
             return message.getRecipients(Message.RecipientType.TO)[0].toString();
         } catch (MessagingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path packagedJar() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(f -> f.getFileName().toString().matches("touchpoint-engine-.*\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no target/touchpoint-engine-*.jar: run through 'mvn verify', whose package phase builds it"));
-        }
-    }
-
-    /** The packaged engine as a process of its own, on the test's H2 files, SMTP server and journey folder. */
-    private final class Engine {
-
-        final String name;
-        final int port;
-        final Process process;
-        final Path log;
-
-        Engine(String name, int port, int hazelcastPort) throws IOException {
-            this.name = name;
-            this.port = port;
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            List<String> command = List.of(java.toString(), "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", packagedJar().toAbsolutePath().toString(),
-                    "--server.port=" + port,
-                    "--spring.profiles.active=dev",
-                    "--touchpoint.data-dir=" + home.resolve("data"),
-                    "--touchpoint.folders.workflows=file:" + home.resolve("workflows") + "/",
-                    "--touchpoint.hazelcast.cluster-name=kill-test-" + UUID.randomUUID(),
-                    "--touchpoint.hazelcast.port=" + hazelcastPort,
-                    "--touchpoint.mail.dev-sink.enabled=false",
-                    "--touchpoint.events.file.enabled=false",
-                    "--touchpoint.rules.hot-reload=false",
-                    "--spring.mail.port=" + smtp.getSmtp().getPort(),
-                    // the killed engine's job locks expire soon, so the restarted one takes its jobs over quickly
-                    "--camunda.bpm.job-execution.lock-time-in-millis=30000",
-                    "--camunda.bpm.job-execution.max-wait=1000");
-            this.log = Files.createDirectories(Path.of("target", "kill-under-load")).resolve("engine-" + name + ".log").toAbsolutePath();
-            this.process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-        }
-
-        boolean takesEvents() throws IOException {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the " + name + " engine stopped: see " + log + "\n" + tail());
-            }
-            try {
-                return post("/api/events", "{\"type\": \"engine_ready\", \"customerId\": \"ready-check\"}").statusCode() == 202;
-            } catch (ConnectException | java.net.http.HttpTimeoutException notYet) {
-                return false;
-            }
-        }
-
-        HttpResponse<String> post(String path, String json) throws IOException {
-            return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
-        }
-
-        HttpResponse<String> get(String path) throws IOException {
-            return send(request(path).GET().build());
-        }
-
-        private HttpRequest.Builder request(String path) {
-            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:touchpoint".getBytes(StandardCharsets.UTF_8)));
-        }
-
-        private HttpResponse<String> send(HttpRequest request) throws IOException {
-            try {
-                return http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-        }
-
-        /** SIGKILL on Linux: no shutdown hook, no flush, no goodbye. */
-        void kill() {
-            process.destroyForcibly();
-            waitFor();
-        }
-
-        /** SIGTERM: a graceful stop that closes the database. */
-        void stop() {
-            process.destroy();
-            waitFor();
-        }
-
-        private void waitFor() {
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private String tail() {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException e) {
-                return "";
-            }
         }
     }
 }
