@@ -51,7 +51,7 @@ public class MessageService {
     public Delivery send(MessageRequest request) {
         Optional<Entry> before = deliveries.find(request.idempotencyKey());
         if (before.isPresent() && before.get().status().isFinal()) {
-            log.info("Message {} was already {}; not sent again", request.idempotencyKey(), before.get().status());
+            log.debug("Message {} was already {}; not sent again", request.idempotencyKey(), before.get().status());
             return Delivery.of(before.get());
         }
         if (before.isPresent() && before.get().status().mayHaveBeenSent()) {
@@ -87,17 +87,17 @@ public class MessageService {
                     request.template(), request.category(), recipient.address(), content));
         } catch (MessageOutcomeUnknownException noAnswer) {
             deliveries.mark(request.idempotencyKey(), Status.UNKNOWN, rootMessage(noAnswer), null);
-            log.warn("Message {} ({} {}) may have been sent: not sent again, needs an operator ({})", request.idempotencyKey(),
+            log.warn("TP-MESSAGE-002 Message {} ({} {}) may have been sent: not sent again, needs an operator ({})", request.idempotencyKey(),
                     request.channel().id(), request.template(), withoutAddresses(noAnswer.getMessage()));
             throw noAnswer;
         } catch (RuntimeException e) {
             String reason = rootMessage(e);
             deliveries.mark(request.idempotencyKey(), Status.FAILED, reason, null);
-            log.warn("Message {} ({} {}) failed: {}", request.idempotencyKey(), request.channel().id(), request.template(), withoutAddresses(reason));
+            log.warn("TP-MESSAGE-001 Message {} ({} {}) failed: {}", request.idempotencyKey(), request.channel().id(), request.template(), withoutAddresses(reason));
             throw new MessageFailedException("message " + request.idempotencyKey() + " not sent: " + reason, e);
         }
         deliveries.mark(request.idempotencyKey(), Status.SENT, null, providerMessageId);
-        log.info("Message {} ({} {}) sent", request.idempotencyKey(), request.channel().id(), request.template());
+        log.debug("Message {} ({} {}) sent", request.idempotencyKey(), request.channel().id(), request.template());
         return new Delivery(request.idempotencyKey(), Status.SENT, null, providerMessageId);
     }
 
@@ -128,7 +128,7 @@ public class MessageService {
         if (!record(request, messageId, recipient, null, Status.SUPPRESSED, reason)) {
             return alreadyTaken(request);
         }
-        log.info("Message {} ({} {}) suppressed: {}", request.idempotencyKey(), request.channel().id(), request.template(), reason);
+        log.debug("Message {} ({} {}) suppressed: {}", request.idempotencyKey(), request.channel().id(), request.template(), reason);
         return new Delivery(request.idempotencyKey(), Status.SUPPRESSED, reason, null);
     }
 
@@ -148,7 +148,7 @@ public class MessageService {
     private MessageOutcomeUnknownException outcomeUnknown(Entry claimed) {
         String reason = "claimed at " + claimed.updatedAt() + " by a try that did not record whether the provider accepted it";
         deliveries.markUnknown(claimed.idempotencyKey(), reason);
-        log.warn("Message {} ({} {}) may have been sent: not sent again, needs an operator", claimed.idempotencyKey(),
+        log.warn("TP-MESSAGE-003 Message {} ({} {}) may have been sent: not sent again, needs an operator", claimed.idempotencyKey(),
                 claimed.channel(), claimed.template());
         return new MessageOutcomeUnknownException("message " + claimed.idempotencyKey() + " may have been sent (" + reason
                 + "); not sent again: ask the provider, then resolve it as SENT or FAILED (PUT /api/console/messages/{key}/outcome) and retry");

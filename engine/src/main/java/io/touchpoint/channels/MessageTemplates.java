@@ -90,7 +90,7 @@ public class MessageTemplates {
                 templates.put(key(template.name(), template.locale()), template);
             } catch (TemplateException e) {
                 refused.put(key(nameAndLocale[0], nameAndLocale[1]), e.getMessage());
-                log.error("Template refused: {}", e.getMessage());
+                log.error("TP-TEMPLATE-001 Template refused: {}", e.getMessage());
             }
         });
         current = new Loaded(saved.version(), Map.copyOf(templates), Map.copyOf(refused));
@@ -104,7 +104,7 @@ public class MessageTemplates {
             try {
                 reload();
             } catch (IOException e) {
-                log.error("Reloading the templates failed, the loaded ones stay", e);
+                log.error("TP-TEMPLATE-002 Reloading the templates failed, the loaded ones stay", e);
             }
         }
     }

@@ -120,7 +120,7 @@ public class RuleBase {
             return true;
         } catch (RuleCompilationException refused) {
             problems = refused.problems();
-            log.error("Rule change refused, the running rules stay: {}", refused.getMessage());
+            log.error("TP-RULES-001 Rule change refused, the running rules stay: {}", refused.getMessage());
             return false;
         }
     }
@@ -173,7 +173,7 @@ public class RuleBase {
             try {
                 reload();
             } catch (IOException e) {
-                log.error("Rule reload failed, the running rules stay", e);
+                log.error("TP-RULES-002 Rule reload failed, the running rules stay", e);
             }
         }
     }

@@ -50,7 +50,7 @@ class RuleFolderWatcher implements SmartLifecycle {
             folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                     StandardWatchEventKinds.ENTRY_DELETE);
         } catch (IOException e) {
-            log.warn("Cannot watch {} for rule changes: {}", folder, e.getMessage());
+            log.warn("TP-RULES-003 Cannot watch {} for rule changes: {}", folder, e.getMessage());
             return;
         }
         thread = new Thread(this::watch, "rules-reload");
@@ -88,7 +88,7 @@ class RuleFolderWatcher implements SmartLifecycle {
         try {
             rules.reload();
         } catch (IOException | RuntimeException e) {
-            log.error("Rule reload failed, the running rules stay", e);
+            log.error("TP-RULES-002 Rule reload failed, the running rules stay", e);
         }
     }
 

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.map.IMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -36,6 +37,10 @@ import io.touchpoint.profiles.ProfileUpdate;
 public class EventIntake {
 
     private static final Logger log = LoggerFactory.getLogger(EventIntake.class);
+    /** The MDC keys of the lines logged while an event is applied (Camunda adds processInstanceId, activityId, …). */
+    public static final String MDC_EVENT_ID = "eventId";
+    public static final String MDC_EVENT_TYPE = "eventType";
+
     /** What {@code customer_event.payload} holds: an event that takes more as stored JSON is refused with 413. */
     static final int MAX_STORED_PAYLOAD_CHARS = 1_000_000;
     private static final String INSERT =
@@ -82,7 +87,7 @@ public class EventIntake {
                 return true;
             }));
             if (!fresh) {
-                log.info("Event {} was already processed; ignored the repeat", event.eventId());
+                log.debug("Event {} was already processed; ignored the repeat", event.eventId());
             }
             return new Accepted(event.eventId(), event.customerId(), !fresh);
         } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
@@ -109,7 +114,7 @@ public class EventIntake {
                 }
             });
         } catch (RuntimeException failed) {
-            log.warn("A batch of {} events could not go in as one transaction ({}); taking them one by one", received.size(), failed.toString());
+            log.warn("TP-EVENT-001 A batch of {} events could not go in as one transaction ({}); taking them one by one", received.size(), failed.toString());
             return Optional.empty();
         }
         Map<String, Boolean> taken = new HashMap<>();
@@ -180,10 +185,14 @@ public class EventIntake {
         return new Ready(event, update, payload);
     }
 
+    /** Applies the event to the profile and the journeys; what is logged meanwhile carries its id and type (MDC). */
     private void apply(Ready ready) {
         CustomerEvent event = ready.event();
-        profiles.apply(event.customerId(), ready.update().forEvent(event.eventId(), event.type(), event.occurredAt()));
-        journeys.dispatch(event);
+        try (MDC.MDCCloseable id = MDC.putCloseable(MDC_EVENT_ID, event.eventId());
+             MDC.MDCCloseable type = MDC.putCloseable(MDC_EVENT_TYPE, event.type())) {
+            profiles.apply(event.customerId(), ready.update().forEvent(event.eventId(), event.type(), event.occurredAt()));
+            journeys.dispatch(event);
+        }
     }
 
     /** The ids among these seen before: in the idempotency window (as the routes' idempotent consumer asks it), or recorded. */

@@ -131,7 +131,7 @@ public class EventsApi {
         } catch (InvalidEventException | PayloadTooLargeException e) {
             return new EventIntake.Outcome(null, e.getMessage());
         } catch (RuntimeException e) {
-            log.warn("Event {} of a batch failed and was not committed; the sender may retry it", event.eventId(), e);
+            log.warn("TP-EVENT-002 Event {} of a batch failed and was not committed; the sender may retry it", event.eventId(), e);
             return new EventIntake.Outcome(null, "not committed: the engine failed to take it in (" + e.getClass().getSimpleName()
                     + "); retry it with the same eventId");
         }

@@ -54,7 +54,7 @@ public class FileDrop {
         Progress progress = exchange.getProperty(PROGRESS, Progress.class);
         progress.rejected().incrementAndGet();
         Exception problem = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        log.warn("File drop {}: line {} refused: {}", progress.file(), exchange.getProperty(LINE), problem.getMessage());
+        log.warn("TP-EVENT-004 File drop {}: line {} refused: {}", progress.file(), exchange.getProperty(LINE), problem.getMessage());
     }
 
     public void finished(Exchange exchange) {

@@ -2,7 +2,10 @@ package io.touchpoint.events;
 
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -37,6 +40,20 @@ public class IntakeGate extends EventPathFilter {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /** Refusals since the last warning: under overload the log says so every 10 s, not once per request. */
+    private final AtomicInteger refusedSinceWarning = new AtomicInteger();
+    private final AtomicLong lastWarning = new AtomicLong();
+
+    private void warnBusy() {
+        refusedSinceWarning.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if ((last == 0 || now - last > TimeUnit.SECONDS.toNanos(10)) && lastWarning.compareAndSet(last, now)) {
+            log.warn("TP-EVENT-003 Event intake is at its limit of requests in flight: {} request(s) answered 503 with Retry-After {}s since the last warning",
+                    refusedSinceWarning.getAndSet(0), retryAfterSeconds);
+        }
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -46,7 +63,7 @@ public class IntakeGate extends EventPathFilter {
             return;
         }
         if (!inFlight.tryAcquire()) {
-            log.warn("Event intake is at its limit of requests in flight; answered 503 with Retry-After {}s", retryAfterSeconds);
+            warnBusy();
             response.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
             refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many events in flight; retry later");
             return;

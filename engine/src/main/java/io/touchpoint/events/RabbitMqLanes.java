@@ -190,7 +190,7 @@ public class RabbitMqLanes extends AsyncProcessorSupport {
                 channel.basicNack(deliveryTag, false, true);
             }
         } catch (Exception closed) {
-            log.warn("RabbitMQ message {} could not be {} ({}); the broker will deliver it again",
+            log.warn("TP-EVENT-005 RabbitMQ message {} could not be {} ({}); the broker will deliver it again",
                     deliveryTag, done ? "acknowledged" : "handed back", closed.getMessage());
         }
     }

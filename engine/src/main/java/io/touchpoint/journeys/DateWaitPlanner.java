@@ -98,7 +98,7 @@ public class DateWaitPlanner {
         try {
             return Optional.of(ProfileDateWaits.dueInstant(wait.block(), profile, variables));
         } catch (RuntimeException e) {
-            log.warn("The wait {} of {} keeps its date: {}", wait.activityId(), wait.definitionId(), e.toString());
+            log.warn("TP-JOURNEY-005 The wait {} of {} keeps its date: {}", wait.activityId(), wait.definitionId(), e.toString());
             return Optional.empty();
         }
     }

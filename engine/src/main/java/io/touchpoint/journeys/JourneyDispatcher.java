@@ -228,7 +228,7 @@ public class JourneyDispatcher {
             }
             GoalReached.endAt(runtime, instance.getId(), goal.activityId());
             records.recordGoal(instance.getId(), event.customerId(), goal.definitionKey(), goal.activityId(), event.type(), event.eventId());
-            log.info("Event {} ({}) is the goal of journey {}: instance {} ended at {}",
+            log.debug("Event {} ({}) is the goal of journey {}: instance {} ended at {}",
                     event.eventId(), event.type(), goal.definitionKey(), instance.getId(), goal.activityId());
         }
     }
@@ -249,7 +249,7 @@ public class JourneyDispatcher {
     /** Continues one waiting run with the event, unless the run is keyed and the event has another key. */
     private void continueRun(CustomerEvent event, String instance, String definitionId) {
         if (!hasKeyOf(instance, definitionId, event)) {
-            log.info("Event {} ({}) has another key than instance {}; it stays", event.eventId(), event.type(), instance);
+            log.debug("Event {} ({}) has another key than instance {}; it stays", event.eventId(), event.type(), instance);
             return;
         }
         // executions only: a correlation by name would also start every journey with a message start of that name
@@ -257,7 +257,7 @@ public class JourneyDispatcher {
                 .processInstanceId(instance)
                 .setVariable(LAST_EVENT, asVariable(event))
                 .correlateAllWithResult();
-        log.info("Event {} ({}) continued journey instance {}", event.eventId(), event.type(), instance);
+        log.debug("Event {} ({}) continued journey instance {}", event.eventId(), event.type(), instance);
         dateWaits.eventArrived(event.customerId(), instance);
     }
 
@@ -266,12 +266,12 @@ public class JourneyDispatcher {
                 .processInstanceBusinessKey(event.customerId()).activityId(wait.activityId()).list();
         for (Execution execution : waiting) {
             if (wait.correlationProperty() != null && !correlates(execution, wait.correlationProperty(), event)) {
-                log.info("Event {} ({}) has another {} than instance {} waits for; it stays", event.eventId(), event.type(),
+                log.debug("Event {} ({}) has another {} than instance {} waits for; it stays", event.eventId(), event.type(),
                         wait.correlationProperty(), execution.getProcessInstanceId());
                 continue;
             }
             runtime.signal(execution.getId(), Map.of(LAST_EVENT, asVariable(event)));
-            log.info("Event {} ({}) continued journey instance {} at {}", event.eventId(), event.type(),
+            log.debug("Event {} ({}) continued journey instance {} at {}", event.eventId(), event.type(),
                     execution.getProcessInstanceId(), wait.activityId());
             dateWaits.eventArrived(event.customerId(), execution.getProcessInstanceId());
         }
@@ -320,7 +320,7 @@ public class JourneyDispatcher {
         JourneySettings settings = target.settings();
         String instanceKey = settings.instanceKeyOf(event.properties());
         if (settings.keyed() && instanceKey == null) {
-            log.info("Event {} ({}) has no {}, the instance key of journey {}; it starts nothing", event.eventId(), event.type(),
+            log.debug("Event {} ({}) has no {}, the instance key of journey {}; it starts nothing", event.eventId(), event.type(),
                     settings.instanceKey(), target.definitionKey());
             return;
         }
@@ -332,13 +332,13 @@ public class JourneyDispatcher {
         Instant lastEntry = settings.reentry() == JourneySettings.Reentry.NEVER || settings.reentry() == JourneySettings.Reentry.COOL_DOWN
                 ? records.lastEntry(event.customerId(), target.definitionKey(), instanceKey).orElse(null) : null;
         if (!settings.allowsEntry(lastEntry, active, clock.instant())) {
-            log.info("Event {} starts nothing: its customer may not enter journey {} now (re-entry {}, active {}, last entry {})",
+            log.debug("Event {} starts nothing: its customer may not enter journey {} now (re-entry {}, active {}, last entry {})",
                     event.eventId(), target.definitionKey(), settings.reentry(), active, lastEntry);
             return;
         }
         if (settings.oneAtATime() && !records.claimRun(target.definitionKey(), event.customerId(), place)) {
             if (!settings.keyed() || !updateRun(target, event, place)) {
-                log.info("Event {} starts nothing: its customer is already in journey {} (another event started it at the same time)",
+                log.debug("Event {} starts nothing: its customer is already in journey {} (another event started it at the same time)",
                         event.eventId(), target.definitionKey());
             }
             return;
@@ -356,7 +356,7 @@ public class JourneyDispatcher {
             records.bindRun(target.definitionKey(), event.customerId(), place, instance);
         }
         records.recordEntry(instance, event.customerId(), target.definitionKey(), target.definitionId(), instanceKey);
-        log.info("Event {} ({}) started journey {}: instance {}{}", event.eventId(), event.type(), target.definitionKey(),
+        log.debug("Event {} ({}) started journey {}: instance {}{}", event.eventId(), event.type(), target.definitionKey(),
                 instance, instanceKey == null ? "" : ", key " + instanceKey);
     }
 
@@ -371,7 +371,7 @@ public class JourneyDispatcher {
         }
         runtime.setVariable(run.get(), TRIGGER, asVariable(event));
         replanRun(run.get());
-        log.info("Event {} ({}) updated journey {}: instance {}", event.eventId(), event.type(), target.definitionKey(), run.get());
+        log.debug("Event {} ({}) updated journey {}: instance {}", event.eventId(), event.type(), target.definitionKey(), run.get());
         return true;
     }
 

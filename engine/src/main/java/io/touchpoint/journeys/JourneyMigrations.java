@@ -74,7 +74,7 @@ public class JourneyMigrations {
                 log.info("Journey {}: migrated {} instance(s) from v{} to v{}", journeyKey, batch.size(), fromVersion, toVersion);
             } catch (RuntimeException e) {
                 failures.add("batch " + (from / batchSize + 1) + ": " + e.getMessage());
-                log.warn("Journey {}: batch {} not migrated: {}", journeyKey, from / batchSize + 1, e.getMessage());
+                log.warn("TP-JOURNEY-004 Journey {}: batch {} not migrated: {}", journeyKey, from / batchSize + 1, e.getMessage());
             }
         }
         return new Report(journeyKey, fromVersion, toVersion, true, Map.of(), List.of(), instances.size(), migrated, failures, true);

@@ -80,7 +80,7 @@ public class JourneyRetries extends AbstractProcessEnginePlugin implements JobHa
 
     /** Hands a step that failed at intake to a job, in the intake's transaction (its savepoint was rolled back). */
     void schedule(CustomerEvent event, JourneyDispatcher.Step step, RuntimeException failure) {
-        log.warn("Event {} ({}) could not {}: {}; it goes on in a job (retried, then an incident)", event.eventId(), event.type(),
+        log.warn("TP-JOURNEY-001 Event {} ({}) could not {}: {}; it goes on in a job (retried, then an incident)", event.eventId(), event.type(),
                 step, rootMessage(failure));
         commands.execute(context -> {
             MessageEntity job = new MessageEntity();

@@ -77,7 +77,7 @@ public class JourneyRunListeners extends AbstractProcessEnginePlugin {
         Object eventId = execution.getVariable(JourneyDispatcher.LAST_EVENT) instanceof Map<?, ?> event ? event.get("eventId") : null;
         records.recordGoal(execution.getProcessInstanceId(), execution.getProcessBusinessKey(), journeyKey, execution.getCurrentActivityId(),
                 eventType, eventId == null ? "" : String.valueOf(eventId));
-        log.info("Journey {}: instance {} reached its goal {} ({})", journeyKey, execution.getProcessInstanceId(),
+        log.debug("Journey {}: instance {} reached its goal {} ({})", journeyKey, execution.getProcessInstanceId(),
                 execution.getCurrentActivityId(), eventType);
     }
 }

@@ -163,7 +163,7 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
                 indexBlocks(definition, model, built);
             } catch (RuntimeException unreadable) {
                 // a definition deployed before today's checks (or written past them) must not stop every event
-                log.error("Journey definition {} is left out: its settings or blocks cannot be read ({}); no event starts or moves it",
+                log.error("TP-JOURNEY-002 Journey definition {} is left out: its settings or blocks cannot be read ({}); no event starts or moves it",
                         definition.getId(), unreadable.toString());
             }
         }
@@ -225,7 +225,7 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
         try {
             block = DateWaitBlock.of(values);
         } catch (BlockSettings.Invalid e) { // deployed before the block was checked as it is now: it is never re-planned
-            log.warn("The wait {} of {} is not re-planned: {}", activityId, definition.getId(), e.getMessage());
+            log.warn("TP-JOURNEY-006 The wait {} of {} is not re-planned: {}", activityId, definition.getId(), e.getMessage());
             return;
         }
         DateWait wait = new DateWait(definition.getId(), activityId, block);

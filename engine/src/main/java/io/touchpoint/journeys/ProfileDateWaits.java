@@ -94,7 +94,7 @@ public class ProfileDateWaits {
         try {
             return ZoneId.of(id);
         } catch (DateTimeException e) {
-            log.warn("Profile time zone '{}' is unknown; UTC is used", id);
+            log.warn("TP-JOURNEY-007 Profile time zone '{}' is unknown; UTC is used", id);
             return ZoneOffset.UTC;
         }
     }
@@ -115,7 +115,7 @@ public class ProfileDateWaits {
                 return LocalDateTime.parse(text).atZone(zone);
             }
         } catch (DateTimeParseException e) {
-            log.warn("'{}' is not an ISO date or date-time; the wait lasts until a date arrives", text);
+            log.warn("TP-JOURNEY-008 '{}' is not an ISO date or date-time; the wait lasts until a date arrives", text);
             return null;
         }
     }

@@ -71,7 +71,7 @@ public class WorkflowDeployer {
         } catch (RuntimeException e) {
             Refused refusal = new Refused(fileName, e.getMessage());
             refused.add(refusal);
-            log.error("Journey {} refused, the running version stays: {}", fileName, e.getMessage());
+            log.error("TP-JOURNEY-003 Journey {} refused, the running version stays: {}", fileName, e.getMessage());
             return java.util.Optional.of(refusal);
         }
     }

@@ -159,10 +159,10 @@ public class ProfileService {
             Applied event = applied.get(i);
             try {
                 if (!Boolean.TRUE.equals(profiles.executeOnKey(event.customerId(), new ProfileUndo.Revert(event.eventId())))) {
-                    log.warn("Event {} failed to commit, but its profile changed again since; its change stays (a retry applies it once)", event.eventId());
+                    log.warn("TP-PROFILE-001 Event {} failed to commit, but its profile changed again since; its change stays (a retry applies it once)", event.eventId());
                 }
             } catch (RuntimeException e) {
-                log.warn("Event {} failed to commit and its profile change could not be put back", event.eventId(), e);
+                log.warn("TP-PROFILE-002 Event {} failed to commit and its profile change could not be put back", event.eventId(), e);
             }
         }
     }

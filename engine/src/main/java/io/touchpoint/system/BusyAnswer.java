@@ -29,7 +29,7 @@ class BusyAnswer {
 
     @ExceptionHandler({TransientDataAccessException.class, CannotCreateTransactionException.class})
     ResponseEntity<Map<String, String>> busy(RuntimeException e) {
-        log.warn("A request was answered 503 because the database is busy: {}", e.toString());
+        log.warn("TP-EVENT-006 A request was answered 503 because the database is busy: {}", e.toString());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", retryAfterSeconds)
                 .body(Map.of("error", "the engine is busy; nothing was changed, retry later"));
     }

@@ -85,7 +85,7 @@ class ConnectionPoolCheck implements InitializingBean {
         List<String> delay = new JdbcTemplate(dataSource).queryForList(
                 "select setting_value from information_schema.settings where setting_name = 'WRITE_DELAY'", String.class);
         if (!delay.isEmpty() && !"0".equals(delay.get(0))) {
-            log.error("The H2 file database writes commits {} ms late (WRITE_DELAY): events answered 202 in that time are lost if "
+            log.error("TP-SYSTEM-003 The H2 file database writes commits {} ms late (WRITE_DELAY): events answered 202 in that time are lost if "
                     + "the engine is killed. Add WRITE_DELAY=0 to the database URL (touchpoint.h2-settings does)", delay.get(0));
         }
     }

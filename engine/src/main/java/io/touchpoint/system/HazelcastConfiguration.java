@@ -132,7 +132,7 @@ public class HazelcastConfiguration {
             throw new IllegalStateException("TOUCHPOINT_HAZELCAST_SECRET is not set: a Hazelcast member with other members, or with the "
                     + PRODUCTION_PROFILES + " profiles, needs a shared secret (the same on every node, e.g. `openssl rand -hex 32`)");
         }
-        log.warn("No TOUCHPOINT_HAZELCAST_SECRET set: this single development member uses the development secret");
+        log.warn("TP-SYSTEM-002 No TOUCHPOINT_HAZELCAST_SECRET set: this single development member uses the development secret");
         return DEVELOPMENT_SECRET;
     }
 }

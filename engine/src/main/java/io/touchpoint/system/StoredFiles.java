@@ -89,7 +89,7 @@ public class StoredFiles {
                 try {
                     listener.run();
                 } catch (RuntimeException e) {
-                    log.error("Applying the changed {} failed on this node", area, e);
+                    log.error("TP-SYSTEM-001 Applying the changed {} failed on this node", area, e);
                 }
             }
         });

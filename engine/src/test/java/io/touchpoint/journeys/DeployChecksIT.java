@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpResponse;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camunda.bpm.engine.HistoryService;
@@ -15,6 +18,7 @@ import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -52,8 +56,22 @@ class DeployChecksIT extends JourneyIT {
         event("it_steady_start", failing);
         ProcessInstance steady = journey("steadyJourney", failing);
 
-        HttpResponse<String> failingEvent = post("/api/events", """
-                {"type": "it_fragile", "customerId": "%s", "properties": {"wait": "no-such-wait", "traits": {"tier": "gold"}}}""".formatted(failing));
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger retries = (Logger) LoggerFactory.getLogger(JourneyRetries.class);
+        retries.addAppender(logged);
+        HttpResponse<String> failingEvent;
+        try {
+            failingEvent = post("/api/events", """
+                    {"type": "it_fragile", "eventId": "%s-fragile", "customerId": "%1$s", "properties": {"wait": "no-such-wait", "traits": {"tier": "gold"}}}"""
+                    .formatted(failing));
+        } finally {
+            retries.detachAppender(logged);
+        }
+        assertThat(logged.list).as("the operator's line: its code, and the event it is about in the MDC").anySatisfy(line -> {
+            assertThat(line.getFormattedMessage()).startsWith("TP-JOURNEY-001 Event " + failing + "-fragile (it_fragile) could not start:fragileJourney");
+            assertThat(line.getMDCPropertyMap()).containsEntry("eventId", failing + "-fragile").containsEntry("eventType", "it_fragile");
+        });
         HttpResponse<String> otherEvent = post("/api/events", """
                 {"type": "it_fragile", "customerId": "%s", "properties": {"wait": "abandoned-cart"}}""".formatted(other));
 

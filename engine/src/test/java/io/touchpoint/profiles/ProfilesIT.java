@@ -14,10 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.camunda.bpm.engine.HistoryService;
-import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
-import org.camunda.bpm.model.bpmn.Bpmn;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,8 +32,6 @@ class ProfilesIT extends EngineIT {
     RuntimeService runtime;
     @Autowired
     HistoryService history;
-    @Autowired
-    RepositoryService repository;
     @Autowired
     JdbcTemplate jdbc;
 
@@ -226,14 +222,15 @@ class ProfilesIT extends EngineIT {
         post("/api/events", "{\"type\": \"signed_up\", \"customerId\": \"%s\", \"identities\": {\"email\": \"%s@example.com\"}}".formatted(survivor, survivor));
         post("/api/events", cartAbandoned(mergedAway, mergedAway + "@example.com"));
         String journey = runtime.createProcessInstanceQuery().processInstanceBusinessKey(mergedAway).singleResult().getId();
-        deployJourneyStartedByAlias("${noSuchVariable}");
+        // the database fails the merge record, written after the rows, the identities and the journeys moved
+        jdbc.execute("alter table customer_merge add constraint merge_probe check (merged_id <> '" + mergedAway + "')");
         try {
             HttpResponse<String> alias = post("/api/events", """
                     {"type": "alias", "customerId": "%s", "properties": {"previousId": "%s"}}""".formatted(survivor, mergedAway));
 
-            assertThat(alias.statusCode()).as("a journey started by the alias fails after the merge work").isEqualTo(500);
+            assertThat(alias.statusCode()).as("the database failed the merge halfway").isGreaterThanOrEqualTo(500);
         } finally {
-            deployJourneyStartedByAlias(null);
+            jdbc.execute("alter table customer_merge drop constraint merge_probe");
         }
         assertThat(profiles.find(mergedAway)).map(CustomerProfile::customerId).hasValue(mergedAway);
         assertThat(profiles.find(survivor).orElseThrow().mergedIds()).isEmpty();
@@ -245,18 +242,6 @@ class ProfilesIT extends EngineIT {
                 .as("the entries are not left locked").isEqualTo(mergedAway);
     }
 
-    /**
-     * A test journey on message "alias" whose start event runs the expression as it starts (what follows the start
-     * event runs in a job of its own, so only the start event's own listener can still fail the intake); null = a
-     * version that no longer listens to it.
-     */
-    private void deployJourneyStartedByAlias(String failingExpression) {
-        var model = failingExpression == null
-                ? Bpmn.createExecutableProcess("aliasProbe").startEvent().message("never_sent_probe").endEvent().done()
-                : Bpmn.createExecutableProcess("aliasProbe").startEvent().message("alias")
-                        .camundaExecutionListenerExpression("start", failingExpression).endEvent().done();
-        repository.createDeployment().name("alias-probe").addString("aliasProbe.bpmn", io.touchpoint.journeys.ModelerBpmn.saved(model)).deploy();
-    }
 
     static ProfileUpdate update(String eventId, String type, Instant occurredAt, BigDecimal total) {
         Map<String, Object> properties = total == null ? Map.of() : Map.of("total", total);
