@@ -89,6 +89,9 @@ public class IncidentsController {
         if (request == null || request.ids() == null || request.ids().isEmpty()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Give the incident ids to retry in 'ids'.");
         }
+        if (request.ids().stream().anyMatch(id -> id == null || id.isBlank())) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'ids' holds an empty id: give each incident's id.");
+        }
         List<String> retried = new ArrayList<>();
         List<String> notFound = new ArrayList<>();
         for (String id : request.ids()) {

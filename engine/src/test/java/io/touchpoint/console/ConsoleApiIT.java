@@ -38,6 +38,9 @@ class ConsoleApiIT extends EngineIT {
         HttpResponse<String> retried = postAs("operator", "operator", "/api/console/incidents/retry", "{\"ids\": [\"no-such-incident\"]}");
         assertThat(retried.statusCode()).isEqualTo(200);
         assertThat(json.readTree(retried.body()).path("notFound").get(0).asText()).isEqualTo("no-such-incident");
+        HttpResponse<String> emptyId = postAs("operator", "operator", "/api/console/incidents/retry", "{\"ids\": [\"i-1\", null]}");
+        assertThat(emptyId.statusCode()).as("found by the fuzz test: a null id was a 500").isEqualTo(400);
+        assertThat(emptyId.body()).contains("'ids' holds an empty id");
 
         HttpResponse<String> deploy = postAs("operator", "operator", "/engine-rest/deployment/create", "");
         assertThat(deploy.statusCode()).isEqualTo(403);
