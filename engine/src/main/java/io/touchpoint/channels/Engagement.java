@@ -13,6 +13,7 @@ import org.springframework.stereotype.Service;
 import io.touchpoint.channels.DeliveryLog.Entry;
 import io.touchpoint.events.CustomerEvent;
 import io.touchpoint.events.EventIntake;
+import io.touchpoint.events.EventMetrics;
 import io.touchpoint.profiles.CustomerProfile;
 
 /**
@@ -28,12 +29,14 @@ public class Engagement {
     private final EngagementLinks links;
     private final DeliveryLog deliveries;
     private final EventIntake events;
+    private final EventMetrics eventMetrics;
     private final Clock clock;
 
-    Engagement(EngagementLinks links, DeliveryLog deliveries, EventIntake events, Clock clock) {
+    Engagement(EngagementLinks links, DeliveryLog deliveries, EventIntake events, EventMetrics eventMetrics, Clock clock) {
         this.links = links;
         this.deliveries = deliveries;
         this.events = events;
+        this.eventMetrics = eventMetrics;
         this.clock = clock;
     }
 
@@ -75,6 +78,6 @@ public class Engagement {
         properties.put("messageId", message.messageId());
         properties.put("template", message.template());
         properties.put("channel", message.channel());
-        events.accept(new CustomerEvent(eventId, type, message.customerId(), Map.of(), clock.instant(), properties));
+        eventMetrics.count(EventMetrics.ENGAGEMENT, events.accept(new CustomerEvent(eventId, type, message.customerId(), Map.of(), clock.instant(), properties)));
     }
 }

@@ -37,15 +37,17 @@ public class MessageService {
     private final DeliveryLog deliveries;
     private final EngagementLinks links;
     private final RateLimits rateLimits;
+    private final MessageMetrics metrics;
 
     MessageService(List<MessageChannel> channels, ProfileService profiles, MessageTemplates templates,
-                   DeliveryLog deliveries, EngagementLinks links, RateLimits rateLimits) {
+                   DeliveryLog deliveries, EngagementLinks links, RateLimits rateLimits, MessageMetrics metrics) {
         channels.forEach(c -> this.channels.put(c.channel(), c));
         this.profiles = profiles;
         this.templates = templates;
         this.deliveries = deliveries;
         this.links = links;
         this.rateLimits = rateLimits;
+        this.metrics = metrics;
     }
 
     public Delivery send(MessageRequest request) {
@@ -75,6 +77,7 @@ public class MessageService {
             content = render(request, profile, messageId);
         } catch (TemplateException e) {
             record(request, messageId, recipient.address(), null, Status.FAILED, e.getMessage());
+            metrics.counted(request, MessageMetrics.FAILED);
             throw new MessageFailedException("message " + request.idempotencyKey() + " not sent: " + e.getMessage(), e);
         }
         rateLimits.acquire(request.channel().id());
@@ -83,20 +86,24 @@ public class MessageService {
         }
         String providerMessageId;
         try {
-            providerMessageId = channel.deliver(new OutboundMessage(messageId, request.idempotencyKey(), request.customerId(),
-                    request.template(), request.category(), recipient.address(), content));
+            OutboundMessage message = new OutboundMessage(messageId, request.idempotencyKey(), request.customerId(),
+                    request.template(), request.category(), recipient.address(), content);
+            providerMessageId = metrics.timed(request.channel(), () -> channel.deliver(message));
         } catch (MessageOutcomeUnknownException noAnswer) {
             deliveries.mark(request.idempotencyKey(), Status.UNKNOWN, rootMessage(noAnswer), null);
+            metrics.counted(request, MessageMetrics.UNKNOWN);
             log.warn("TP-MESSAGE-002 Message {} ({} {}) may have been sent: not sent again, needs an operator ({})", request.idempotencyKey(),
                     request.channel().id(), request.template(), withoutAddresses(noAnswer.getMessage()));
             throw noAnswer;
         } catch (RuntimeException e) {
             String reason = rootMessage(e);
             deliveries.mark(request.idempotencyKey(), Status.FAILED, reason, null);
+            metrics.counted(request, MessageMetrics.FAILED);
             log.warn("TP-MESSAGE-001 Message {} ({} {}) failed: {}", request.idempotencyKey(), request.channel().id(), request.template(), withoutAddresses(reason));
             throw new MessageFailedException("message " + request.idempotencyKey() + " not sent: " + reason, e);
         }
         deliveries.mark(request.idempotencyKey(), Status.SENT, null, providerMessageId);
+        metrics.counted(request, MessageMetrics.SENT);
         log.debug("Message {} ({} {}) sent", request.idempotencyKey(), request.channel().id(), request.template());
         return new Delivery(request.idempotencyKey(), Status.SENT, null, providerMessageId);
     }
@@ -128,6 +135,7 @@ public class MessageService {
         if (!record(request, messageId, recipient, null, Status.SUPPRESSED, reason)) {
             return alreadyTaken(request);
         }
+        metrics.counted(request, MessageMetrics.SKIPPED);
         log.debug("Message {} ({} {}) suppressed: {}", request.idempotencyKey(), request.channel().id(), request.template(), reason);
         return new Delivery(request.idempotencyKey(), Status.SUPPRESSED, reason, null);
     }
@@ -148,6 +156,7 @@ public class MessageService {
     private MessageOutcomeUnknownException outcomeUnknown(Entry claimed) {
         String reason = "claimed at " + claimed.updatedAt() + " by a try that did not record whether the provider accepted it";
         deliveries.markUnknown(claimed.idempotencyKey(), reason);
+        metrics.counted(claimed.channel(), claimed.category(), MessageMetrics.UNKNOWN);
         log.warn("TP-MESSAGE-003 Message {} ({} {}) may have been sent: not sent again, needs an operator", claimed.idempotencyKey(),
                 claimed.channel(), claimed.template());
         return new MessageOutcomeUnknownException("message " + claimed.idempotencyKey() + " may have been sent (" + reason

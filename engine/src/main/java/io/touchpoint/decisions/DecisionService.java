@@ -30,13 +30,16 @@ public class DecisionService {
     private final DeliveryHistory history;
     private final DecisionLog decisions;
     private final Clock clock;
+    private final DecisionMetrics metrics;
 
-    DecisionService(DecisionRules rules, ProfileService profiles, DeliveryHistory history, DecisionLog decisions, Clock clock) {
+    DecisionService(DecisionRules rules, ProfileService profiles, DeliveryHistory history, DecisionLog decisions, Clock clock,
+                    DecisionMetrics metrics) {
         this.rules = rules;
         this.profiles = profiles;
         this.history = history;
         this.decisions = decisions;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public Decision decide(DecisionRequest request) {
@@ -48,6 +51,7 @@ public class DecisionService {
                 .orElseGet(() -> Decision.noDecision(request.getDecisionName(), request.getCustomerId(), now,
                         "unusable fact customerId: no profile for '" + request.getCustomerId() + "'"));
         decisions.record(request, decision, inputs(request, profile, sent));
+        metrics.decided(decision);
         log.info("Decision {} in journey instance {}: {} channel={} offer={} sendAt={} ({})", request.getDecisionName(), request.getJourney().getInstanceId(),
                 decision.getOutcome() == Decision.Outcome.NO_DECISION ? "no decision" : decision.isEligible() ? "eligible" : "not eligible",
                 decision.getChannel(), decision.getOfferCode(), decision.getSendAt(), decision.summary());

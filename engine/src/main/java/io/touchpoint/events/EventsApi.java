@@ -33,12 +33,14 @@ public class EventsApi {
     private final ProducerTemplate camel;
     private final ObjectMapper json;
     private final EventIntake intake;
+    private final EventMetrics metrics;
     private final int eventsPerTransaction;
 
-    EventsApi(EventReader reader, ProducerTemplate camel, ObjectMapper json, EventIntake intake,
+    EventsApi(EventReader reader, ProducerTemplate camel, ObjectMapper json, EventIntake intake, EventMetrics metrics,
               @Value("${touchpoint.events.batch-events-per-transaction}") int eventsPerTransaction) {
         this.reader = reader;
         this.intake = intake;
+        this.metrics = metrics;
         this.eventsPerTransaction = eventsPerTransaction;
         this.camel = camel;
         this.json = json;
@@ -107,6 +109,7 @@ public class EventsApi {
         for (int i = 0; i < outcomes.size(); i++) {
             EventIntake.Outcome outcome = outcomes.get(i);
             if (outcome.accepted() != null) {
+                metrics.count(EventMetrics.BATCH, outcome.accepted());
                 Map<String, Object> result = accepted(outcome.accepted());
                 result.put("index", indexes.get(i));
                 accepted.add(result);
@@ -114,6 +117,7 @@ public class EventsApi {
                 rejected.add(refusal(indexes.get(i), outcome.refusal()));
             }
         }
+        metrics.countRefused(EventMetrics.BATCH, rejected.size());
         rejected.sort(Comparator.comparing(refusal -> (Integer) refusal.get("index")));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("accepted", accepted);

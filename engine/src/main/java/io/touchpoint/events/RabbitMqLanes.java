@@ -44,16 +44,18 @@ public class RabbitMqLanes extends AsyncProcessorSupport {
     private final ObjectMapper json;
     private final EventsApi events;
     private final EventIntake intake;
+    private final EventMetrics metrics;
     private final int eventsPerTransaction;
     private final Lane[] lanes;
 
-    RabbitMqLanes(CamelContext context, ProducerTemplate camel, ObjectMapper json, EventsApi events, EventIntake intake,
+    RabbitMqLanes(CamelContext context, ProducerTemplate camel, ObjectMapper json, EventsApi events, EventIntake intake, EventMetrics metrics,
                   @Value("${touchpoint.events.rabbitmq.lanes}") int laneCount,
                   @Value("${touchpoint.events.batch-events-per-transaction}") int eventsPerTransaction) {
         this.camel = camel;
         this.json = json;
         this.events = events;
         this.intake = intake;
+        this.metrics = metrics;
         this.eventsPerTransaction = eventsPerTransaction;
         this.lanes = new Lane[laneCount];
         for (int lane = 0; lane < laneCount; lane++) {
@@ -119,6 +121,7 @@ public class RabbitMqLanes extends AsyncProcessorSupport {
         for (int i = 0; i < readable.size(); i++) {
             Delivery delivery = readable.get(i);
             if (outcomes != null && outcomes.get(i).accepted() != null) {
+                metrics.count(EventMetrics.RABBITMQ, outcomes.get(i).accepted()); // the others are counted by the lane route
                 settle(delivery.channel(), delivery.deliveryTag(), true);
                 delivery.callback().done(false);
             } else {

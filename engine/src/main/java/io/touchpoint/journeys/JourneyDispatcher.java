@@ -70,10 +70,11 @@ public class JourneyDispatcher {
     private final String journeysOfCustomer;
     private final TransactionTemplate savepoint;
     private final JourneyRetries retries;
+    private final JourneyMetrics metrics;
 
     JourneyDispatcher(RuntimeService runtime, ManagementService management, ProcessEngineConfigurationImpl engine, JdbcTemplate jdbc,
                       JourneyTriggers triggers, JourneyRecords records, DateWaitPlanner dateWaits, ObjectMapper json, Clock clock,
-                      PlatformTransactionManager transactions, JourneyRetries retries) {
+                      PlatformTransactionManager transactions, JourneyRetries retries, JourneyMetrics metrics) {
         this.runtime = runtime;
         this.management = management;
         this.triggers = triggers;
@@ -86,6 +87,7 @@ public class JourneyDispatcher {
         this.savepoint = new TransactionTemplate(transactions);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.retries = retries;
+        this.metrics = metrics;
         this.journeysOfCustomer = "select PROC_DEF_ID_ from " + management.getTableName(ProcessInstance.class)
                 + " where BUSINESS_KEY_ = ? and PARENT_ID_ is null";
     }
@@ -228,6 +230,7 @@ public class JourneyDispatcher {
             }
             GoalReached.endAt(runtime, instance.getId(), goal.activityId());
             records.recordGoal(instance.getId(), event.customerId(), goal.definitionKey(), goal.activityId(), event.type(), event.eventId());
+            metrics.counted(goal.definitionKey(), JourneyMetrics.GOAL);
             log.debug("Event {} ({}) is the goal of journey {}: instance {} ended at {}",
                     event.eventId(), event.type(), goal.definitionKey(), instance.getId(), goal.activityId());
         }
@@ -257,6 +260,7 @@ public class JourneyDispatcher {
                 .processInstanceId(instance)
                 .setVariable(LAST_EVENT, asVariable(event))
                 .correlateAllWithResult();
+        metrics.counted(triggers.definitionKey(definitionId), JourneyMetrics.CONTINUED);
         log.debug("Event {} ({}) continued journey instance {}", event.eventId(), event.type(), instance);
         dateWaits.eventArrived(event.customerId(), instance);
     }
@@ -271,6 +275,7 @@ public class JourneyDispatcher {
                 continue;
             }
             runtime.signal(execution.getId(), Map.of(LAST_EVENT, asVariable(event)));
+            metrics.counted(triggers.definitionKey(wait.definitionId()), JourneyMetrics.CONTINUED);
             log.debug("Event {} ({}) continued journey instance {} at {}", event.eventId(), event.type(),
                     execution.getProcessInstanceId(), wait.activityId());
             dateWaits.eventArrived(event.customerId(), execution.getProcessInstanceId());
@@ -356,6 +361,7 @@ public class JourneyDispatcher {
             records.bindRun(target.definitionKey(), event.customerId(), place, instance);
         }
         records.recordEntry(instance, event.customerId(), target.definitionKey(), target.definitionId(), instanceKey);
+        metrics.counted(target.definitionKey(), JourneyMetrics.STARTED);
         log.debug("Event {} ({}) started journey {}: instance {}{}", event.eventId(), event.type(), target.definitionKey(),
                 instance, instanceKey == null ? "" : ", key " + instanceKey);
     }

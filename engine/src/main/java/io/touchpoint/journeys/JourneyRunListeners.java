@@ -30,9 +30,11 @@ public class JourneyRunListeners extends AbstractProcessEnginePlugin {
     private static final String GOAL_EVENT_TYPE = "touchpoint.goalEventType";
 
     private final JourneyRecords records;
+    private final JourneyMetrics metrics;
 
-    JourneyRunListeners(JourneyRecords records) {
+    JourneyRunListeners(JourneyRecords records, JourneyMetrics metrics) {
         this.records = records;
+        this.metrics = metrics;
     }
 
     @Override
@@ -68,8 +70,10 @@ public class JourneyRunListeners extends AbstractProcessEnginePlugin {
 
     private void releaseRun(DelegateExecution execution) {
         Object instanceKey = execution.getVariable(JourneyDispatcher.INSTANCE_KEY);
-        records.releaseRun(((ExecutionEntity) execution).getProcessDefinition().getKey(), execution.getProcessBusinessKey(),
+        String journeyKey = ((ExecutionEntity) execution).getProcessDefinition().getKey();
+        records.releaseRun(journeyKey, execution.getProcessBusinessKey(),
                 instanceKey == null ? JourneyRecords.NO_KEY : String.valueOf(instanceKey), execution.getProcessInstanceId());
+        metrics.counted(journeyKey, JourneyMetrics.ENDED);
     }
 
     private void recordGoal(DelegateExecution execution, String eventType) {
@@ -77,6 +81,7 @@ public class JourneyRunListeners extends AbstractProcessEnginePlugin {
         Object eventId = execution.getVariable(JourneyDispatcher.LAST_EVENT) instanceof Map<?, ?> event ? event.get("eventId") : null;
         records.recordGoal(execution.getProcessInstanceId(), execution.getProcessBusinessKey(), journeyKey, execution.getCurrentActivityId(),
                 eventType, eventId == null ? "" : String.valueOf(eventId));
+        metrics.counted(journeyKey, JourneyMetrics.GOAL);
         log.debug("Journey {}: instance {} reached its goal {} ({})", journeyKey, execution.getProcessInstanceId(),
                 execution.getCurrentActivityId(), eventType);
     }

@@ -57,10 +57,11 @@ public class ProfileService {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final int historyLimit;
+    private final ProfileMetrics metrics;
 
     ProfileService(HazelcastInstance hazelcast, ProfileStore store, MergedCustomers merges, CustomerRows rows,
                    CustomerJourneys journeys, AttributeTypes types, PlatformTransactionManager transactions, Clock clock,
-                   @Value("${touchpoint.profiles.recent-events:20}") int historyLimit) {
+                   @Value("${touchpoint.profiles.recent-events:20}") int historyLimit, ProfileMetrics metrics) {
         this.hazelcast = hazelcast;
         this.profiles = hazelcast.getMap(MAP_NAME);
         this.store = store;
@@ -71,6 +72,7 @@ public class ProfileService {
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
         this.historyLimit = historyLimit;
+        this.metrics = metrics;
     }
 
     /** A customer's profile; a merged-away id finds the profile it was merged into. */
@@ -99,6 +101,7 @@ public class ProfileService {
                 break;
             }
             if (merge(current, others, checked)) {
+                metrics.updated(ProfileMetrics.MERGE);
                 return;
             }
             if (attempt == MERGE_ATTEMPTS) {
@@ -111,6 +114,7 @@ public class ProfileService {
         if (addedIdentities != null) {
             store.claimIdentities(current, addedIdentities);
         }
+        metrics.updated(ProfileMetrics.EVENT);
     }
 
     /** An event applied to a cached profile in the current transaction. */
@@ -188,14 +192,19 @@ public class ProfileService {
     public Optional<CustomerProfile> patchAttributes(String customerId, Map<String, Object> attributes) {
         Map<String, Object> checked = types.check(attributes, "attributes.");
         Optional<CustomerProfile> patched = Optional.ofNullable(profiles.executeOnKey(merges.current(customerId), EditProfile.patchAttributes(checked, clock.instant())));
-        patched.ifPresent(profile -> journeys.attributesChanged(profile, checked.keySet()));
+        patched.ifPresent(profile -> {
+            journeys.attributesChanged(profile, checked.keySet());
+            metrics.updated(ProfileMetrics.EDIT);
+        });
         return patched;
     }
 
     /** Replaces the consents of a known customer; empty when the customer is unknown. */
     public Optional<CustomerProfile> replaceConsents(String customerId, Map<String, Object> consents) {
         Map<String, Boolean> checked = ProfileUpdate.consents(consents, "consents");
-        return Optional.ofNullable(profiles.executeOnKey(merges.current(customerId), EditProfile.replaceConsents(checked, clock.instant())));
+        Optional<CustomerProfile> replaced = Optional.ofNullable(profiles.executeOnKey(merges.current(customerId), EditProfile.replaceConsents(checked, clock.instant())));
+        replaced.ifPresent(profile -> metrics.updated(ProfileMetrics.EDIT));
+        return replaced;
     }
 
     /**
@@ -214,6 +223,7 @@ public class ProfileService {
                     deleted.get("customer_event"), deleted.get("delivery_log"), deleted.get("customer_merge"), engine.terminated(),
                     engine.historyRemoved(), deleted);
         }, () -> merges.forget(all));
+        metrics.updated(ProfileMetrics.ERASE);
         log.info("Erased a customer and {} merged into it: {} rows, {} journeys terminated, {} removed from history",
                 all.size() - 1, erasure.rows().values().stream().mapToInt(Integer::intValue).sum(), erasure.journeysTerminated(),
                 erasure.journeyHistoriesRemoved());

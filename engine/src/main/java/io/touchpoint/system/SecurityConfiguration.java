@@ -65,6 +65,8 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.DELETE, "/api/templates/**").hasRole("MARKETER")
                         // --- end of rules and templates
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // Prometheus scrapes with a user of the metrics role (viewer and above include it)
+                        .requestMatchers("/actuator/prometheus").hasRole("METRICS")
                         .requestMatchers("/m/**").permitAll() // signed unsubscribe and tracking links in messages (channels)
                         .requestMatchers(LOGIN_PAGE, "/console/console.css", "/console/login.js", "/api/console/session").permitAll()
                         // issuing and revoking the event sources' API keys
@@ -152,6 +154,7 @@ public class SecurityConfiguration {
                 .role("ADMIN").implies("MARKETER", "INTEGRATION")
                 .role("MARKETER").implies("OPERATOR")
                 .role("OPERATOR").implies("VIEWER")
+                .role("VIEWER").implies("METRICS")
                 .build();
     }
 
