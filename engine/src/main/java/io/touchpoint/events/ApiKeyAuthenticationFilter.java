@@ -18,12 +18,14 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 
+import io.touchpoint.system.MachineAuthentication;
+
 /**
  * Authenticates a sending system by its API key (header {@code X-Api-Key}) on the event paths only
  * ({@code /api/events}, {@code /api/events/batch}); an unknown or revoked key is refused with 401. Without the
  * header the request goes on to HTTP Basic. Placed in the security chain by {@code SecurityConfiguration}.
  */
-public class ApiKeyAuthenticationFilter extends EventPathFilter {
+public class ApiKeyAuthenticationFilter extends EventPathFilter implements MachineAuthentication {
 
     public static final String HEADER = "X-Api-Key";
     static final String ROLE = "ROLE_EVENT_SOURCE";

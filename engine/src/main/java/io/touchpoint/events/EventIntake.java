@@ -25,7 +25,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.touchpoint.journeys.JourneyDispatcher;
 import io.touchpoint.profiles.ProfileService;
 import io.touchpoint.profiles.ProfileUpdate;
 
@@ -49,14 +48,14 @@ public class EventIntake {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final ProfileService profiles;
-    private final JourneyDispatcher journeys;
+    private final EventDispatch journeys;
     private final ObjectMapper json;
     private final Clock clock;
     /** The map behind the routes' idempotent repository ({@link EventIdempotency}), asked and filled a batch at a time. */
     private final IMap<String, Boolean> eventIds;
 
     EventIntake(JdbcTemplate jdbc, TransactionTemplate transaction, ProfileService profiles,
-                JourneyDispatcher journeys, ObjectMapper json, Clock clock, IMap<String, Boolean> eventIdWindow) {
+                EventDispatch journeys, ObjectMapper json, Clock clock, IMap<String, Boolean> eventIdWindow) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.profiles = profiles;

@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.touchpoint.profiles.CustomerProfile;
+import io.touchpoint.profiles.CustomerRuns;
 
 /**
  * A customer's journeys as a whole: moved to another customer id when profiles merge, their date waits re-planned
@@ -28,13 +29,9 @@ import io.touchpoint.profiles.CustomerProfile;
  * erased. Runs inside the caller's transaction.
  */
 @Component
-public class CustomerJourneys {
+public class CustomerJourneys implements CustomerRuns {
 
     private static final Logger log = LoggerFactory.getLogger(CustomerJourneys.class);
-
-    /** What an erasure removed from the engine. */
-    public record Erased(int terminated, int historyRemoved) {
-    }
 
     private final RuntimeService runtime;
     private final HistoryService history;
@@ -53,6 +50,7 @@ public class CustomerJourneys {
     }
 
     /** Running journeys of one customer continue under another: new business key, new customerId variable. */
+    @Override
     public int move(String fromCustomerId, String toCustomerId) {
         List<ProcessInstance> running = runtime.createProcessInstanceQuery().processInstanceBusinessKey(fromCustomerId).list();
         for (ProcessInstance instance : running) {
@@ -65,6 +63,7 @@ public class CustomerJourneys {
     }
 
     /** The customer's profile changed these attributes outside an event (an operator's edit, a merge): date waits on them are re-planned. */
+    @Override
     public void attributesChanged(CustomerProfile profile, Collection<String> attributes) {
         dateWaits.attributesChanged(profile, attributes);
     }
@@ -74,6 +73,7 @@ public class CustomerJourneys {
      * arrays of their variables ({@code trigger}, {@code lastEvent}: the events with email and phone), which the
      * engine does not always delete with their variable rows.
      */
+    @Override
     public Erased erase(Collection<String> customerIds) {
         int terminated = 0;
         int removed = 0;

@@ -36,6 +36,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.touchpoint.events.CustomerEvent;
+import io.touchpoint.events.EventDispatch;
 
 /**
  * Starts and continues journeys for an event: the message name is the event type, the business key the
@@ -45,7 +46,7 @@ import io.touchpoint.events.CustomerEvent;
  * date; journeys start if their settings allow re-entry, or a keyed run of the same key is updated.
  */
 @Service
-public class JourneyDispatcher {
+public class JourneyDispatcher implements EventDispatch {
 
     private static final Logger log = LoggerFactory.getLogger(JourneyDispatcher.class);
 
@@ -97,6 +98,7 @@ public class JourneyDispatcher {
      * write is flushed once, at the end, instead of once per start. Until then the engine's queries do not see it,
      * so the work must not dispatch two events of one customer.
      */
+    @Override
     public void together(Runnable work) {
         commands.execute(context -> {
             work.run();
@@ -112,6 +114,7 @@ public class JourneyDispatcher {
      * (a job: retried, then an incident naming the journey and the reason). Inside {@link #together} a failure fails
      * the whole command, and the caller takes the events again one by one.
      */
+    @Override
     public void dispatch(CustomerEvent event) {
         for (JourneyTriggers.Goal goal : triggers.goals(event.type())) {
             guarded(event, Step.goal(goal.definitionId(), goal.activityId()));

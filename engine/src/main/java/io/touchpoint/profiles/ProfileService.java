@@ -27,7 +27,6 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.touchpoint.journeys.CustomerJourneys;
 import io.touchpoint.profiles.ProfileUpdate.InvalidProfileUpdateException;
 
 /**
@@ -52,7 +51,7 @@ public class ProfileService {
     private final ProfileStore store;
     private final MergedCustomers merges;
     private final CustomerRows rows;
-    private final CustomerJourneys journeys;
+    private final CustomerRuns journeys;
     private final AttributeTypes types;
     private final TransactionTemplate transaction;
     private final Clock clock;
@@ -60,7 +59,7 @@ public class ProfileService {
     private final ProfileMetrics metrics;
 
     ProfileService(HazelcastInstance hazelcast, ProfileStore store, MergedCustomers merges, CustomerRows rows,
-                   CustomerJourneys journeys, AttributeTypes types, PlatformTransactionManager transactions, Clock clock,
+                   CustomerRuns journeys, AttributeTypes types, PlatformTransactionManager transactions, Clock clock,
                    @Value("${touchpoint.profiles.recent-events:20}") int historyLimit, ProfileMetrics metrics) {
         this.hazelcast = hazelcast;
         this.profiles = hazelcast.getMap(MAP_NAME);
@@ -218,7 +217,7 @@ public class ProfileService {
         List<String> all = List.copyOf(ids);
         Erasure erasure = whileHolding(all, () -> {
             Map<String, Integer> deleted = rows.erase(all);
-            CustomerJourneys.Erased engine = journeys.erase(all);
+            CustomerRuns.Erased engine = journeys.erase(all);
             return new Erasure(current, all, deleted.get("customer_profile"), deleted.get("customer_identity"),
                     deleted.get("customer_event"), deleted.get("delivery_log"), deleted.get("customer_merge"), engine.terminated(),
                     engine.historyRemoved(), deleted);

@@ -11,16 +11,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
-import com.hazelcast.config.EvictionConfig;
-import com.hazelcast.config.EvictionPolicy;
-import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.MapStoreConfig;
-import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.instance.EndpointQualifier;
-import com.hazelcast.map.MapStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -28,8 +22,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-import io.touchpoint.profiles.CustomerProfile;
-import io.touchpoint.profiles.ProfileService;
 
 /**
  * The embedded Hazelcast member, closed to everyone who does not share its secret. It listens on one interface
@@ -59,27 +51,12 @@ public class HazelcastConfiguration {
                            @Value("${touchpoint.hazelcast.port}") int port,
                            @Value("${touchpoint.hazelcast.members:}") List<String> members,
                            @Value("${touchpoint.hazelcast.client-port:0}") int clientPort,
-                           @Value("${touchpoint.profiles.cache-size}") int profileCacheSize,
-                           @Value("${touchpoint.profiles.offload-store}") boolean offloadStore,
                            Environment environment,
-                           MapStore<String, CustomerProfile> profileStore) {
+                           List<MapConfig> featureMaps) {
         List<String> peers = members.stream().filter(m -> !m.isBlank()).map(String::trim).toList();
         Config config = memberConfig(new Network(clusterName, secretOrDevelopmentDefault(secret, environment, peers),
                 networkInterface, port, peers, clientPort));
-
-        MapConfig profiles = new MapConfig(ProfileService.MAP_NAME)
-                .setInMemoryFormat(InMemoryFormat.OBJECT)  // entry processors work on the profile without deserialising it
-                .setMapStoreConfig(new MapStoreConfig()
-                        .setEnabled(true)
-                        .setImplementation(profileStore)
-                        .setWriteDelaySeconds(0)  // write-through: a profile update is in the database when it returns
-                        .setOffload(offloadStore)
-                        .setInitialLoadMode(MapStoreConfig.InitialLoadMode.LAZY))
-                .setEvictionConfig(new EvictionConfig()
-                        .setEvictionPolicy(EvictionPolicy.LRU)
-                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
-                        .setSize(profileCacheSize));
-        config.addMapConfig(profiles);
+        featureMaps.forEach(config::addMapConfig); // the features' maps, such as the profiles' (profiles.ProfileMap)
         return config;
     }
 

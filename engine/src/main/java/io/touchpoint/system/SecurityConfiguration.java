@@ -31,7 +31,6 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
-import io.touchpoint.events.ApiKeyAuthenticationFilter;
 
 /**
  * Who may do what. Machine clients (the event API, the Camunda REST API for Camunda Modeler) use HTTP Basic on
@@ -48,7 +47,7 @@ public class SecurityConfiguration {
     private static final RequestMatcher CONSOLE_PAGES = PathPatternRequestMatcher.withDefaults().matcher("/console/**");
 
     @Bean
-    SecurityFilterChain touchpointSecurity(HttpSecurity http, ApiKeyAuthenticationFilter apiKeys, RoleHierarchy roleHierarchy,
+    SecurityFilterChain touchpointSecurity(HttpSecurity http, MachineAuthentication apiKeys, RoleHierarchy roleHierarchy,
                                            @Value("${touchpoint.rules.code-role}") String codeRole) throws Exception {
         BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
         basic.setRealmName("Touchpoint");

@@ -19,7 +19,6 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.MapStoreAdapter;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -95,11 +94,11 @@ class HazelcastSecurityIT {
         MockEnvironment cluster = new MockEnvironment();
         cluster.setActiveProfiles("postgres", "cluster");
 
-        assertThatThrownBy(() -> configuration.hazelcastConfig("touchpoint", "", "127.0.0.1", 5701, List.of(), 0, 100, false, cluster, new MapStoreAdapter<>()))
+        assertThatThrownBy(() -> configuration.hazelcastConfig("touchpoint", "", "127.0.0.1", 5701, List.of(), 0, cluster, List.of()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("TOUCHPOINT_HAZELCAST_SECRET is not set");
-        assertThatThrownBy(() -> configuration.hazelcastConfig("touchpoint", "", "127.0.0.1", 5701, List.of("10.0.0.2:5701"), 0, 100, false, new MockEnvironment(), new MapStoreAdapter<>()))
+        assertThatThrownBy(() -> configuration.hazelcastConfig("touchpoint", "", "127.0.0.1", 5701, List.of("10.0.0.2:5701"), 0, new MockEnvironment(), List.of()))
                 .isInstanceOf(IllegalStateException.class);
-        assertThat(configuration.hazelcastConfig("touchpoint", "", "127.0.0.1", 5701, List.of(), 0, 100, false, new MockEnvironment(), new MapStoreAdapter<>()).getClusterName())
+        assertThat(configuration.hazelcastConfig("touchpoint", "", "127.0.0.1", 5701, List.of(), 0, new MockEnvironment(), List.of()).getClusterName())
                 .isEqualTo(HazelcastConfiguration.clusterName("touchpoint", HazelcastConfiguration.DEVELOPMENT_SECRET))
                 .isNotEqualTo("touchpoint");
     }
