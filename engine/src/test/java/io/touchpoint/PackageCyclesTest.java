@@ -1,5 +1,6 @@
 package io.touchpoint;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -22,5 +23,14 @@ class PackageCyclesTest {
     @Test
     void theFeaturePackagesFormNoCycle() {
         slices().matching("io.touchpoint.(*)..").should().beFreeOfCycles().check(MAIN);
+    }
+
+    /** The engine seam (docs/upgrade-path.md): Camunda's internal classes only in journeys, its public API also in the console. */
+    @Test
+    void onlyTheJourneysReachIntoTheEnginesInternals() {
+        noClasses().that().resideOutsideOfPackage("io.touchpoint.journeys..")
+                .should().dependOnClassesThat().resideInAPackage("org.camunda.bpm.engine.impl..").check(MAIN);
+        noClasses().that().resideOutsideOfPackages("io.touchpoint.journeys..", "io.touchpoint.console..")
+                .should().dependOnClassesThat().resideInAPackage("org.camunda..").check(MAIN);
     }
 }
