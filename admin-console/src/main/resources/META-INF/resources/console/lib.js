@@ -6,7 +6,7 @@ export async function loadSession() {
   return session;
 }
 
-/** Calls an API; a JSON {error} answer (403 for a role, 404, 400) is thrown as an Error with that message. */
+/** Calls an API; an error answer (an RFC 9457 problem: 403 for a role, 404, 400) is thrown as an Error with its detail. */
 export async function api(path, options = {}) {
   const headers = { 'Accept': 'application/json', ...(options.headers || {}) };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -15,7 +15,7 @@ export async function api(path, options = {}) {
   if (response.status === 401) { location.href = '/console/login.html'; throw new Error('signed out'); }
   const answer = response.headers.get('Content-Type')?.includes('json') ? await response.json() : null;
   if (!response.ok) {
-    const error = new Error((answer && (answer.error || answer.message)) || `${response.status} ${response.statusText}`);
+    const error = new Error((answer && (answer.detail || answer.error || answer.message)) || `${response.status} ${response.statusText}`);
     error.status = response.status;
     throw error;
   }

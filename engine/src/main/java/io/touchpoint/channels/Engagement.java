@@ -12,14 +12,16 @@ import org.springframework.stereotype.Service;
 
 import io.touchpoint.channels.DeliveryLog.Entry;
 import io.touchpoint.events.CustomerEvent;
-import io.touchpoint.events.EventIntake;
 import io.touchpoint.events.EventMetrics;
+import io.touchpoint.events.EventsApi;
 import io.touchpoint.profiles.CustomerProfile;
 
 /**
  * What a customer does with a message, from its signed links: an open or a click becomes an event
  * ({@code email_opened}, {@code link_clicked}) journeys can wait for; an unsubscribe withdraws marketing consent
- * for the message's channel (event {@code unsubscribed}). A forged link changes nothing.
+ * for the message's channel (event {@code unsubscribed}). A forged link changes nothing. Each event has an id made
+ * from the message (and the link) and goes through the intake route like any event, so a repeated open or click
+ * is a duplicate there.
  */
 @Service
 public class Engagement {
@@ -28,11 +30,11 @@ public class Engagement {
 
     private final EngagementLinks links;
     private final DeliveryLog deliveries;
-    private final EventIntake events;
+    private final EventsApi events;
     private final EventMetrics eventMetrics;
     private final Clock clock;
 
-    Engagement(EngagementLinks links, DeliveryLog deliveries, EventIntake events, EventMetrics eventMetrics, Clock clock) {
+    Engagement(EngagementLinks links, DeliveryLog deliveries, EventsApi events, EventMetrics eventMetrics, Clock clock) {
         this.links = links;
         this.deliveries = deliveries;
         this.events = events;
@@ -78,6 +80,6 @@ public class Engagement {
         properties.put("messageId", message.messageId());
         properties.put("template", message.template());
         properties.put("channel", message.channel());
-        eventMetrics.count(EventMetrics.ENGAGEMENT, events.accept(new CustomerEvent(eventId, type, message.customerId(), Map.of(), clock.instant(), properties)));
+        eventMetrics.count(EventMetrics.ENGAGEMENT, events.takeIn(new CustomerEvent(eventId, type, message.customerId(), Map.of(), clock.instant(), properties)));
     }
 }

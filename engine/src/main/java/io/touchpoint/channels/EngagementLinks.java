@@ -1,8 +1,13 @@
 package io.touchpoint.channels;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Range;
+import org.jsoup.parser.Parser;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -17,7 +22,7 @@ public class EngagementLinks {
     static final String OPEN = "o";
     static final String CLICK = "c";
 
-    private static final Pattern HREF = Pattern.compile("(<a\\b[^>]*?\\bhref\\s*=\\s*\")(https?://[^\"]+)(\")", Pattern.CASE_INSENSITIVE);
+    private static final Pattern EXTERNAL = Pattern.compile("https?://.+", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern BODY_START = Pattern.compile("<body\\b[^>]*>", Pattern.CASE_INSENSITIVE);
     private static final Pattern BODY_END = Pattern.compile("</body\\s*>", Pattern.CASE_INSENSITIVE);
 
@@ -59,19 +64,33 @@ public class EngagementLinks {
      * links) and the open pixel at the end.
      */
     public String tracked(String html, String messageId, String preheader) {
-        Matcher links = HREF.matcher(html);
-        StringBuilder out = new StringBuilder();
-        while (links.find()) {
-            String target = links.group(2).replace("&amp;", "&");
-            String replacement = target.startsWith(publicUrl + "/m/") ? links.group(0)
-                    : links.group(1) + clickUrl(messageId, target) + links.group(3);
-            links.appendReplacement(out, Matcher.quoteReplacement(replacement));
-        }
-        links.appendTail(out);
-        String withPreheader = preheader == null || preheader.isBlank() ? out.toString() : insertAfterBodyStart(out.toString(),
+        String clickTracked = clickTracked(html, messageId);
+        String withPreheader = preheader == null || preheader.isBlank() ? clickTracked : insertAfterBodyStart(clickTracked,
                 "<div style=\"display:none;max-height:0;overflow:hidden;mso-hide:all\">" + escape(preheader) + "</div>");
         return insertBeforeBodyEnd(withPreheader,
                 "<img src=\"" + openPixelUrl(messageId) + "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0\">");
+    }
+
+    /**
+     * Each {@code <a href>} to an http(s) URL, double-, single- or unquoted, through a click redirect; mailto:, tel:,
+     * anchors, relative and our own links (unsubscribe) stay. jsoup finds the attributes and where they are in the
+     * source, and only their values are replaced: the rest of the HTML stays as the template rendered it.
+     */
+    private String clickTracked(String html, String messageId) {
+        List<Element> anchors = Jsoup.parse(html, "", Parser.htmlParser().setTrackPosition(true)).select("a[href]");
+        StringBuilder out = new StringBuilder(html);
+        for (int i = anchors.size() - 1; i >= 0; i--) { // from the last, so the positions of those before stay right
+            Element anchor = anchors.get(i);
+            String target = anchor.attr("href").strip(); // entities decoded: &amp; is &
+            Range value = anchor.attributes().sourceRange("href").valueRange();
+            if (!value.isTracked() || !EXTERNAL.matcher(target).matches() || target.startsWith(publicUrl + "/m/")) {
+                continue;
+            }
+            char before = html.charAt(value.startPos() - 1);
+            String url = escape(clickUrl(messageId, target));
+            out.replace(value.startPos(), value.endPos(), before == '"' || before == '\'' ? url : "\"" + url + "\"");
+        }
+        return out.toString();
     }
 
     private static String insertAfterBodyStart(String html, String insert) {
@@ -85,6 +104,6 @@ public class EngagementLinks {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
 }

@@ -3,6 +3,7 @@ package io.touchpoint.channels;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -25,14 +26,15 @@ class MessageOutcomeController {
     }
 
     @PutMapping("/api/console/messages/{idempotencyKey}/outcome")
-    ResponseEntity<Map<String, Object>> resolve(@PathVariable String idempotencyKey, @RequestBody Map<String, Object> body) {
+    ResponseEntity<?> resolve(@PathVariable String idempotencyKey, @RequestBody Map<String, Object> body) {
         Object status = body.get("status");
         if (!"SENT".equals(status) && !"FAILED".equals(status)) {
-            return ResponseEntity.badRequest().body(Map.of("error", "field 'status' must be 'SENT' or 'FAILED'"));
+            return ResponseEntity.of(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "field 'status' must be 'SENT' or 'FAILED'")).build();
         }
         if (!deliveries.resolve(idempotencyKey, Status.valueOf((String) status), "resolved by an operator")) {
-            return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "message " + idempotencyKey + " is not UNKNOWN",
-                    "status", deliveries.status(idempotencyKey).map(Status::name).orElse("absent")));
+            ProblemDetail conflict = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "message " + idempotencyKey + " is not UNKNOWN");
+            conflict.setProperty("messageStatus", deliveries.status(idempotencyKey).map(Status::name).orElse("absent"));
+            return ResponseEntity.of(conflict).build();
         }
         return ResponseEntity.ok(Map.of("idempotencyKey", idempotencyKey, "status", status));
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -74,11 +75,11 @@ class TemplatesApi {
     }
 
     @ExceptionHandler({TemplateException.class, IllegalArgumentException.class})
-    ResponseEntity<Map<String, String>> refused(RuntimeException problem) {
-        return error(HttpStatus.BAD_REQUEST, problem.getMessage());
+    ProblemDetail refused(RuntimeException problem) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, problem.getMessage());
     }
 
-    private static ResponseEntity<Map<String, String>> error(HttpStatus status, String message) {
-        return ResponseEntity.status(status).body(Map.of("error", message));
+    private static ResponseEntity<ProblemDetail> error(HttpStatus status, String message) {
+        return ResponseEntity.of(ProblemDetail.forStatusAndDetail(status, message)).build();
     }
 }

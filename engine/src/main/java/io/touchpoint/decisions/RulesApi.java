@@ -3,16 +3,15 @@ package io.touchpoint.decisions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.core.Authentication;
@@ -67,10 +66,10 @@ class RulesApi {
     }
 
     @GetMapping("/{file}")
-    ResponseEntity<byte[]> read(@PathVariable String file) {
+    ResponseEntity<?> read(@PathVariable String file) {
         byte[] content = rules.sources().get(file);
         if (content == null) {
-            return ResponseEntity.notFound().build();
+            return error(HttpStatus.NOT_FOUND, "no rule file '" + file + "'");
         }
         MediaType type = file.endsWith(".xlsx") ? XLSX : new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
         return ResponseEntity.ok().contentType(type).body(content);
@@ -87,7 +86,7 @@ class RulesApi {
         if (!file.endsWith(".drl") && !trustedWithCode(user)) {
             List<RuleProblem> problems = DecisionTableCheck.checkCells(file, content, rules.sources());
             if (!problems.isEmpty()) {
-                return refused(problems);
+                return ResponseEntity.of(refused(problems)).build();
             }
         }
         rules.change(file, content, user.getName());
@@ -97,14 +96,14 @@ class RulesApi {
     @DeleteMapping("/{file}")
     ResponseEntity<?> delete(@PathVariable String file, Authentication user) {
         if (!rules.sources().containsKey(file)) {
-            return ResponseEntity.notFound().build();
+            return error(HttpStatus.NOT_FOUND, "no rule file '" + file + "'");
         }
         rules.change(file, null, user.getName());
         return ResponseEntity.ok(rules.status());
     }
 
     @ExceptionHandler(RuleBase.RuleCompilationException.class)
-    ResponseEntity<Map<String, Object>> doesNotCompile(RuleBase.RuleCompilationException refused) {
+    ProblemDetail doesNotCompile(RuleBase.RuleCompilationException refused) {
         return refused(refused.problems());
     }
 
@@ -113,14 +112,13 @@ class RulesApi {
                 .anyMatch(authority -> codeRole.equals(authority.getAuthority()));
     }
 
-    private static ResponseEntity<Map<String, Object>> refused(List<RuleProblem> problems) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", "the rules were not changed: " + problems.get(0));
-        body.put("problems", problems);
-        return ResponseEntity.badRequest().body(body);
+    private static ProblemDetail refused(List<RuleProblem> problems) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "the rules were not changed: " + problems.get(0));
+        problem.setProperty("problems", problems);
+        return problem;
     }
 
-    private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {
-        return ResponseEntity.status(status).body(Map.of("error", message));
+    private static ResponseEntity<ProblemDetail> error(HttpStatus status, String message) {
+        return ResponseEntity.of(ProblemDetail.forStatusAndDetail(status, message)).build();
     }
 }

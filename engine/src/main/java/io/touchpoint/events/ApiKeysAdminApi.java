@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -36,12 +37,13 @@ class ApiKeysAdminApi {
     }
 
     @DeleteMapping("/{id}")
-    ResponseEntity<Void> revoke(@PathVariable String id) {
-        return keys.revoke(id) ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
+    ResponseEntity<?> revoke(@PathVariable String id) {
+        return keys.revoke(id) ? ResponseEntity.noContent().build()
+                : ResponseEntity.of(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no API key '" + id + "'")).build();
     }
 
     @ExceptionHandler(InvalidEventException.class)
-    ResponseEntity<Map<String, String>> invalid(InvalidEventException e) {
-        return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
+    ProblemDetail invalid(InvalidEventException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 }

@@ -1,13 +1,13 @@
 package io.touchpoint.events;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
+import io.touchpoint.system.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** A servlet filter that acts on the HTTP paths events come in by only, and answers refusals as JSON. */
+/** A servlet filter that acts on the HTTP paths events come in by only, and answers refusals as problem details. */
 abstract class EventPathFilter extends OncePerRequestFilter {
 
     private static final String EVENTS = "/api/events";
@@ -19,9 +19,6 @@ abstract class EventPathFilter extends OncePerRequestFilter {
     }
 
     static void refuse(HttpServletResponse response, int status, String error) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"error\":\"" + error.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+        Problems.write(response, status, error);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.touchpoint.system.Problems;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Component;
  * The bean the event routes in {@code routes/} call: reads what a route received into a {@link CustomerEvent},
  * hands single events to the shared intake route ({@code direct:events-intake}: idempotent consumer, then
  * {@link EventIntake}) and batches to {@link EventIntake#acceptTogether} (the route, event by event, if that fails),
- * and writes the JSON answers.
+ * and writes the JSON answers (errors as RFC 9457 problem details).
  */
 @Component("eventsApi")
 public class EventsApi {
@@ -148,9 +149,23 @@ public class EventsApi {
         return refusal;
     }
 
-    /** The body of an error answer. */
-    public String error(Exception problem) {
-        return write(Map.of("error", problem.getMessage()));
+    /** The body of an error answer: a problem detail of this HTTP status whose {@code detail} is the reason. */
+    public String problem(Exception problem, int status) {
+        return Problems.json(status, problem.getMessage());
+    }
+
+    /** The body of the answer when the database is busy (503 with Retry-After). */
+    public String busy() {
+        return Problems.json(503, "the engine is busy; nothing of the event was committed, retry later");
+    }
+
+    /**
+     * One event made in the engine (an open or a click of a message) through the intake route, as every way in takes
+     * it: the idempotent consumer first, so a repeat of its deterministic id is a duplicate, then {@link EventIntake}.
+     * Not counted by the route: the caller counts it by its way in.
+     */
+    public EventIntake.Accepted takeIn(CustomerEvent event) {
+        return intake(event);
     }
 
     private EventIntake.Accepted intake(CustomerEvent event) {

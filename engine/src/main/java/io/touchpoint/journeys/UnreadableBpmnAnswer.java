@@ -16,7 +16,8 @@ import org.xml.sax.SAXException;
 /**
  * The Camunda REST API's answer to a deployment whose file is not XML at all (empty, truncated, binary, a DTD):
  * 400 with the parser's reason, as for a BPMN that parses but breaks a rule, instead of Camunda's 500. Every other
- * engine exception is answered as Camunda answers it.
+ * engine exception is answered as Camunda answers it. It keeps Camunda's error shape ({@code type}, {@code message})
+ * rather than a problem detail, because Camunda Modeler and Camunda 7 clients read that shape from {@code /engine-rest}.
  */
 public class UnreadableBpmnAnswer implements ExceptionMapper<ProcessEngineException> {
 

@@ -6,7 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -72,13 +72,15 @@ public class CustomerController {
     }
 
     @ExceptionHandler(UnknownCustomerException.class)
-    ResponseEntity<Map<String, String>> notFound(UnknownCustomerException e) {
-        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
+    ProblemDetail notFound(UnknownCustomerException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
     @ExceptionHandler(ProfileUpdate.InvalidProfileUpdateException.class)
-    ResponseEntity<Map<String, String>> badRequest(ProfileUpdate.InvalidProfileUpdateException e) {
-        return ResponseEntity.badRequest().body(Map.of("error", e.getMessage(), "field", e.field()));
+    ProblemDetail badRequest(ProfileUpdate.InvalidProfileUpdateException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setProperty("field", e.field());
+        return problem;
     }
 
     private Map<String, Object> view(CustomerProfile profile) {

@@ -1,13 +1,12 @@
 package io.touchpoint.system;
 
-import java.util.Map;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -28,9 +27,9 @@ class BusyAnswer {
     }
 
     @ExceptionHandler({TransientDataAccessException.class, CannotCreateTransactionException.class})
-    ResponseEntity<Map<String, String>> busy(RuntimeException e) {
+    ResponseEntity<ProblemDetail> busy(RuntimeException e) {
         log.warn("TP-EVENT-006 A request was answered 503 because the database is busy: {}", e.toString());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", retryAfterSeconds)
-                .body(Map.of("error", "the engine is busy; nothing was changed, retry later"));
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, "the engine is busy; nothing was changed, retry later"));
     }
 }

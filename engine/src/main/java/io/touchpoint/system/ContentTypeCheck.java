@@ -1,7 +1,6 @@
 package io.touchpoint.system;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -50,9 +49,7 @@ class ContentTypeCheck extends OncePerRequestFilter {
     }
 
     private static void refuse(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
-        response.setContentType("application/json");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"error\":\"the Content-Type is not one concrete media type with a known charset, such as application/json\"}");
+        Problems.write(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+                "the Content-Type is not one concrete media type with a known charset, such as application/json");
     }
 }

@@ -1,15 +1,12 @@
 package io.touchpoint.system;
 
 import java.io.IOException;
-import java.util.Map;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -17,11 +14,10 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.csrf.CsrfException;
 
-/** A 403 that says who was refused what and which role it needs, as JSON {"error": "..."}. */
+/** A 403 that says who was refused what and which role it needs, as a problem detail. */
 class ForbiddenAnswer implements AccessDeniedHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ForbiddenAnswer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied) throws IOException {
@@ -29,9 +25,7 @@ class ForbiddenAnswer implements AccessDeniedHandler {
                 ? "Your console session has no valid CSRF token; reload the page and try again."
                 : refusal(request);
         log.info("Refused {} {}: {}", request.getMethod(), request.getRequestURI(), message);
-        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        JSON.writeValue(response.getOutputStream(), Map.of("error", message));
+        Problems.write(response, HttpServletResponse.SC_FORBIDDEN, message);
     }
 
     private static String refusal(HttpServletRequest request) {

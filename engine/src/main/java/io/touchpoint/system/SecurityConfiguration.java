@@ -1,15 +1,18 @@
 package io.touchpoint.system;
 
+import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
@@ -18,17 +21,18 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
-import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
-import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 
@@ -49,8 +53,7 @@ public class SecurityConfiguration {
     @Bean
     SecurityFilterChain touchpointSecurity(HttpSecurity http, MachineAuthentication apiKeys, RoleHierarchy roleHierarchy,
                                            @Value("${touchpoint.rules.code-role}") String codeRole) throws Exception {
-        BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
-        basic.setRealmName("Touchpoint");
+        AuthenticationEntryPoint basic = SecurityConfiguration::unauthorized;
         return http
                 .authorizeHttpRequests(requests -> requests
                         // --- rules and templates over the API (issue 14 item 6): a DRL is code, only the code role
@@ -121,6 +124,14 @@ public class SecurityConfiguration {
                 .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::browserChange)
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
                 .build();
+    }
+
+    /** 401 asking for HTTP Basic credentials, as a problem detail. */
+    private static void unauthorized(HttpServletRequest request, HttpServletResponse response, AuthenticationException refused)
+            throws IOException {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Touchpoint\"");
+        Problems.write(response, HttpServletResponse.SC_UNAUTHORIZED, "sign in: send HTTP Basic credentials"
+                + (request.getRequestURI().startsWith(request.getContextPath() + "/api/events") ? " or an event source's X-Api-Key" : ""));
     }
 
     /** Allows a Camunda REST call to the role {@link EngineRestRules} names for it (or a higher one); else refuses it. */

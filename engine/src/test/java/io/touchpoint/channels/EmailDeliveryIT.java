@@ -17,8 +17,10 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
+import org.apache.camel.spi.IdempotentRepository;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.touchpoint.channels.DeliveryLog.Status;
@@ -29,6 +31,9 @@ class EmailDeliveryIT extends ChannelsIT {
 
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    @Qualifier("eventIds")
+    IdempotentRepository eventIds;
 
     @Test
     void emailHasPersonalisedTextAndHtmlPartsSubjectPreheaderAndOneClickUnsubscribeHeaders() throws Exception {
@@ -142,6 +147,22 @@ class EmailDeliveryIT extends ChannelsIT {
         assertThat(events(customer, "email_opened")).as("a second open is the same event").isOne();
         assertThat(events(customer, "link_clicked")).isOne();
         assertThat(send(request(pathOf(click) + "x").GET().build()).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void opensAndClicksGoThroughTheIntakeRouteSoARepeatIsItsDuplicate() throws Exception {
+        String customer = customer("gil@example.com", null, Map.of(), Map.of());
+        messages.send(reminder(key(), customer));
+        String pixel = attribute(part(onlyEmail(), "text/html"), "src=\"", "/m/o/");
+        String token = pixel.substring(pixel.lastIndexOf('/') + 1);
+        String messageId = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8)
+                .substring("o|".length());
+
+        assertThat(send(request(pathOf(pixel)).GET().build()).statusCode()).isEqualTo(200);
+        assertThat(eventIds.contains("email_opened:" + messageId)).as("remembered by the routes' idempotent consumer").isTrue();
+        assertThat(send(request(pathOf(pixel)).GET().build()).statusCode()).isEqualTo(200);
+
+        assertThat(events(customer, "email_opened")).isOne();
     }
 
     @Test

@@ -29,7 +29,8 @@ class ConsoleApiIT extends EngineIT {
         HttpResponse<String> refused = postAs("viewer", "viewer", "/api/console/incidents/retry", "{\"ids\": [\"i-1\"]}");
 
         assertThat(refused.statusCode()).isEqualTo(403);
-        assertThat(json.readTree(refused.body()).path("error").asText())
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json.readTree(refused.body()).path("detail").asText())
                 .isEqualTo("'viewer' (role viewer) may not retry: that needs the operator role.");
     }
 

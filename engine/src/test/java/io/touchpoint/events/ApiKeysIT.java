@@ -46,8 +46,12 @@ class ApiKeysIT extends EngineIT {
     }
 
     @Test
-    void anUnknownKeyIsRefused() {
-        assertThat(postWithKey("tpk_made-up", "{\"type\": \"page_viewed\", \"customerId\": \"c-key-2\"}").statusCode()).isEqualTo(401);
+    void anUnknownKeyIsRefusedWithAProblemThatNamesTheHeader() {
+        HttpResponse<String> refused = postWithKey("tpk_made-up", "{\"type\": \"page_viewed\", \"customerId\": \"c-key-2\"}");
+
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(refused.body()).contains("\"status\":401", "\"detail\":\"unknown or revoked API key in header " + ApiKeyAuthenticationFilter.HEADER);
     }
 
     @Test
@@ -58,6 +62,8 @@ class ApiKeysIT extends EngineIT {
         HttpResponse<String> keyAdmin = send(request("/api/event-sources/keys").header(ApiKeyAuthenticationFilter.HEADER, key).GET().build());
 
         assertThat(engineRest.statusCode()).isEqualTo(401);
+        assertThat(engineRest.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"Touchpoint\"");
+        assertThat(engineRest.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(keyAdmin.statusCode()).isEqualTo(401);
     }
 

@@ -138,6 +138,7 @@ class EventLimitsIT extends EngineIT {
     private void assertRefused(String body, int status, String naming) {
         HttpResponse<String> response = post("/api/events", body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.body()).startsWith("{\"error\":").contains(naming);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains("\"status\":" + status, "\"detail\":").contains(naming);
     }
 }

@@ -6,6 +6,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -58,6 +60,19 @@ class EventsApiIT extends EngineIT {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("field 'type' is required");
+    }
+
+    @Test
+    void aRefusedEventIsAnsweredAsAnRfc9457ProblemWhoseDetailNamesTheField() throws Exception {
+        HttpResponse<String> response = post("/api/events", """
+                {"customerId": "c-1"}""");
+
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = new ObjectMapper().readTree(response.body());
+        assertThat(problem.path("type").asText()).isEqualTo("about:blank");
+        assertThat(problem.path("title").asText()).isEqualTo("Bad Request");
+        assertThat(problem.path("status").asInt()).isEqualTo(400);
+        assertThat(problem.path("detail").asText()).contains("field 'type' is required");
     }
 
     @Test
