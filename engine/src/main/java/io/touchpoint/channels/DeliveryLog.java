@@ -52,7 +52,7 @@ public class DeliveryLog implements DisposableBean {
                         String providerMessageId, Instant createdAt, Instant updatedAt) {
     }
 
-    private static final String COLUMNS = "idempotency_key, message_id, customer_id, channel, template, category, recipient, "
+    static final String COLUMNS = "idempotency_key, message_id, customer_id, channel, template, category, recipient, "
             + "subject, status, reason, provider_message_id, created_at, updated_at";
 
     private final JdbcTemplate jdbc;
@@ -154,7 +154,7 @@ public class DeliveryLog implements DisposableBean {
         return reason == null || reason.length() <= 4000 ? reason : reason.substring(0, 3997) + "...";
     }
 
-    private static Entry entry(ResultSet row, int n) throws SQLException {
+    static Entry entry(ResultSet row, int n) throws SQLException {
         return new Entry(row.getString("idempotency_key"), row.getString("message_id"), row.getString("customer_id"),
                 row.getString("channel"), row.getString("template"), row.getString("category"), row.getString("recipient"),
                 row.getString("subject"), Status.valueOf(row.getString("status")), row.getString("reason"),

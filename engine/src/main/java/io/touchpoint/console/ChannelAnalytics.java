@@ -1,8 +1,8 @@
 package io.touchpoint.console;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -12,8 +12,10 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+
+import io.touchpoint.channels.DeliveryReports;
+import io.touchpoint.events.EventHistory;
 
 /**
  * Figures per channel over a date range: contacts reached and messages sent (delivery log), opens and clicks
@@ -47,15 +49,17 @@ public class ChannelAnalytics {
     private record Touch(String customerId, String channel, Instant at) {
     }
 
-    private final JdbcTemplate jdbc;
+    private final DeliveryReports deliveries;
+    private final EventHistory events;
     private final ObjectMapper json;
     private final List<String> conversionEvents;
     private final Duration window;
 
-    ChannelAnalytics(JdbcTemplate jdbc, ObjectMapper json,
+    ChannelAnalytics(DeliveryReports deliveries, EventHistory events, ObjectMapper json,
                      @Value("${touchpoint.console.conversion-events:order_placed}") List<String> conversionEvents,
                      @Value("${touchpoint.console.attribution-window:P7D}") Duration window) {
-        this.jdbc = jdbc;
+        this.deliveries = deliveries;
+        this.events = events;
         this.json = json;
         this.conversionEvents = conversionEvents;
         this.window = window;
@@ -63,30 +67,29 @@ public class ChannelAnalytics {
 
     public Report report(Instant from, Instant to) {
         Map<String, ChannelFigures> channels = new TreeMap<>();
-        jdbc.query("select channel, status, count(*), count(distinct customer_id) from delivery_log where created_at >= ? and created_at < ?"
-                        + " group by channel, status", row -> {
-                    ChannelFigures figures = channels.computeIfAbsent(row.getString(1), c -> new ChannelFigures());
-                    switch (row.getString(2)) {
-                        case "SENT" -> { figures.sent = row.getLong(3); figures.contactsReached = row.getLong(4); }
-                        case "FAILED" -> figures.failed = row.getLong(3);
-                        case "SUPPRESSED" -> figures.suppressed = row.getLong(3);
-                        default -> { }
-                    }
-                }, Timestamp.from(from), Timestamp.from(to));
+        for (DeliveryReports.StatusCount count : deliveries.countsByChannelAndStatus(from, to)) {
+            ChannelFigures figures = channels.computeIfAbsent(count.channel(), c -> new ChannelFigures());
+            switch (count.status()) {
+                case "SENT" -> { figures.sent = count.messages(); figures.contactsReached = count.customers(); }
+                case "FAILED" -> figures.failed = count.messages();
+                case "SUPPRESSED" -> figures.suppressed = count.messages();
+                default -> { }
+            }
+        }
         countEngagement(channels, from, to);
         long[] conversions = attributeConversions(channels, from, to);
         return new Report(from, to, conversionEvents, window, conversions[0], conversions[1], channels);
     }
 
     private void countEngagement(Map<String, ChannelFigures> channels, Instant from, Instant to) {
-        jdbc.query("select type, payload from customer_event where type in (?, ?) and occurred_at >= ? and occurred_at < ?", row -> {
-            ChannelFigures figures = channels.computeIfAbsent(channelOf(row.getString(2)), c -> new ChannelFigures());
-            if (OPENED.equals(row.getString(1))) {
+        for (EventHistory.Recorded event : events.payloadsOf(List.of(OPENED, CLICKED), from, to)) {
+            ChannelFigures figures = channels.computeIfAbsent(channelOf(event.payload()), c -> new ChannelFigures());
+            if (OPENED.equals(event.type())) {
                 figures.opens++;
             } else {
                 figures.clicks++;
             }
-        }, OPENED, CLICKED, Timestamp.from(from), Timestamp.from(to));
+        }
     }
 
     /** Credits each conversion to its first- and last-touch channel; answers {conversions, unattributed}. */
@@ -94,16 +97,11 @@ public class ChannelAnalytics {
         if (conversionEvents.isEmpty()) {
             return new long[] {0, 0};
         }
-        String types = String.join(",", conversionEvents.stream().map(t -> "?").toList());
-        List<Touch> conversions = jdbc.query("select customer_id, occurred_at from customer_event where type in (" + types + ")"
-                        + " and occurred_at >= ? and occurred_at < ?",
-                (row, n) -> new Touch(row.getString(1), null, ConsoleClock.instant(row.getTimestamp(2))),
-                concat(conversionEvents, Timestamp.from(from), Timestamp.from(to)));
+        List<Touch> conversions = events.occurrencesOf(conversionEvents, from, to).stream()
+                .map(event -> new Touch(event.customerId(), null, event.occurredAt())).toList();
         Map<String, List<Touch>> sentByCustomer = new HashMap<>();
-        jdbc.query("select customer_id, channel, created_at from delivery_log where status = 'SENT' and created_at >= ? and created_at < ?",
-                row -> { sentByCustomer.computeIfAbsent(row.getString(1), c -> new java.util.ArrayList<>())
-                        .add(new Touch(row.getString(1), row.getString(2), ConsoleClock.instant(row.getTimestamp(3)))); },
-                Timestamp.from(from.minus(window)), Timestamp.from(to));
+        deliveries.sentBetween(from.minus(window), to).forEach(sent -> sentByCustomer
+                .computeIfAbsent(sent.customerId(), c -> new ArrayList<>()).add(new Touch(sent.customerId(), sent.channel(), sent.at())));
         long unattributed = 0;
         for (Touch conversion : conversions) {
             List<Touch> touches = sentByCustomer.getOrDefault(conversion.customerId(), List.of()).stream()
@@ -127,12 +125,4 @@ public class ChannelAnalytics {
             return "email";
         }
     }
-
-    private static Object[] concat(List<String> first, Object... rest) {
-        Object[] all = new Object[first.size() + rest.length];
-        System.arraycopy(first.toArray(), 0, all, 0, first.size());
-        System.arraycopy(rest, 0, all, first.size(), rest.length);
-        return all;
-    }
-
 }

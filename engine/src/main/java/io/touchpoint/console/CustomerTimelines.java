@@ -6,16 +6,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.touchpoint.channels.DeliveryLog;
+import io.touchpoint.events.EventHistory;
+
 /** The timeline sources of data that exists today: events, journey steps, decisions taken in journeys, messages. */
 @Configuration
 class CustomerTimelines {
 
     @Bean
-    TimelineSource eventsTimeline(JdbcTemplate jdbc, ObjectMapper json) {
-        return (customerId, limit) -> jdbc.query(
-                "select type, occurred_at, payload from customer_event where customer_id = ? order by occurred_at desc",
-                (row, n) -> new TimelineEntry(ConsoleClock.instant(row.getTimestamp(2)), "event", row.getString(1), properties(json, row.getString(3))),
-                customerId).stream().limit(limit).toList();
+    TimelineSource eventsTimeline(EventHistory events, ObjectMapper json) {
+        return (customerId, limit) -> events.ofCustomer(customerId).stream().limit(limit)
+                .map(event -> new TimelineEntry(event.occurredAt(), "event", event.type(), properties(json, event.payload())))
+                .toList();
     }
 
     /** The event's properties as compact JSON: what the timeline shows of an event. */
@@ -58,12 +60,11 @@ class CustomerTimelines {
     }
 
     @Bean
-    TimelineSource messagesTimeline(JdbcTemplate jdbc) {
-        return (customerId, limit) -> jdbc.query(
-                "select channel, template, status, recipient, reason, created_at from delivery_log where customer_id = ? order by created_at desc",
-                (row, n) -> new TimelineEntry(ConsoleClock.instant(row.getTimestamp(6)), "message",
-                        row.getString(1) + " " + row.getString(2) + " " + row.getString(3),
-                        "to " + row.getString(4) + (row.getString(5) == null ? "" : " · " + row.getString(5))),
-                customerId).stream().limit(limit).toList();
+    TimelineSource messagesTimeline(DeliveryLog deliveries) {
+        return (customerId, limit) -> deliveries.forCustomer(customerId).stream().limit(limit)
+                .map(message -> new TimelineEntry(message.createdAt(), "message",
+                        message.channel() + " " + message.template() + " " + message.status(),
+                        "to " + message.recipient() + (message.reason() == null ? "" : " · " + message.reason())))
+                .toList();
     }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -18,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 import io.touchpoint.journeys.JourneyRecords;
+import io.touchpoint.profiles.ProfileStore;
 
 /** The console's customer pages: search by id, email or phone; one customer's profile, consents, journeys and timeline. */
 @RestController
@@ -34,15 +34,15 @@ public class CustomersController {
     public record ActiveJourney(String journey, String instanceId, String instanceKey, List<String> waitingAt) {
     }
 
-    private final JdbcTemplate jdbc;
+    private final ProfileStore profiles;
     private final JourneyRecords records;
     private final ObjectMapper json;
     private final RuntimeService runtime;
     private final List<TimelineSource> timeline;
 
-    CustomersController(JdbcTemplate jdbc, ObjectMapper json, RuntimeService runtime, List<TimelineSource> timeline, JourneyRecords records) {
+    CustomersController(ProfileStore profiles, ObjectMapper json, RuntimeService runtime, List<TimelineSource> timeline, JourneyRecords records) {
         this.records = records;
-        this.jdbc = jdbc;
+        this.profiles = profiles;
         this.json = json;
         this.runtime = runtime;
         this.timeline = timeline;
@@ -55,22 +55,17 @@ public class CustomersController {
         if (query.isEmpty()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Type a customer id, email or phone number in 'q'.");
         }
-        return jdbc.query("select customer_id, email, phone from customer_profile where customer_id = ? or customer_id in"
-                        + " (select customer_id from customer_identity where kind = 'email' and identity_value = ?"
-                        + " or kind = 'phone' and identity_value = ?) order by updated_at desc",
-                (row, n) -> new CustomerMatch(row.getString(1), row.getString(2), row.getString(3)),
-                query, query.toLowerCase(), query.replace(" ", ""));
+        return profiles.search(query).stream()
+                .map(match -> new CustomerMatch(match.customerId(), match.email(), match.phone())).toList();
     }
 
     @GetMapping("/{customerId}")
     public Map<String, Object> customer(@PathVariable String customerId) {
-        List<String> stored = jdbc.queryForList("select profile_json from customer_profile where customer_id = ?", String.class, customerId);
-        if (stored.isEmpty()) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No customer with id '" + customerId + "'.");
-        }
+        String stored = profiles.storedDocument(customerId).orElseThrow(
+                () -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No customer with id '" + customerId + "'."));
         Map<String, Object> customer = new LinkedHashMap<>();
         customer.put("customerId", customerId);
-        customer.put("profile", read(stored.get(0)));
+        customer.put("profile", read(stored));
         customer.put("journeys", activeJourneys(customerId));
         customer.put("timeline", timeline.stream().flatMap(source -> source.entries(customerId, TIMELINE_LIMIT).stream())
                 .sorted(Comparator.comparing(TimelineEntry::at, Comparator.nullsLast(Comparator.reverseOrder())))

@@ -16,7 +16,6 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,6 +25,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import io.touchpoint.channels.DeliveryReports;
 import io.touchpoint.journeys.JourneyRetries;
 
 /**
@@ -55,17 +55,17 @@ public class IncidentsController {
     private final RuntimeService runtime;
     private final ManagementService management;
     private final ExternalTaskService externalTasks;
-    private final JdbcTemplate jdbc;
+    private final DeliveryReports deliveries;
     private final ConsoleClock clock;
     private final JourneyRetries eventSteps;
 
     IncidentsController(RuntimeService runtime, ManagementService management, ExternalTaskService externalTasks,
-                        JdbcTemplate jdbc, ConsoleClock clock, JourneyRetries eventSteps) {
+                        DeliveryReports deliveries, ConsoleClock clock, JourneyRetries eventSteps) {
         this.eventSteps = eventSteps;
         this.runtime = runtime;
         this.management = management;
         this.externalTasks = externalTasks;
-        this.jdbc = jdbc;
+        this.deliveries = deliveries;
         this.clock = clock;
     }
 
@@ -111,11 +111,10 @@ public class IncidentsController {
     public List<FailedMessage> failedMessages() {
         Map<String, String> incidentByStep = new LinkedHashMap<>();
         runtime.createIncidentQuery().list().forEach(i -> incidentByStep.put(i.getProcessInstanceId() + ":" + i.getActivityId(), i.getId()));
-        return jdbc.query("select idempotency_key, customer_id, channel, template, recipient, reason, updated_at from delivery_log"
-                        + " where status in ('FAILED', 'UNKNOWN') order by updated_at desc",
-                (row, n) -> new FailedMessage(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
-                        row.getString(5), row.getString(6), ConsoleClock.instant(row.getTimestamp(7)), incidentByStep.get(row.getString(1))))
-                .stream().limit(500).toList();
+        return deliveries.undelivered().stream()
+                .map(m -> new FailedMessage(m.idempotencyKey(), m.customerId(), m.channel(), m.template(), m.recipient(), m.reason(),
+                        m.updatedAt(), incidentByStep.get(m.idempotencyKey())))
+                .limit(500).toList();
     }
 
     private void retry(Incident incident) {

@@ -31,6 +31,8 @@ import org.camunda.bpm.model.bpmn.instance.StartEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
+import io.touchpoint.channels.DeliveryReports;
+
 /**
  * Live figures of journeys from Camunda's runtime and history tables and the delivery log: customers in each
  * journey and step now, how many passed each step, incidents, the funnel, conversions and messages per channel.
@@ -61,15 +63,17 @@ public class JourneyStatistics {
     private final ManagementService management;
     private final HistoryService history;
     private final JdbcTemplate jdbc;
+    private final DeliveryReports deliveries;
     private final ConsoleClock clock;
 
     JourneyStatistics(RepositoryService repository, RuntimeService runtime, ManagementService management,
-                      HistoryService history, JdbcTemplate jdbc, ConsoleClock clock) {
+                      HistoryService history, JdbcTemplate jdbc, DeliveryReports deliveries, ConsoleClock clock) {
         this.repository = repository;
         this.runtime = runtime;
         this.management = management;
         this.history = history;
         this.jdbc = jdbc;
+        this.deliveries = deliveries;
         this.clock = clock;
     }
 
@@ -159,9 +163,8 @@ public class JourneyStatistics {
 
     private Map<String, Map<String, Long>> messagesByChannel(String key) {
         Map<String, Map<String, Long>> byChannel = new LinkedHashMap<>();
-        jdbc.query("select d.channel, d.status, count(*) from delivery_log d join ACT_HI_PROCINST p"
-                        + " on d.idempotency_key like p.PROC_INST_ID_ || ':%' where p.PROC_DEF_KEY_ = ? group by d.channel, d.status order by d.channel",
-                row -> { byChannel.computeIfAbsent(row.getString(1), c -> new LinkedHashMap<>()).put(row.getString(2), row.getLong(3)); }, key);
+        deliveries.countsByJourney(key).forEach(count ->
+                byChannel.computeIfAbsent(count.channel(), c -> new LinkedHashMap<>()).put(count.status(), count.messages()));
         return byChannel;
     }
 

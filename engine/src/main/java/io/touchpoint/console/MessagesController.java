@@ -1,17 +1,15 @@
 package io.touchpoint.console;
 
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+
+import io.touchpoint.channels.DeliveryReports;
 
 /** The delivery log, newest first, filtered by channel, status, template, customer and a date range (yyyy-MM-dd, UTC). */
 @RestController
@@ -25,46 +23,26 @@ public class MessagesController {
                           String recipient, String subject, String status, String reason, Instant createdAt, Instant updatedAt) {
     }
 
-    private final JdbcTemplate jdbc;
+    private final DeliveryReports deliveries;
 
-    MessagesController(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    MessagesController(DeliveryReports deliveries) {
+        this.deliveries = deliveries;
     }
 
     @GetMapping
     public List<Message> messages(@RequestParam(required = false) String channel, @RequestParam(required = false) String status,
                                   @RequestParam(required = false) String template, @RequestParam(required = false) String customer,
                                   @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        StringBuilder sql = new StringBuilder("select * from delivery_log where created_at >= ? and created_at < ?");
-        List<Object> args = new ArrayList<>(List.of(
-                Timestamp.from(ConsoleClock.dayStart(from, Instant.EPOCH)),
-                Timestamp.from(ConsoleClock.dayEnd(to, Instant.parse("9999-12-31T00:00:00Z")))));
-        filter(sql, args, "channel", channel);
-        filter(sql, args, "status", status == null ? null : status.toUpperCase());
-        filter(sql, args, "template", template);
-        filter(sql, args, "customer_id", customer);
-        sql.append(" order by created_at desc");
-        return jdbc.query(sql.toString(), (row, n) -> new Message(row.getString("idempotency_key"), row.getString("customer_id"),
-                row.getString("channel"), row.getString("template"), row.getString("category"), row.getString("recipient"),
-                row.getString("subject"), row.getString("status"), row.getString("reason"),
-                ConsoleClock.instant(row.getTimestamp("created_at")), ConsoleClock.instant(row.getTimestamp("updated_at"))),
-                args.toArray()).stream().limit(PAGE).toList();
+        return deliveries.messages(ConsoleClock.dayStart(from, Instant.EPOCH), ConsoleClock.dayEnd(to, Instant.parse("9999-12-31T00:00:00Z")),
+                        channel, status == null ? null : status.toUpperCase(), template, customer).stream()
+                .map(m -> new Message(m.idempotencyKey(), m.customerId(), m.channel(), m.template(), m.category(), m.recipient(),
+                        m.subject(), m.status().name(), m.reason(), m.createdAt(), m.updatedAt()))
+                .limit(PAGE).toList();
     }
 
     /** The values the filters offer: channels, statuses and templates present in the log. */
     @GetMapping("/filters")
     public Map<String, List<String>> filters() {
-        Map<String, List<String>> filters = new LinkedHashMap<>();
-        for (String column : List.of("channel", "status", "template")) {
-            filters.put(column, jdbc.queryForList("select distinct " + column + " from delivery_log order by " + column, String.class));
-        }
-        return filters;
-    }
-
-    private static void filter(StringBuilder sql, List<Object> args, String column, String value) {
-        if (value != null && !value.isBlank()) {
-            sql.append(" and ").append(column).append(" = ?");
-            args.add(value.strip());
-        }
+        return deliveries.channelsStatusesAndTemplates();
     }
 }

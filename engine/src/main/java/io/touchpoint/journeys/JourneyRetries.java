@@ -20,16 +20,16 @@ import org.camunda.bpm.engine.runtime.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.touchpoint.events.CustomerEvent;
+import io.touchpoint.events.EventHistory;
 
 /**
  * What an event could not do to one journey at intake ({@link JourneyDispatcher.Step}: a start whose first steps
  * fail, a continue, a goal) is done again in a Camunda job of its own: retried like any step, then an incident that
  * names the journey and the reason, which the operator retries once the journey is fixed. The job holds only the
- * step and the event id; the event is read again from {@code customer_event} (an erased customer's step does
+ * step and the event id; the event is read again from its record ({@link EventHistory}: an erased customer's step does
  * nothing). The job of a continue belongs to that run, so its incident shows on the customer's journey.
  */
 @Component
@@ -42,14 +42,14 @@ public class JourneyRetries extends AbstractProcessEnginePlugin implements JobHa
 
     private final ObjectProvider<JourneyDispatcher> dispatcher;
     private final ObjectProvider<JourneyTriggers> triggers;
-    private final JdbcTemplate jdbc;
+    private final EventHistory events;
     private final ObjectMapper json;
     private CommandExecutor commands;
 
-    JourneyRetries(ObjectProvider<JourneyDispatcher> dispatcher, ObjectProvider<JourneyTriggers> triggers, JdbcTemplate jdbc, ObjectMapper json) {
+    JourneyRetries(ObjectProvider<JourneyDispatcher> dispatcher, ObjectProvider<JourneyTriggers> triggers, EventHistory events, ObjectMapper json) {
         this.dispatcher = dispatcher;
         this.triggers = triggers;
-        this.jdbc = jdbc;
+        this.events = events;
         this.json = json;
     }
 
@@ -108,14 +108,14 @@ public class JourneyRetries extends AbstractProcessEnginePlugin implements JobHa
 
     @Override
     public void execute(Retry retry, ExecutionEntity execution, CommandContext commandContext, String tenantId) {
-        List<String> payload = jdbc.queryForList("select payload from customer_event where event_id = ?", String.class, retry.eventId());
+        Optional<String> payload = events.payload(retry.eventId());
         if (payload.isEmpty()) {
             log.info("Event {} is no longer recorded (its customer was erased); its step {} is dropped", retry.eventId(), retry.step());
             return;
         }
         CustomerEvent event;
         try {
-            event = json.readValue(payload.get(0), CustomerEvent.class);
+            event = json.readValue(payload.get(), CustomerEvent.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event " + retry.eventId() + " cannot be read back: " + e.getOriginalMessage(), e);
         }
@@ -135,8 +135,7 @@ public class JourneyRetries extends AbstractProcessEnginePlugin implements JobHa
         if (!(job instanceof JobEntity entity) || !TYPE.equals(entity.getJobHandlerType())) {
             return Optional.empty();
         }
-        return jdbc.queryForList("select customer_id from customer_event where event_id = ?", String.class,
-                Retry.parse(entity.getJobHandlerConfigurationRaw()).eventId()).stream().findFirst();
+        return events.customerOf(Retry.parse(entity.getJobHandlerConfigurationRaw()).eventId());
     }
 
     /** A step of an event that failed again in its job: the message names the journey, the event and the reason. */

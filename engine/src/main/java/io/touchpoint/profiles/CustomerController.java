@@ -30,10 +30,10 @@ public class CustomerController {
     private static final int CONTACTS_SHOWN = 50;
 
     private final ProfileService profiles;
-    private final ContactHistory contacts;
+    private final SentMessages contacts;
     private final ObjectMapper json;
 
-    CustomerController(ProfileService profiles, ContactHistory contacts, ObjectMapper json) {
+    CustomerController(ProfileService profiles, SentMessages contacts, ObjectMapper json) {
         this.profiles = profiles;
         this.contacts = contacts;
         this.json = json;

@@ -66,8 +66,7 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
 
     @Override
     public CustomerProfile load(String customerId) {
-        List<String> rows = jdbc.queryForList("select profile_json from customer_profile where customer_id = ?", String.class, customerId);
-        return rows.isEmpty() ? null : read(rows.get(0));
+        return storedDocument(customerId).map(this::read).orElse(null);
     }
 
     @Override
@@ -91,6 +90,28 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
     public Optional<String> ownerOf(String kind, String value) {
         return jdbc.queryForList("select customer_id from customer_identity where kind = ? and identity_value = ?",
                 String.class, kind, value).stream().findFirst();
+    }
+
+    /** A customer found by a search: its id and the email and phone its stored profile holds. */
+    public record Match(String customerId, String email, String phone) {
+    }
+
+    /**
+     * The customers whose id is {@code query}, or who own it as their email (lower case) or phone (spaces taken out),
+     * the latest updated first. Reads the stored profiles, not the cache.
+     */
+    public List<Match> search(String query) {
+        return jdbc.query("select customer_id, email, phone from customer_profile where customer_id = ? or customer_id in"
+                        + " (select customer_id from customer_identity where kind = 'email' and identity_value = ?"
+                        + " or kind = 'phone' and identity_value = ?) order by updated_at desc",
+                (row, n) -> new Match(row.getString(1), row.getString(2), row.getString(3)),
+                query, query.toLowerCase(), query.replace(" ", ""));
+    }
+
+    /** The customer's profile as stored (the JSON document written through from the cache), if there is one. */
+    public Optional<String> storedDocument(String customerId) {
+        return jdbc.queryForList("select profile_json from customer_profile where customer_id = ?", String.class, customerId)
+                .stream().findFirst();
     }
 
     /**
