@@ -45,6 +45,8 @@ class MetricsIT extends EngineIT {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Path INBOX = temporaryFolder();
+    /** A metric the dashboard or an alert rule queries. */
+    private static final Pattern OPS_METRIC = Pattern.compile("\\b(touchpoint|camel)_[a-z_]+");
 
     @Autowired
     RuntimeService runtime;
@@ -105,6 +107,14 @@ class MetricsIT extends EngineIT {
                 .until(() -> parse(scrape(basic("viewer", "viewer")).body()), read -> total(read, "touchpoint_incidents_open") > 0
                         && total(read, "touchpoint_events_total", "way_in", "file") == 2);
 
+        for (Path ops : List.of(Path.of("../ops/grafana/touchpoint-dashboard.json"), Path.of("../ops/prometheus/touchpoint-alerts.yaml"))) {
+            Matcher queried = OPS_METRIC.matcher(Files.readString(ops));
+            while (queried.find()) {
+                String name = queried.group();
+                assertThat(samples).as("%s queries %s, which the engine serves", ops.getFileName(), name)
+                        .anyMatch(sample -> sample.name().equals(name) || sample.name().startsWith(name + "_"));
+            }
+        }
         assertThat(value(samples, "touchpoint_events_total", "way_in", "rest", "outcome", "accepted")).isEqualTo(5);
         assertThat(value(samples, "touchpoint_events_total", "way_in", "rest", "outcome", "duplicate")).isEqualTo(1);
         assertThat(value(samples, "touchpoint_events_total", "way_in", "rest", "outcome", "refused")).isEqualTo(1);
