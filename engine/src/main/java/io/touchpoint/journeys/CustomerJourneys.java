@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
@@ -39,9 +40,13 @@ public class CustomerJourneys implements CustomerRuns {
     private final DateWaitPlanner dateWaits;
     private final JdbcTemplate jdbc;
     private final JourneyRecords records;
+    private final JourneyRetries retries;
+    private final ManagementService management;
 
-    CustomerJourneys(ProcessEngine engine, JdbcTemplate jdbc, DateWaitPlanner dateWaits, JourneyRecords records) {
+    CustomerJourneys(ProcessEngine engine, JdbcTemplate jdbc, DateWaitPlanner dateWaits, JourneyRecords records, JourneyRetries retries) {
         this.jdbc = jdbc;
+        this.retries = retries;
+        this.management = engine.getManagementService();
         this.dateWaits = dateWaits;
         this.records = records;
         this.runtime = engine.getRuntimeService();
@@ -94,6 +99,7 @@ public class CustomerJourneys implements CustomerRuns {
             byteArrays.forEach(id -> jdbc.update("delete from ACT_GE_BYTEARRAY where ID_ = ?", id));
         }
         deleteOrphanedEvents(customerIds);
+        retries.orphans(jdbc).forEach(management::deleteJob); // the steps of the erased events that had failed at intake
         log.info("Erased the journeys of {} customer id(s): {} terminated, {} removed from history", customerIds.size(), terminated, removed);
         return new Erased(terminated, removed);
     }

@@ -20,6 +20,7 @@ import org.camunda.bpm.engine.runtime.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.touchpoint.events.CustomerEvent;
@@ -128,6 +129,21 @@ public class JourneyRetries extends AbstractProcessEnginePlugin implements JobHa
             throw new JourneyStepFailedException(journey + " could not take event " + retry.eventId() + " (" + event.type() + "): "
                     + rootMessage(failed), failed);
         }
+    }
+
+    /**
+     * The ids of the retry jobs whose event is no longer recorded (its customer was erased): their step would do
+     * nothing, and their configuration and incident name the event. Plain SQL on the engine's job table, in the
+     * caller's transaction; these jobs are few.
+     */
+    List<String> orphans(JdbcTemplate jdbc) {
+        List<String> orphans = new ArrayList<>();
+        jdbc.query("select ID_, HANDLER_CFG_ from ACT_RU_JOB where HANDLER_TYPE_ = ?", row -> {
+            if (events.payload(Retry.parse(row.getString(2)).eventId()).isEmpty()) {
+                orphans.add(row.getString(1));
+            }
+        }, TYPE);
+        return orphans;
     }
 
     /** The customer whose event a job of this kind is about, while the event is recorded. */

@@ -84,11 +84,17 @@ class DeployChecksIT extends JourneyIT {
         assertThat(runtime.createExecutionQuery().processInstanceId(fine.getId()).activityId("Wait_Named").count()).isOne();
         assertThat(journey("fragileJourney", failing)).as("the failed start is taken back").isNull();
 
-        Incident incident = failUntilIncident(retryOf(failing));
+        Job retry = retryOf(failing);
+        Incident incident = failUntilIncident(retry);
         assertThat(incident.getIncidentMessage()).contains("journey fragileJourney could not take event")
                 .contains("no wait named 'no-such-wait'");
         assertThat(get("/api/console/incidents").body()).contains(incident.getId()).contains(failing);
         assertThat(runtime.createIncidentQuery().processDefinitionKeyIn("fragileJourney").count()).as("nobody else's").isOne();
+
+        assertThat(send(request("/api/customers/" + failing).header("Authorization", basic(USER, PASSWORD)).DELETE().build()).statusCode())
+                .isEqualTo(200);
+        assertThat(management.createJobQuery().jobId(retry.getId()).count()).as("an erased customer's failed step goes with the customer").isZero();
+        assertThat(runtime.createIncidentQuery().incidentId(incident.getId()).count()).isZero();
     }
 
     @Test
