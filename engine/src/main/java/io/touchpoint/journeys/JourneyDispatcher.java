@@ -117,20 +117,21 @@ public class JourneyDispatcher implements EventDispatch {
     @Override
     public void dispatch(CustomerEvent event) {
         for (JourneyTriggers.Goal goal : triggers.goals(event.type())) {
-            guarded(event, Step.goal(goal.definitionId(), goal.activityId()));
+            guarded(event, Step.goal(goal.definitionId(), goal.activityId()), () -> reachGoal(goal, event));
         }
         if (triggers.awaited(event.type())) {
-            waitingInstances(event).forEach((instance, definitionId) -> guarded(event, Step.continueRun(instance, definitionId)));
+            waitingInstances(event).forEach((instance, definitionId) ->
+                    guarded(event, Step.continueRun(instance, definitionId), () -> continueRun(event, instance, definitionId)));
         }
         for (JourneyTriggers.EventWait wait : triggers.eventWaits(event.type())) {
-            guarded(event, Step.eventWait(wait.definitionId(), wait.activityId()));
+            guarded(event, Step.eventWait(wait.definitionId(), wait.activityId()), () -> continueEventWait(wait, event));
         }
         if (changesWatchedDates(event)) {
-            guarded(event, Step.DATES);
+            guarded(event, Step.DATES, () -> replanDateWaits(event));
         }
         triggers.startedBy(event.type()).stream()
                 .sorted(Comparator.comparingInt((JourneyTriggers.StartTarget t) -> t.settings().priority()).reversed())
-                .forEach(target -> guarded(event, Step.start(target.definitionKey(), target.definitionId())));
+                .forEach(target -> guarded(event, Step.start(target.definitionKey(), target.definitionId()), () -> start(target, event)));
     }
 
     /**
@@ -191,19 +192,23 @@ public class JourneyDispatcher implements EventDispatch {
         }
     }
 
-    private void guarded(CustomerEvent event, Step step) {
+    /** Does the step's work; outside a shared command in a savepoint, a failure handed to {@link JourneyRetries} as {@code step}. */
+    private void guarded(CustomerEvent event, Step step, Runnable work) {
         if (Context.getCommandContext() != null) {
-            run(event, step); // one command shares its writes until it ends: nothing to take back halfway
+            work.run(); // one command shares its writes until it ends: nothing to take back halfway
             return;
         }
         try {
-            savepoint.executeWithoutResult(status -> run(event, step));
+            savepoint.executeWithoutResult(status -> work.run());
         } catch (RuntimeException failed) {
             retries.schedule(event, step, failed);
         }
     }
 
-    /** Does one step of an event, in the caller's transaction (a savepoint of the intake, or a retry job). */
+    /**
+     * Does one step of an event again in a retry job, finding its journey, run or wait anew (the intake's own try
+     * had them at hand, see {@link #dispatch}).
+     */
     void run(CustomerEvent event, Step step) {
         switch (step.kind()) {
             case "goal" -> triggers.goals(event.type()).stream()
