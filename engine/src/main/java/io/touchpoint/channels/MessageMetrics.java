@@ -4,10 +4,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
+
+import io.touchpoint.system.CounterFamily;
 
 /**
  * Counts the messages of journey steps and times their providers: {@code touchpoint.messages} tagged {@code channel},
@@ -24,11 +25,13 @@ class MessageMetrics {
     static final String SKIPPED = "skipped";
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> messages = new ConcurrentHashMap<>();
+    private final CounterFamily messages;
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
 
     MessageMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.messages = new CounterFamily(registry, "touchpoint.messages", "Messages of journey steps by channel, category and status",
+                "channel", "category", "status");
     }
 
     void counted(MessageRequest request, String status) {
@@ -36,9 +39,7 @@ class MessageMetrics {
     }
 
     void counted(String channel, String category, String status) {
-        messages.computeIfAbsent(channel + ' ' + category + ' ' + status, key -> Counter.builder("touchpoint.messages")
-                .description("Messages of journey steps by channel, category and status")
-                .tag("channel", channel).tag("category", String.valueOf(category)).tag("status", status).register(registry)).increment();
+        messages.with(channel, category, status).increment();
     }
 
     /** Hands the message to the provider, timed whether it answers or fails. */

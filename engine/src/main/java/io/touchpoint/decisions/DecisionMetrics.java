@@ -1,11 +1,9 @@
 package io.touchpoint.decisions;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
+
+import io.touchpoint.system.CounterFamily;
 
 /**
  * Counts decisions: {@code touchpoint.decisions} tagged {@code decision} (its name in the journey) and {@code outcome}:
@@ -15,18 +13,15 @@ import org.springframework.stereotype.Component;
 @Component
 class DecisionMetrics {
 
-    private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final CounterFamily decisions;
 
     DecisionMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        this.decisions = new CounterFamily(registry, "touchpoint.decisions", "Decisions by name and outcome; error is a recorded no-decision",
+                "decision", "outcome");
     }
 
     void decided(Decision decision) {
-        String outcome = outcome(decision);
-        counters.computeIfAbsent(decision.getDecisionName() + ' ' + outcome, key -> Counter.builder("touchpoint.decisions")
-                .description("Decisions by name and outcome; error is a recorded no-decision")
-                .tag("decision", String.valueOf(decision.getDecisionName())).tag("outcome", outcome).register(registry)).increment();
+        decisions.with(decision.getDecisionName(), outcome(decision)).increment();
     }
 
     static String outcome(Decision decision) {

@@ -2,12 +2,13 @@ package io.touchpoint.events;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
+
+import io.touchpoint.system.CounterFamily;
 
 /**
  * Counts events by the way they came in and what became of them: {@code touchpoint.events} tagged {@code way.in}
@@ -37,11 +38,11 @@ public class EventMetrics {
     /** The route an exchange starts in when Java code sends it to the intake route: that code counts the event. */
     private static final String SENT_FROM_JAVA = "events-intake";
 
-    private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final CounterFamily events;
 
     EventMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        this.events = new CounterFamily(registry, "touchpoint.events", "Events by the way they came in and what became of them",
+                "way.in", "outcome");
         // every known series from the start, at 0, so that rate() and alerts see the first event
         for (String wayIn : List.of(REST, BATCH, RABBITMQ, "kafka", "mqtt", "file", ENGAGEMENT)) {
             List.of(ACCEPTED, DUPLICATE, REFUSED).forEach(outcome -> counter(wayIn, outcome));
@@ -80,8 +81,6 @@ public class EventMetrics {
     }
 
     private Counter counter(String wayIn, String outcome) {
-        return counters.computeIfAbsent(wayIn + ' ' + outcome, key -> Counter.builder("touchpoint.events")
-                .description("Events by the way they came in and what became of them")
-                .tag("way.in", wayIn).tag("outcome", outcome).register(registry));
+        return events.with(wayIn, outcome);
     }
 }

@@ -1,11 +1,9 @@
 package io.touchpoint.journeys;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
+
+import io.touchpoint.system.CounterFamily;
 
 /**
  * Counts what happens to journey runs: {@code touchpoint.journeys} tagged {@code journey} (the process definition
@@ -21,16 +19,14 @@ class JourneyMetrics {
     static final String GOAL = "goal";
     static final String ENDED = "ended";
 
-    private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final CounterFamily runs;
 
     JourneyMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        this.runs = new CounterFamily(registry, "touchpoint.journeys", "Journey runs started, continued by an event, reaching their goal, ended",
+                "journey", "what");
     }
 
     void counted(String journeyKey, String what) {
-        counters.computeIfAbsent(journeyKey + ' ' + what, key -> Counter.builder("touchpoint.journeys")
-                .description("Journey runs started, continued by an event, reaching their goal, ended")
-                .tag("journey", journeyKey).tag("what", what).register(registry)).increment();
+        runs.with(journeyKey, what).increment();
     }
 }

@@ -1,13 +1,11 @@
 package io.touchpoint.profiles;
 
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
+
+import io.touchpoint.system.CounterFamily;
 
 /**
  * Counts changes of profiles: {@code touchpoint.profile.updates} tagged {@code kind}: event (an event applied), merge
@@ -22,15 +20,14 @@ class ProfileMetrics {
     static final String EDIT = "edit";
     static final String ERASE = "erase";
 
-    private final Map<String, Counter> updates;
+    private final CounterFamily updates;
 
     ProfileMetrics(MeterRegistry registry) {
-        this.updates = Stream.of(EVENT, MERGE, EDIT, ERASE).collect(Collectors.toMap(Function.identity(), kind -> Counter
-                .builder("touchpoint.profile.updates").description("Changes of customer profiles by kind")
-                .tag("kind", kind).register(registry)));
+        this.updates = new CounterFamily(registry, "touchpoint.profile.updates", "Changes of customer profiles by kind", "kind");
+        Stream.of(EVENT, MERGE, EDIT, ERASE).forEach(updates::with); // every kind from the start, at 0
     }
 
     void updated(String kind) {
-        updates.get(kind).increment();
+        updates.with(kind).increment();
     }
 }
