@@ -95,6 +95,21 @@ final class PackagedEngine {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** Deploys one BPMN file over {@code /engine-rest/deployment/create}, as Camunda Modeler does. */
+    HttpResponse<String> deploy(String fileName, String bpmn) throws IOException {
+        String boundary = "----touchpoint" + UUID.randomUUID();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deployment-name\"\r\n\r\n" + fileName + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"" + fileName + "\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n" + bpmn + "\r\n--" + boundary + "--\r\n";
+        return send(request("/engine-rest/deployment/create").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** A PUT of JSON as the administrator (HTTP Basic). */
+    HttpResponse<String> put(String path, String json) throws IOException {
+        return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     /** A GET as the administrator (HTTP Basic). */
     HttpResponse<String> get(String path) throws IOException {
         return send(request(path).GET().build());

@@ -1,0 +1,566 @@
+package io.touchpoint.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.touchpoint.events.ApiKeyAuthenticationFilter;
+import io.touchpoint.journeys.ModelerBpmn;
+
+/**
+ * Touchpoint next to the raw Camunda engine, measured from outside in one run (README "Tests", docs/benchmarks.md
+ * "From outside"). The packaged jar runs in a process of its own ({@link PackagedEngine}: production settings, job
+ * executor on) on a fresh database; three small journeys are deployed over {@code /engine-rest} as Camunda Modeler
+ * does: {@code bench_start} starts one that ends at once, {@code bench_wait} starts one that waits at a message catch
+ * for {@code bench_next}, {@code bench_timer} starts one that waits at a timer. Events go in through
+ * {@code POST /api/events/batch} from 2 clients in batches of 500, with an API key. The raw engine ({@link RawCamunda})
+ * runs in this JVM on a database of its own, with the same three journeys: start by message, correlate by business
+ * key, each call its own transaction, from 2 threads. Everything is measured once unmeasured (the warm-up) first.
+ * <p>
+ * Timers: the timer's job definition is suspended before its journeys start, so that every timer job is created
+ * suspended; then it is activated with its jobs, and the rate is how fast the waiting jobs drain, from the first one
+ * the job executor took to the last (the idle job acquisition's own wait before the first is not counted). Emails:
+ * the {@link EmailLoad}, one event per {@code POST /api/events} open-loop at each rate, event-to-SMTP latency.
+ * <p>
+ * Writes the table (work | Touchpoint | raw engine | ratio | aim), with the machine, the JDK, the date and the sizes,
+ * into docs/benchmarks.md between its markers and into {@code target/outside-benchmark/results.md}, and logs where.
+ * Asserts only what must hold at any speed: every event answered 202, every continue and timer ran, every accepted
+ * event's email went out once, no connection-pool error.
+ * <p>
+ * Run: {@code ./mvnw -B -Pbenchmark -pl engine -am verify -Dit.test=OutsideBenchmark}. Sizes (system properties on the
+ * same command line): {@code -Dbenchmark.warmUp=5000}, {@code -Dbenchmark.starts=20000},
+ * {@code -Dbenchmark.continues=10000}, {@code -Dbenchmark.nothing=40000}, {@code -Dbenchmark.timers=10000},
+ * {@code -Dbenchmark.emailRates=50,100,200}, {@code -Dbenchmark.emailSeconds=20}; opt-in scale curve:
+ * {@code -Dbenchmark.waiting=100000,1000000} (starts and continues again once that many journeys wait);
+ * {@code -Dbenchmark.database=postgres} (the local PostgreSQL, databases {@code touchpoint_outside} and
+ * {@code touchpoint_outside_raw} made afresh); {@code -Dbenchmark.engineArgs=--key=value,...} to try engine settings.
+ */
+class OutsideBenchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(OutsideBenchmark.class);
+
+    static final int WARM_UP = Integer.getInteger("benchmark.warmUp", 5_000);
+    static final int STARTS = Integer.getInteger("benchmark.starts", 20_000);
+    static final int CONTINUES = Integer.getInteger("benchmark.continues", 10_000);
+    static final int NOTHING = Integer.getInteger("benchmark.nothing", 40_000);
+    static final int TIMERS = Integer.getInteger("benchmark.timers", 10_000);
+    static final List<Integer> EMAIL_RATES = numbers(System.getProperty("benchmark.emailRates", "50,100,200"));
+    static final int EMAIL_SECONDS = Integer.getInteger("benchmark.emailSeconds", 20);
+    static final List<Integer> WAITING = numbers(System.getProperty("benchmark.waiting", ""));
+    static final boolean POSTGRES = "postgres".equals(System.getProperty("benchmark.database"));
+    static final List<String> ENGINE_ARGS = Arrays.stream(System.getProperty("benchmark.engineArgs", "").split(","))
+            .filter(a -> !a.isBlank()).toList();
+    static final Path DOCS = Path.of(System.getProperty("benchmark.docs", "../docs/benchmarks.md")).toAbsolutePath().normalize();
+    static final Path RESULTS = Path.of("target", "outside-benchmark", "results.md").toAbsolutePath();
+    static final String BEGIN = "<!-- OutsideBenchmark:begin (written by the benchmark; the text outside the markers is kept) -->";
+    static final String END = "<!-- OutsideBenchmark:end -->";
+    static final int CLIENTS = 2;
+    static final int BATCH = 500;
+    static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/";
+
+    static {
+        // without a configuration of its own, logback logs everything, the raw engine's SQL included
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.camunda")).setLevel(Level.WARN);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("com.icegreen")).setLevel(Level.WARN);
+    }
+
+    @TempDir
+    Path home;
+
+    final GreenMail smtp = new GreenMail(new ServerSetup(PackagedEngine.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    final ObjectMapper json = new ObjectMapper();
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+    final List<String> rows = new ArrayList<>();
+    PackagedEngine touchpoint;
+    RawCamunda raw;
+    String apiKey;
+    String timerJobs;
+    String rawTimerJobs;
+    int planted;
+    int continued;
+    int batchesSent;
+    /** Batches answered 503 (busy) and sent again, so far. */
+    final AtomicInteger retried = new AtomicInteger();
+
+    @AfterEach
+    void stopEverything() {
+        if (touchpoint != null) {
+            touchpoint.kill();
+        }
+        if (raw != null) {
+            raw.close();
+        }
+        smtp.stop();
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.HOURS)
+    void touchpointNextToTheRawEngine() throws Exception {
+        Instant began = Instant.now();
+        double loadBefore = loadAverage();
+        startBoth();
+
+        log.info("OutsideBenchmark: warm-up ({} events of each kind, unmeasured)", WARM_UP);
+        starts(WARM_UP);
+        continues(WARM_UP / 2, "warm-up");
+        touchpointBatches("bench_nothing", "n", WARM_UP);
+        timers(Math.min(TIMERS, 1_000));
+        retried.set(0);
+
+        double[] start = starts(STARTS);
+        row("events that start a journey", rate(start[0]), rate(start[1]), ratio(start), "≥ 0.7", atLeast(start, 0.7));
+        double[] next = continues(CONTINUES, "main");
+        row("events that continue a waiting journey (message catch)", rate(next[0]), rate(next[1]), ratio(next), "≥ 1.5", atLeast(next, 1.5));
+        double[] timer = timers(TIMERS);
+        row(String.format("%,d timers falling due at once", TIMERS), jobs(timer[0], TIMERS), jobs(timer[1], TIMERS), ratio(timer), "≥ 0.9",
+                atLeast(timer, 0.9));
+        double nothing = touchpointBatches("bench_nothing", "n", NOTHING);
+        row("events that start or continue nothing", rate(nothing), "—", "—", "≥ 10,000/s", nothing >= 10_000);
+        for (int level : WAITING) {
+            plant(level - (planted - continued));
+            double[] startAt = starts(STARTS);
+            row(String.format("events that start a journey, %,d journeys waiting", level), rate(startAt[0]), rate(startAt[1]), ratio(startAt), "≥ 0.7",
+                    atLeast(startAt, 0.7));
+            double[] nextAt = continues(Math.min(CONTINUES, level), "at " + level);
+            row(String.format("events that continue a waiting journey, %,d journeys waiting", level), rate(nextAt[0]), rate(nextAt[1]), ratio(nextAt),
+                    "≥ 1.5", atLeast(nextAt, 1.5));
+        }
+        EmailLoad emails = new EmailLoad(touchpoint, smtp, apiKey).deployJourney();
+        emails.run("warm-up", EMAIL_RATES.get(0), Math.min(10, EMAIL_SECONDS));
+        List<EmailLoad.Result> curve = new ArrayList<>();
+        for (int rate : EMAIL_RATES) {
+            EmailLoad.Result result = emails.run("r" + rate, rate, EMAIL_SECONDS);
+            log.info("OutsideBenchmark email latency at {} events/s: {}", rate, result.row());
+            curve.add(result);
+            List<Long> latencies = result.latencies();
+            boolean every = result.errors() == 0 && latencies.size() == result.posted().size();
+            String cell = latencies.isEmpty() ? "no email" : "p50 %,d ms, p99 %,d ms (%,d of %,d accepted%s)".formatted(EmailLoad.percentile(latencies, 50),
+                    EmailLoad.percentile(latencies, 99), result.accepted().size(), result.posted().size(),
+                    result.errors() == 0 ? "" : ", the rest refused: 503 or no answer");
+            row("email latency at %d events/s through single `POST /api/events` (event → SMTP)".formatted(rate), cell, "—", "—",
+                    rate == 200 ? "every email, p99 < 100 ms" : "(the curve)",
+                    rate == 200 ? every && !latencies.isEmpty() && EmailLoad.percentile(latencies, 99) < 100 : null);
+        }
+        List<String> broken = emails.broken();
+
+        String table = report(began, loadBefore, curve);
+        Files.createDirectories(RESULTS.getParent());
+        Files.writeString(RESULTS, table);
+        boolean docsWritten = writeIntoDocs(table);
+        log.info("OutsideBenchmark results:\n{}\n\nOutsideBenchmark wrote its results to {}{}", table, RESULTS,
+                docsWritten ? " and into " + DOCS + " (between the OutsideBenchmark markers)" : " (no " + DOCS + " to write into)");
+        System.out.println("\n==> OutsideBenchmark results written to " + RESULTS + (docsWritten ? "\n==> and to " + DOCS : "") + "\n");
+        assertThat(broken).as("every accepted event's email once, no connection-pool error").isEmpty();
+    }
+
+    // --- the two engines -------------------------------------------------------------------------------------------
+
+    private void startBoth() throws Exception {
+        smtp.start();
+        List<String> settings = new ArrayList<>();
+        String rawUrl = "jdbc:h2:file:" + home.resolve("raw/camunda") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;CACHE_SIZE=131072;QUERY_CACHE_SIZE=256";
+        if (POSTGRES) {
+            freshPostgresDatabase("touchpoint_outside");
+            freshPostgresDatabase("touchpoint_outside_raw");
+            settings.addAll(List.of("--spring.datasource.url=" + POSTGRES_URL + "touchpoint_outside", "--spring.datasource.username=postgres",
+                    "--spring.datasource.password=", "--touchpoint.profiles.offload-store=true"));
+            rawUrl = POSTGRES_URL + "touchpoint_outside_raw";
+        }
+        settings.addAll(ENGINE_ARGS);
+        touchpoint = new PackagedEngine("outside", home, smtp.getSmtp().getPort(), "outside-benchmark", List.of("-Xmx2g"), settings)
+                .awaitTakesEvents(Duration.ofMinutes(8));
+        apiKey = json.readTree(touchpoint.post("/api/event-sources/keys", "{\"source\": \"benchmark\"}").body()).get("key").asText();
+        raw = new RawCamunda("raw-" + run, rawUrl, POSTGRES ? "postgres" : "sa", "");
+        for (String[] journey : JOURNEYS) {
+            String bpmn = ModelerBpmn.saved(journey[1]);
+            HttpResponse<String> deployed = touchpoint.deploy(journey[0] + ".bpmn", bpmn);
+            assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+            raw.engine.getRepositoryService().createDeployment().addString(journey[0] + ".bpmn", bpmn).deploy();
+        }
+        for (JsonNode definition : json.readTree(touchpoint.get("/engine-rest/job-definition?processDefinitionKey=benchTimer").body())) {
+            if (definition.get("jobType").asText().contains("timer")) {
+                timerJobs = definition.get("id").asText();
+            }
+        }
+        assertThat(touchpoint.put("/engine-rest/job-definition/" + timerJobs + "/suspended", "{\"suspended\": true, \"includeJobs\": true}").statusCode())
+                .isEqualTo(204);
+        ManagementService management = raw.engine.getManagementService();
+        rawTimerJobs = management.createJobDefinitionQuery().processDefinitionKey("benchTimer").list().stream()
+                .filter(definition -> definition.getJobType().contains("timer")).findFirst().orElseThrow().getId();
+        management.suspendJobDefinitionById(rawTimerJobs, true);
+    }
+
+    private static void freshPostgresDatabase(String name) throws Exception {
+        try (Connection admin = DriverManager.getConnection(POSTGRES_URL + "postgres", "postgres", "");
+             Statement statement = admin.createStatement()) {
+            statement.execute("drop database if exists " + name + " with (force)");
+            statement.execute("create database " + name);
+        }
+    }
+
+    /** The three journeys, by file name: start and end; start and wait for an event; start and wait for a timer. */
+    static final String[][] JOURNEYS = {
+        {"bench-start", journey("benchStart", "bench_start", "")},
+        {"bench-continue", journey("benchContinue", "bench_wait", """
+                <bpmn:intermediateCatchEvent id="Wait_Next" name="Next"><bpmn:messageEventDefinition messageRef="Message_Next" /></bpmn:intermediateCatchEvent>""")},
+        {"bench-timer", journey("benchTimer", "bench_timer", """
+                <bpmn:intermediateCatchEvent id="Wait_Timer" name="Timer"><bpmn:timerEventDefinition><bpmn:timeDuration>PT0S</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>""")},
+    };
+
+    private static String journey(String key, String startType, String step) {
+        String flows = step.isEmpty()
+                ? "<bpmn:sequenceFlow id=\"Flow_End\" sourceRef=\"Start\" targetRef=\"End\" />"
+                : "<bpmn:sequenceFlow id=\"Flow_Step\" sourceRef=\"Start\" targetRef=\"" + (step.contains("Wait_Next") ? "Wait_Next" : "Wait_Timer") + "\" />"
+                + "<bpmn:sequenceFlow id=\"Flow_End\" sourceRef=\"" + (step.contains("Wait_Next") ? "Wait_Next" : "Wait_Timer") + "\" targetRef=\"End\" />";
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                                  id="Definitions_%1$s" targetNamespace="https://touchpoint.io/journeys/benchmark">
+                  <bpmn:message id="Message_Start" name="%2$s" />
+                  <bpmn:message id="Message_Next" name="bench_next" />
+                  <bpmn:process id="%1$s" name="Benchmark %1$s" isExecutable="true" camunda:historyTimeToLive="1">
+                    <bpmn:startEvent id="Start" name="Start"><bpmn:messageEventDefinition messageRef="Message_Start" /></bpmn:startEvent>
+                    %3$s
+                    <bpmn:endEvent id="End" name="End" />
+                    %4$s
+                  </bpmn:process>
+                </bpmn:definitions>
+                """.formatted(key, startType, step, flows);
+    }
+
+    // --- the kinds of work, each on Touchpoint and then on the raw engine: events (or jobs) per second --------------
+
+    /** Journeys started by new customers' events: Touchpoint's rate, the raw engine's. */
+    private double[] starts(int count) throws Exception {
+        double touchpointRate = touchpointBatches("bench_start", "s", count);
+        String prefix = "raw-s-" + UUID.randomUUID();
+        RuntimeService runtime = raw.engine.getRuntimeService();
+        double rawRate = inParallel(count, i -> runtime.createMessageCorrelation("bench_start").processInstanceBusinessKey(prefix + "-" + i)
+                .setVariable("customerId", prefix + "-" + i).correlateStartMessage());
+        return new double[] {touchpointRate, rawRate};
+    }
+
+    /** Plants {@code count} waiting journeys on both, then continues them: Touchpoint's rate, the raw engine's. */
+    private double[] continues(int count, String phase) throws Exception {
+        plant(count);
+        int from = continued;
+        continued += count;
+        long ended = endedCount();
+        double touchpointRate = timed(count, () -> sendBatches("bench_next", from, count));
+        assertThat(endedCount() - ended).as("Touchpoint journeys continued to their end (" + phase + ")").isEqualTo(count);
+        RuntimeService runtime = raw.engine.getRuntimeService();
+        long rawEnded = rawEndedCount();
+        double rawRate = inParallel(count, i -> runtime.createMessageCorrelation("bench_next").processInstanceBusinessKey("w-" + (from + i)).correlate());
+        assertThat(rawEndedCount() - rawEnded).as("raw journeys continued to their end (" + phase + ")").isEqualTo(count);
+        return new double[] {touchpointRate, rawRate};
+    }
+
+    /** Journeys waiting at the message catch, customers {@code w-<planted>...}, on both engines. */
+    private void plant(int count) throws Exception {
+        if (count <= 0) {
+            return;
+        }
+        int from = planted;
+        planted += count;
+        double touchpointRate = timed(count, () -> sendBatches("bench_wait", from, count));
+        RuntimeService runtime = raw.engine.getRuntimeService();
+        double rawRate = inParallel(count, i -> runtime.createMessageCorrelation("bench_wait").processInstanceBusinessKey("w-" + (from + i))
+                .setVariable("customerId", "w-" + (from + i)).correlateStartMessage());
+        log.info("OutsideBenchmark: {} waiting journeys planted (Touchpoint {}, raw {}); {} wait now", count, rate(touchpointRate), rate(rawRate),
+                planted - continued);
+        retried.set(0);
+    }
+
+    /**
+     * {@code count} journeys each waiting at a timer that is due at once, created suspended on both engines; then the
+     * jobs are activated and drain: Touchpoint's jobs per second, the raw engine's, each from the first job taken to
+     * the last.
+     */
+    private double[] timers(int count) throws Exception {
+        touchpointBatches("bench_timer", "t", count);
+        LongSupplier touchpointJobs = () -> number(touchpoint, "/engine-rest/job/count?jobDefinitionId=" + timerJobs);
+        assertThat(touchpointJobs.getAsLong()).as("Touchpoint's suspended timer jobs").isEqualTo(count);
+        double touchpointRate = drain(count, () -> touchpoint.put("/engine-rest/job-definition/" + timerJobs + "/suspended",
+                "{\"suspended\": false, \"includeJobs\": true}"), touchpointJobs);
+        touchpoint.put("/engine-rest/job-definition/" + timerJobs + "/suspended", "{\"suspended\": true, \"includeJobs\": true}");
+
+        String prefix = "raw-t-" + UUID.randomUUID();
+        RuntimeService runtime = raw.engine.getRuntimeService();
+        inParallel(count, i -> runtime.createMessageCorrelation("bench_timer").processInstanceBusinessKey(prefix + "-" + i)
+                .setVariable("customerId", prefix + "-" + i).correlateStartMessage());
+        ManagementService management = raw.engine.getManagementService();
+        LongSupplier rawJobs = () -> management.createJobQuery().jobDefinitionId(rawTimerJobs).count();
+        assertThat(rawJobs.getAsLong()).as("the raw engine's suspended timer jobs").isEqualTo(count);
+        double rawRate = drain(count, () -> {
+            management.activateJobDefinitionById(rawTimerJobs, true);
+            // the raw engine's job acquisition may be idle for up to a minute; Touchpoint's waits at most its max-wait
+            ((ProcessEngineConfigurationImpl) raw.engine.getProcessEngineConfiguration()).getJobExecutor().jobWasAdded();
+        }, rawJobs);
+        management.suspendJobDefinitionById(rawTimerJobs, true);
+        return new double[] {touchpointRate, rawRate};
+    }
+
+    /**
+     * Activates the jobs, then polls how many are left: those left at the first poll that saw fewer than all, over the
+     * time from then until none are left (all of them over the time since the activation when that poll saw none).
+     */
+    private static double drain(int count, Work activate, LongSupplier left) throws Exception {
+        long activated = System.nanoTime();
+        activate.run();
+        long[] first = new long[2]; // when a poll first saw fewer jobs than all, how many it saw
+        await().atMost(Duration.ofSeconds(120 + count / 20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            long now = System.nanoTime();
+            long jobs = left.getAsLong();
+            if (first[0] == 0 && jobs < count) {
+                first[0] = now;
+                first[1] = jobs;
+            }
+            return jobs == 0;
+        });
+        return first[1] == 0 ? count / ((first[0] - activated) / 1e9) : first[1] / ((System.nanoTime() - first[0]) / 1e9);
+    }
+
+    // --- Touchpoint's intake: batches of 500 from 2 clients ----------------------------------------------------------
+
+    /** {@code count} events of a type, each for a new customer, through batch REST: events per second. */
+    private double touchpointBatches(String type, String customers, int count) throws Exception {
+        String prefix = customers + "-" + (batchesSent++) + "-" + run;
+        return timed(count, () -> sendBatches(type, prefix, 0, count));
+    }
+
+    private void sendBatches(String type, int from, int count) throws Exception {
+        sendBatches(type, "w", from, count);
+    }
+
+    private void sendBatches(String type, String customers, int from, int count) throws Exception {
+        String ids = type + "-" + UUID.randomUUID();
+        int batches = (count + BATCH - 1) / BATCH;
+        runOn(batches, b -> {
+            String body = IntStream.range(b * BATCH, Math.min(count, (b + 1) * BATCH))
+                    .mapToObj(i -> "{\"eventId\": \"%s-%d\", \"type\": \"%s\", \"customerId\": \"%s-%d\", \"properties\": {\"n\": %d}}"
+                            .formatted(ids, i, type, customers, from + i, i))
+                    .collect(Collectors.joining(",", "[", "]"));
+            HttpResponse<String> answer = post("/api/events/batch", body);
+            for (int attempt = 1; answer.statusCode() == 503 && attempt <= 30; attempt++) {
+                // busy: the same batch again after Retry-After, as a client must; the event ids keep it from counting twice
+                retried.incrementAndGet();
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(answer.headers().firstValueAsLong("Retry-After").orElse(1)));
+                answer = post("/api/events/batch", body);
+            }
+            if (answer.statusCode() != 202) {
+                throw new AssertionError("batch of " + type + " answered " + answer.statusCode() + ": " + answer.body());
+            }
+        });
+    }
+
+    private HttpResponse<String> post(String path, String body) {
+        try {
+            return http.send(HttpRequest.newBuilder(touchpoint.uri(path)).timeout(Duration.ofMinutes(2))
+                    .header(ApiKeyAuthenticationFilter.HEADER, apiKey).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long endedCount() {
+        return number(touchpoint, "/engine-rest/history/process-instance/count?processDefinitionKey=benchContinue&finished=true");
+    }
+
+    private long rawEndedCount() {
+        return raw.engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey("benchContinue").finished().count();
+    }
+
+    private long number(PackagedEngine engine, String countPath) {
+        try {
+            HttpResponse<String> answer = engine.get(countPath);
+            JsonNode count = json.readTree(answer.body()).get("count");
+            if (count == null) {
+                throw new AssertionError(countPath + " answered " + answer.statusCode() + ": " + answer.body());
+            }
+            return count.asLong();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // --- timing ------------------------------------------------------------------------------------------------------
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private static double timed(int count, Work work) throws Exception {
+        long start = System.nanoTime();
+        work.run();
+        return count / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Runs task 0..count-1 on 2 threads: per second. */
+    private static double inParallel(int count, IntConsumer task) throws Exception {
+        return timed(count, () -> runOn(count, task));
+    }
+
+    private static void runOn(int tasks, IntConsumer task) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<?>> results = new ArrayList<>(tasks);
+            for (int i = 0; i < tasks; i++) {
+                int n = i;
+                results.add(clients.submit(() -> task.accept(n)));
+            }
+            for (Future<?> result : results) {
+                result.get();
+            }
+        } finally {
+            clients.shutdown();
+        }
+    }
+
+    // --- the report --------------------------------------------------------------------------------------------------
+
+    private void row(String work, String touchpointCell, String rawCell, String ratio, String aim, Boolean met) {
+        int busy = retried.getAndSet(0);
+        if (busy > 0) {
+            touchpointCell += " (batches answered 503 and sent again: %d)".formatted(busy);
+        }
+        String line = "| %s | %s | %s | %s | %s%s |".formatted(work, touchpointCell, rawCell, ratio, aim, met == null ? "" : met ? " (met)" : " (missed)");
+        log.info("OutsideBenchmark figure: {}", line);
+        rows.add(line);
+    }
+
+    private String report(Instant began, double loadBefore, List<EmailLoad.Result> curve) throws IOException {
+        Runtime jvm = Runtime.getRuntime();
+        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        boolean smoke = WARM_UP < 5_000 || STARTS < 20_000 || CONTINUES < 10_000 || NOTHING < 40_000 || TIMERS < 10_000 || EMAIL_SECONDS < 20;
+        StringBuilder out = new StringBuilder();
+        out.append("Measured %s (UTC), %.1f minutes, by `./mvnw -B -Pbenchmark -pl engine -am verify -Dit.test=OutsideBenchmark`%s.%n%n".formatted(
+                began.truncatedTo(ChronoUnit.SECONDS), Duration.between(began, Instant.now()).toSeconds() / 60.0, sizes()));
+        if (smoke) {
+            out.append("**Smaller sizes than the defaults: a smoke run that shows the command works, not a measurement.**\n\n");
+        }
+        out.append("- machine: %s, %d cores, %.0f GB memory, %s %s (%s); load average %.1f before the run, %.1f after%n".formatted(cpu(),
+                jvm.availableProcessors(), memory / 1e9, System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
+                loadBefore, loadAverage()));
+        out.append("- JDK: %s %s (%s); Touchpoint in its own JVM (`-Xmx2g`, engine args %s), the raw engine and the clients in the benchmark's JVM%n"
+                .formatted(System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), System.getProperty("java.vendor"), ENGINE_ARGS));
+        out.append("- database: %s, fresh, one for each engine%n".formatted(POSTGRES ? "PostgreSQL on 127.0.0.1 (" + postgresVersion() + ")"
+                : "H2 file (Touchpoint's settings: `WRITE_DELAY=0`)"));
+        out.append("- raw engine: Camunda %s, standalone, history `activity`, its default job executor%n%n"
+                .formatted(org.camunda.bpm.engine.impl.util.ProductPropertiesUtil.getProductVersion()));
+        out.append("| work | Touchpoint | raw engine | ratio | aim |\n| --- | --- | --- | --- | --- |\n");
+        rows.forEach(line -> out.append(line).append('\n'));
+        out.append("\nEmail latency curve (single `POST /api/events`, open loop, each event starts a journey that sends one email):\n\n");
+        out.append("| rate (events/s) | seconds | offered/s | accepted | accepted/s | errors (non-202) | emails | p50 | p95 | p99 | max | 202 answer p50 / p99 |\n");
+        out.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        curve.forEach(result -> out.append(result.row()).append('\n'));
+        return out.toString();
+    }
+
+    private static String sizes() {
+        return ", warm-up %,d events of each kind, starts %,d, continues %,d, timers %,d, nothing %,d, emails %s/s for %d s each%s".formatted(WARM_UP,
+                STARTS, CONTINUES, TIMERS, NOTHING, EMAIL_RATES.stream().map(String::valueOf).collect(Collectors.joining(", ")), EMAIL_SECONDS,
+                WAITING.isEmpty() ? "" : ", waiting " + WAITING.stream().map("%,d"::formatted).collect(Collectors.joining(", ")));
+    }
+
+    /** Replaces what is between the markers in docs/benchmarks.md; the rest of the file stays. */
+    private static boolean writeIntoDocs(String table) throws IOException {
+        if (!Files.exists(DOCS)) {
+            return false;
+        }
+        String docs = Files.readString(DOCS);
+        int begin = docs.indexOf(BEGIN);
+        int end = docs.indexOf(END);
+        String section = BEGIN + "\n" + table + END;
+        docs = begin >= 0 && end > begin ? docs.substring(0, begin) + section + docs.substring(end + END.length())
+                : docs + "\n## From outside: Touchpoint next to the raw engine\n\n" + section + "\n";
+        Files.writeString(DOCS, docs);
+        return true;
+    }
+
+    private static String cpu() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("CPU unknown");
+        } catch (IOException | RuntimeException e) {
+            return "CPU unknown";
+        }
+    }
+
+    private static String postgresVersion() {
+        try (Connection db = DriverManager.getConnection(POSTGRES_URL + "postgres", "postgres", "")) {
+            return "PostgreSQL " + db.getMetaData().getDatabaseProductVersion();
+        } catch (Exception e) {
+            return "version unknown";
+        }
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static String rate(double perSecond) {
+        return "%,.0f/s".formatted(perSecond);
+    }
+
+    private static String jobs(double perSecond, int count) {
+        return "%,.0f jobs/s (%.1f s)".formatted(perSecond, count / perSecond);
+    }
+
+    private static String ratio(double[] rates) {
+        return "%.2f".formatted(rates[0] / rates[1]);
+    }
+
+    /** Whether Touchpoint's rate over the raw engine's, as the table shows it (two decimals), meets the aim. */
+    private static boolean atLeast(double[] rates, double aim) {
+        return Math.round(rates[0] / rates[1] * 100) >= Math.round(aim * 100);
+    }
+
+    private static List<Integer> numbers(String list) {
+        return Arrays.stream(list.split(",")).filter(n -> !n.isBlank()).map(n -> Integer.valueOf(n.trim())).toList();
+    }
+}
