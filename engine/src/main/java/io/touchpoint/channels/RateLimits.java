@@ -71,11 +71,18 @@ public class RateLimits {
         return ChronoUnit.MICROS.between(java.time.Instant.EPOCH, clock.instant());
     }
 
-    /** Runs on the member owning the provider's entry: takes the next free slot and moves it on by one interval. */
+    /**
+     * Runs on the member owning the provider's entry: takes the next free slot and moves it on by one interval. A slot
+     * more than an hour ahead was taken by a clock that has since gone back (NTP stepped it, a test moved it): the
+     * queue starts again from now instead of holding every send until that clock's time comes round again.
+     */
     record ReserveSlot(long nowMicros, long intervalMicros) implements EntryProcessor<String, Long, Long> {
+        static final long STALE_MICROS = Duration.ofHours(1).toNanos() / 1_000;
+
         @Override
         public Long process(Map.Entry<String, Long> entry) {
-            long slot = entry.getValue() == null ? nowMicros : Math.max(nowMicros, entry.getValue());
+            Long next = entry.getValue();
+            long slot = next == null || next - nowMicros > STALE_MICROS ? nowMicros : Math.max(nowMicros, next);
             entry.setValue(slot + intervalMicros);
             return slot;
         }
