@@ -142,7 +142,7 @@ class ConsoleDrillDownIT extends EngineIT {
         assertThat(journey.path("converted").asLong()).isEqualTo(goals);
         assertThat(journey.path("entered").asLong()).isEqualTo(entered);
         assertThat(journey.path("active").asLong()).isEqualTo(runtime.createProcessInstanceQuery().processDefinitionKey(CART).count());
-        assertThat(journey.path("exited").asLong()).isEqualTo(finished - goals);
+        assertThat(journey.path("exited").asLong()).isEqualTo(exits(CART, new Date(0))).isLessThanOrEqualTo(finished);
         assertThat(journey.path("conversionRate").asDouble()).isEqualTo((double) goals / entered);
         List<ProcessDefinition> versions = repository.createProcessDefinitionQuery().processDefinitionKey(CART).list();
         journey.path("steps").forEach(step -> {
@@ -179,9 +179,8 @@ class ConsoleDrillDownIT extends EngineIT {
         for (JsonNode summary : json.readTree(get("/api/console/journeys").body())) {
             String key = summary.path("key").asText();
             long goalsToday = count("select count(*) from journey_goal where journey_key = ? and reached_at >= ?", key, Timestamp.from(today));
-            long endedToday = history.createHistoricProcessInstanceQuery().processDefinitionKey(key).finishedAfter(Date.from(today)).count();
             assertThat(summary.path("convertedToday").asLong()).as(key).isEqualTo(goalsToday);
-            assertThat(summary.path("exitedToday").asLong()).as(key).isEqualTo(endedToday - goalsToday);
+            assertThat(summary.path("exitedToday").asLong()).as(key).isEqualTo(exits(key, Date.from(today)));
             assertThat(summary.path("enteredToday").asLong()).as(key)
                     .isEqualTo(history.createHistoricProcessInstanceQuery().processDefinitionKey(key).startedAfter(Date.from(today)).count());
             assertThat(summary.path("active").asLong()).as(key).isEqualTo(runtime.createProcessInstanceQuery().processDefinitionKey(key).count());
@@ -309,8 +308,7 @@ class ConsoleDrillDownIT extends EngineIT {
         assertThat(day.path("entries").asLong()).isEqualTo(count("select count(*) from journey_entry where journey_key = ? and entered_at >= ?", CART, start))
                 .isPositive();
         assertThat(day.path("conversions").asLong()).isEqualTo(goalsToday);
-        assertThat(day.path("exits").asLong()).isEqualTo(
-                history.createHistoricProcessInstanceQuery().processDefinitionKey(CART).finishedAfter(start).count() - goalsToday);
+        assertThat(day.path("exits").asLong()).isEqualTo(exits(CART, start));
         String ofJourney = " from delivery_log d where d.created_at >= ? and exists (select 1 from ACT_HI_PROCINST p"
                 + " where p.PROC_DEF_KEY_ = ? and d.idempotency_key like p.PROC_INST_ID_ || ':%')";
         long delivered = count("select count(*)" + ofJourney + " and d.status = 'SENT'", start, CART);
@@ -433,6 +431,13 @@ class ConsoleDrillDownIT extends EngineIT {
             });
         }
         assertThat(runtime.createIncidentQuery().processInstanceId(run).count()).as("an incident after the last retry").isOne();
+    }
+
+    /** Runs of the journey the engine's history says ended since a moment, without a goal in journey_goal. */
+    private long exits(String journeyKey, Date since) {
+        java.util.Set<String> converted = new java.util.HashSet<>(jdbc.queryForList("select process_instance_id from journey_goal", String.class));
+        return history.createHistoricProcessInstanceQuery().processDefinitionKey(journeyKey).finishedAfter(since).list().stream()
+                .filter(run -> !converted.contains(run.getId())).count();
     }
 
     private long count(String sql, Object... args) {
