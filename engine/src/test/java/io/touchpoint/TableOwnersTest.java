@@ -42,7 +42,9 @@ class TableOwnersTest {
             Map.entry("journey_split", "journeys"),
             Map.entry("journey_active", "journeys"),
             Map.entry("stored_file", "system"),
-            Map.entry("stored_file_area", "system"));
+            Map.entry("stored_file_area", "system"),
+            Map.entry("console_run_action", "console"),
+            Map.entry("console_retry_job", "console"));
 
     /** Erasure and merge: a generic update or delete over every table that names a customer (ErasureCoverageIT). */
     private static final Set<Path> EVERY_TABLE = Set.of(SOURCES.resolve("profiles/CustomerRows.java"));

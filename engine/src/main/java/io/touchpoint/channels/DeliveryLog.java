@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
@@ -60,10 +62,12 @@ public class DeliveryLog implements DisposableBean {
     private final JdbcTemplate ownJdbc;
     private final TransactionTemplate ownTransaction;
     private final Clock clock;
+    private final ObjectMapper json;
 
-    DeliveryLog(JdbcTemplate jdbc, DataSourceProperties database, Clock clock,
+    DeliveryLog(JdbcTemplate jdbc, DataSourceProperties database, Clock clock, ObjectMapper json,
                 @Value("${touchpoint.channels.delivery-log-connections:4}") int connections) {
         this.jdbc = jdbc;
+        this.json = json;
         this.ownPool = database.initializeDataSourceBuilder().type(HikariDataSource.class).build();
         this.ownPool.setPoolName("delivery-log");
         this.ownPool.setMaximumPoolSize(connections);
@@ -92,19 +96,25 @@ public class DeliveryLog implements DisposableBean {
      * FAILED. False, having changed nothing, when another try has it (claimed, unknown, sent or suppressed).
      */
     boolean record(Entry entry) {
+        return record(entry, null);
+    }
+
+    /** The same, keeping the message as rendered (stored as JSON of its parts) for the console's drill-down. */
+    boolean record(Entry entry, RenderedMessage rendered) {
+        String content = rendered == null ? null : write(rendered);
         return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
             Timestamp now = Timestamp.from(clock.instant());
-            int updated = ownJdbc.update("update delivery_log set recipient = ?, subject = ?, status = ?, reason = ?, updated_at = ? "
+            int updated = ownJdbc.update("update delivery_log set recipient = ?, subject = ?, status = ?, reason = ?, updated_at = ?, content = ? "
                             + "where idempotency_key = ? and status = 'FAILED'",
-                    entry.recipient(), entry.subject(), entry.status().name(), bounded(entry.reason()), now, entry.idempotencyKey());
+                    entry.recipient(), entry.subject(), entry.status().name(), bounded(entry.reason()), now, content, entry.idempotencyKey());
             if (updated == 1) {
                 return true;
             }
             try {
-                ownJdbc.update("insert into delivery_log (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ownJdbc.update("insert into delivery_log (" + COLUMNS + ", content) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         entry.idempotencyKey(), entry.messageId(), entry.customerId(), entry.channel(), entry.template(),
                         entry.category(), entry.recipient(), entry.subject(), entry.status().name(), bounded(entry.reason()),
-                        entry.providerMessageId(), now, now);
+                        entry.providerMessageId(), now, now, content);
                 return true;
             } catch (DuplicateKeyException taken) {
                 return false;
@@ -148,6 +158,38 @@ public class DeliveryLog implements DisposableBean {
     public List<Entry> forCustomer(String customerId) {
         return jdbc.query("select " + COLUMNS + " from delivery_log where customer_id = ? order by created_at desc",
                 DeliveryLog::entry, customerId);
+    }
+
+    /** Records the first open of a message (a later one changes nothing). */
+    void markOpened(String messageId, Instant at) {
+        jdbc.update("update delivery_log set opened_at = ? where message_id = ? and opened_at is null", Timestamp.from(at), messageId);
+    }
+
+    /** Records the first click of a link in a message (a later one changes nothing). */
+    void markClicked(String messageId, Instant at) {
+        jdbc.update("update delivery_log set clicked_at = ? where message_id = ? and clicked_at is null", Timestamp.from(at), messageId);
+    }
+
+    /** The message as it was rendered when it was handed to the provider, if it was kept. */
+    public Optional<RenderedMessage> content(String idempotencyKey) {
+        return jdbc.queryForList("select content from delivery_log where idempotency_key = ?", String.class, idempotencyKey).stream()
+                .filter(java.util.Objects::nonNull).findFirst().map(this::read);
+    }
+
+    private String write(RenderedMessage rendered) {
+        try {
+            return json.writeValueAsString(rendered);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a rendered message as JSON", e);
+        }
+    }
+
+    private RenderedMessage read(String content) {
+        try {
+            return json.readValue(content, RenderedMessage.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a kept message is not JSON", e);
+        }
     }
 
     private static String bounded(String reason) {

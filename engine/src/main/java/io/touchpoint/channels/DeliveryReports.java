@@ -27,10 +27,68 @@ public class DeliveryReports implements SentMessages {
     public record StatusCount(String channel, String status, long messages, long customers) {
     }
 
-    private final JdbcTemplate jdbc;
+    /** A message of a journey run with what became of it: as rendered when sent (if kept), first open and first click. */
+    public record RunMessage(DeliveryLog.Entry entry, RenderedMessage content, Instant openedAt, Instant clickedAt) {
+    }
 
-    DeliveryReports(JdbcTemplate jdbc) {
+    /**
+     * Messages created in a period (a day of a range, or the whole range: {@code day} -1) by channel, template and
+     * status, with how many of them were opened and clicked.
+     */
+    public record Figures(int day, String channel, String template, String status, long messages, long opened, long clicked) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final DeliveryLog log;
+
+    DeliveryReports(JdbcTemplate jdbc, DeliveryLog log) {
         this.jdbc = jdbc;
+        this.log = log;
+    }
+
+    /** The messages of one journey run (their idempotency key starts with its process instance id), oldest first. */
+    public List<RunMessage> ofJourneyRun(String processInstanceId) {
+        return jdbc.query("select " + DeliveryLog.COLUMNS + ", opened_at, clicked_at from delivery_log where idempotency_key like ? escape '!'"
+                        + " order by created_at, idempotency_key",
+                (row, n) -> new RunMessage(DeliveryLog.entry(row, n), null, instant(row.getTimestamp("opened_at")), instant(row.getTimestamp("clicked_at"))),
+                processInstanceId.replace("!", "!!").replace("%", "!%").replace("_", "!_") + ":%").stream()
+                .map(m -> new RunMessage(m.entry(), log.content(m.entry().idempotencyKey()).orElse(null), m.openedAt(), m.clickedAt()))
+                .toList();
+    }
+
+    /**
+     * Messages created per day of a range ({@code day} = the index of the day in {@code days}) by status, all
+     * channels and templates together, filtered by channel, template and journey where given (blank means any).
+     */
+    public List<Figures> perDay(io.touchpoint.system.DayBuckets days, String channel, String template, String journeyKey) {
+        List<Object> args = new ArrayList<>(days.arguments());
+        StringBuilder sql = new StringBuilder("select days.day_index, d.status, count(*), count(d.opened_at), count(d.clicked_at) from ")
+                .append(days.table()).append(" join delivery_log d on d.created_at >= days.day_start and d.created_at < days.day_end");
+        filtered(sql, args, channel, template, journeyKey);
+        sql.append(" group by days.day_index, d.status");
+        return jdbc.query(sql.toString(), (row, n) -> new Figures(row.getInt(1), null, null, row.getString(2), row.getLong(3), row.getLong(4),
+                row.getLong(5)), args.toArray());
+    }
+
+    /** Messages created in {@code [from, to)} by channel, template and status, filtered as {@link #perDay}. */
+    public List<Figures> perTemplate(Instant from, Instant to, String channel, String template, String journeyKey) {
+        List<Object> args = new ArrayList<>(List.of(Timestamp.from(from), Timestamp.from(to)));
+        StringBuilder sql = new StringBuilder("select d.channel, d.template, d.status, count(*), count(d.opened_at), count(d.clicked_at)"
+                + " from delivery_log d where d.created_at >= ? and d.created_at < ?");
+        filtered(sql, args, channel, template, journeyKey);
+        sql.append(" group by d.channel, d.template, d.status order by d.channel, d.template");
+        return jdbc.query(sql.toString(), (row, n) -> new Figures(-1, row.getString(1), row.getString(2), row.getString(3), row.getLong(4),
+                row.getLong(5), row.getLong(6)), args.toArray());
+    }
+
+    private static void filtered(StringBuilder sql, List<Object> args, String channel, String template, String journeyKey) {
+        filter(sql, args, "d.channel", channel);
+        filter(sql, args, "d.template", template);
+        if (journeyKey != null && !journeyKey.isBlank()) {
+            // a message's idempotency key starts with its journey instance id, which Camunda's history ties to the journey
+            sql.append(" and exists (select 1 from ACT_HI_PROCINST p where p.PROC_DEF_KEY_ = ? and d.idempotency_key like p.PROC_INST_ID_ || ':%')");
+            args.add(journeyKey.strip());
+        }
     }
 
     @Override

@@ -45,6 +45,7 @@ public class Engagement {
     /** Records the first open of a message (later opens are the same event, processed once). */
     public void opened(String token) {
         Entry message = message(links.verify(EngagementLinks.OPEN, token));
+        deliveries.markOpened(message.messageId(), clock.instant());
         accept("email_opened", "email_opened:" + message.messageId(), message, Map.of());
     }
 
@@ -53,6 +54,7 @@ public class Engagement {
         EngagementLinks.Link link = links.verify(EngagementLinks.CLICK, token);
         Entry message = message(link);
         String linkId = UUID.nameUUIDFromBytes(link.target().getBytes(StandardCharsets.UTF_8)).toString();
+        deliveries.markClicked(message.messageId(), clock.instant());
         accept("link_clicked", "link_clicked:" + message.messageId() + ":" + linkId, message, Map.of("url", link.target()));
         return link.target();
     }

@@ -81,7 +81,7 @@ public class MessageService {
             throw new MessageFailedException("message " + request.idempotencyKey() + " not sent: " + e.getMessage(), e);
         }
         rateLimits.acquire(request.channel().id());
-        if (!record(request, messageId, recipient.address(), content.subject(), Status.QUEUED, null)) {
+        if (!deliveries.record(entry(request, messageId, recipient.address(), content.subject(), Status.QUEUED, null), content)) {
             return alreadyTaken(request);
         }
         String providerMessageId;
@@ -164,8 +164,12 @@ public class MessageService {
     }
 
     private boolean record(MessageRequest request, String messageId, String recipient, String subject, Status status, String reason) {
-        return deliveries.record(new Entry(request.idempotencyKey(), messageId, request.customerId(), request.channel().id(),
-                request.template(), request.category(), recipient, subject, status, reason, null, null, null));
+        return deliveries.record(entry(request, messageId, recipient, subject, status, reason));
+    }
+
+    private static Entry entry(MessageRequest request, String messageId, String recipient, String subject, Status status, String reason) {
+        return new Entry(request.idempotencyKey(), messageId, request.customerId(), request.channel().id(),
+                request.template(), request.category(), recipient, subject, status, reason, null, null, null);
     }
 
     private static final Pattern ADDRESS = Pattern.compile("[^\\s<>\"'@,;:]+@[^\\s<>\"',;]+|\\+\\d[\\d ()-]{5,}\\d");

@@ -6,6 +6,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.server.ResponseStatusException;
 
 /** The console APIs answer errors as problem details whose {@code detail} is a message a person can act on. */
@@ -15,6 +16,21 @@ class ConsoleErrors {
     @ExceptionHandler(ResponseStatusException.class)
     ProblemDetail status(ResponseStatusException e) {
         return ProblemDetail.forStatusAndDetail(e.getStatusCode(), String.valueOf(e.getReason()));
+    }
+
+    @ExceptionHandler(BadParameterException.class)
+    ProblemDetail badParameter(BadParameterException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setProperty("field", e.field());
+        return problem;
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail badType(MethodArgumentTypeMismatchException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "'" + e.getName() + "' is not valid: '" + e.getValue() + "'");
+        problem.setProperty("field", e.getName());
+        return problem;
     }
 
     @ExceptionHandler(DateTimeParseException.class)

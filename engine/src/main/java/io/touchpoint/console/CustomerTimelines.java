@@ -7,9 +7,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.touchpoint.channels.DeliveryLog;
+import io.touchpoint.decisions.DecisionLog;
 import io.touchpoint.events.EventHistory;
 
-/** The timeline sources of data that exists today: events, journey steps, decisions taken in journeys, messages. */
+/** The timeline sources of data that exists today: events, journey steps, decisions (the decision log), messages. */
 @Configuration
 class CustomerTimelines {
 
@@ -41,22 +42,11 @@ class CustomerTimelines {
                 customerId).stream().limit(limit).toList();
     }
 
-    /**
-     * Decisions journeys record as process variables: {@code reason} (a Decide with rules result) or named *Reason: from running
-     * journeys, and from finished ones when the history level keeps variables (audit or full).
-     */
+    /** Every decision of the decision log, of running and finished journeys alike, with its offer, send-at, reasons and rules. */
     @Bean
-    TimelineSource journeyDecisionsTimeline(JdbcTemplate jdbc) {
-        return (customerId, limit) -> jdbc.query(
-                "select p.PROC_DEF_KEY_, v.NAME_, v.TEXT_, (select max(a.END_TIME_) from ACT_HI_ACTINST a where a.PROC_INST_ID_ = v.PROC_INST_ID_)"
-                        + " from ACT_RU_VARIABLE v join ACT_HI_PROCINST p on p.PROC_INST_ID_ = v.PROC_INST_ID_"
-                        + " where p.BUSINESS_KEY_ = ? and (v.NAME_ like '%Reason' or v.NAME_ = 'reason')"
-                        + " union all select p.PROC_DEF_KEY_, v.NAME_, v.TEXT_, v.CREATE_TIME_"
-                        + " from ACT_HI_VARINST v join ACT_HI_PROCINST p on p.PROC_INST_ID_ = v.PROC_INST_ID_"
-                        + " where p.BUSINESS_KEY_ = ? and p.END_TIME_ is not null and (v.NAME_ like '%Reason' or v.NAME_ = 'reason')",
-                (row, n) -> new TimelineEntry(ConsoleClock.instant(row.getTimestamp(4)), "decision",
-                        row.getString(1) + ": " + (row.getString(2) + " decision").replaceFirst("^reason |Reason ", ""), row.getString(3)),
-                customerId, customerId).stream().limit(limit).toList();
+    TimelineSource decisionsTimeline(DecisionLog decisions) {
+        return (customerId, limit) -> decisions.forCustomer(customerId, limit).stream()
+                .map(entry -> DecisionView.of(entry).timelineEntry()).toList();
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.touchpoint.console;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,18 +17,23 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import io.touchpoint.decisions.DecisionLog;
 import io.touchpoint.journeys.JourneyRecords;
 import io.touchpoint.profiles.ProfileStore;
 
-/** The console's customer pages: search by id, email or phone; one customer's profile, consents, journeys and timeline. */
+/**
+ * The console's customer pages: the customer list and search by part of an id, email, phone or name; one customer's
+ * profile, consents, journeys, runs, decisions and timeline.
+ */
 @RestController
 @RequestMapping("/api/console/customers")
 public class CustomersController {
 
     private static final int TIMELINE_LIMIT = 200;
+    private static final int DECISIONS = 50;
 
-    /** A search hit. */
-    public record CustomerMatch(String customerId, String email, String phone) {
+    /** A customer of the list or a search hit. */
+    public record CustomerMatch(String customerId, String email, String phone, String name, Instant updatedAt) {
     }
 
     /** A journey the customer is in now, and the steps it waits at. */
@@ -39,8 +45,13 @@ public class CustomersController {
     private final ObjectMapper json;
     private final RuntimeService runtime;
     private final List<TimelineSource> timeline;
+    private final DecisionLog decisions;
+    private final Runs runs;
 
-    CustomersController(ProfileStore profiles, ObjectMapper json, RuntimeService runtime, List<TimelineSource> timeline, JourneyRecords records) {
+    CustomersController(ProfileStore profiles, ObjectMapper json, RuntimeService runtime, List<TimelineSource> timeline, JourneyRecords records,
+                        DecisionLog decisions, Runs runs) {
+        this.decisions = decisions;
+        this.runs = runs;
         this.records = records;
         this.profiles = profiles;
         this.json = json;
@@ -48,15 +59,30 @@ public class CustomersController {
         this.timeline = timeline;
     }
 
-    /** Customers whose id, email (any case) or phone (spaces ignored) is exactly {@code q}; empty when none. */
+    /**
+     * The customers whose id, email, phone (spaces ignored) or name holds {@code q} in any case, or every customer
+     * when {@code q} is blank; the latest updated first, a page at a time.
+     */
     @GetMapping
-    public List<CustomerMatch> search(@RequestParam("q") String q) {
-        String query = q.strip();
-        if (query.isEmpty()) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Type a customer id, email or phone number in 'q'.");
+    public Page<CustomerMatch> search(@RequestParam(name = "q", required = false) String q,
+                                      @RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") int offset) {
+        Page.check(limit, offset);
+        String query = q == null ? "" : q.strip();
+        if (query.length() > 200) {
+            throw new BadParameterException("q", "'q' is longer than 200 characters");
         }
-        return profiles.search(query).stream()
-                .map(match -> new CustomerMatch(match.customerId(), match.email(), match.phone())).toList();
+        return new Page<>(profiles.find(query, limit, offset).stream()
+                .map(m -> new CustomerMatch(m.customerId(), m.email(), m.phone(), m.name(), m.updatedAt())).toList(),
+                profiles.count(query), limit, offset);
+    }
+
+    /** The customer's decisions of the decision log, newest first, a page at a time. */
+    @GetMapping("/{customerId}/decisions")
+    public Page<DecisionView> decisions(@PathVariable String customerId,
+                                        @RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") int offset) {
+        Page.check(limit, offset);
+        return new Page<>(decisions.forCustomer(customerId, limit, offset).stream().map(DecisionView::of).toList(),
+                decisions.countForCustomer(customerId), limit, offset);
     }
 
     @GetMapping("/{customerId}")
@@ -67,6 +93,8 @@ public class CustomersController {
         customer.put("customerId", customerId);
         customer.put("profile", read(stored));
         customer.put("journeys", activeJourneys(customerId));
+        customer.put("runs", runs.ofCustomer(customerId));
+        customer.put("decisions", decisions.forCustomer(customerId, DECISIONS).stream().map(DecisionView::of).toList());
         customer.put("timeline", timeline.stream().flatMap(source -> source.entries(customerId, TIMELINE_LIMIT).stream())
                 .sorted(Comparator.comparing(TimelineEntry::at, Comparator.nullsLast(Comparator.reverseOrder())))
                 .limit(TIMELINE_LIMIT).toList());

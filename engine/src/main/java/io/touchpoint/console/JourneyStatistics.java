@@ -27,34 +27,45 @@ import org.camunda.bpm.model.bpmn.instance.EventBasedGateway;
 import org.camunda.bpm.model.bpmn.instance.FlowNode;
 import org.camunda.bpm.model.bpmn.instance.Gateway;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
+import org.camunda.bpm.model.bpmn.instance.ExtensionElements;
 import org.camunda.bpm.model.bpmn.instance.StartEvent;
+import org.camunda.bpm.model.bpmn.instance.SubProcess;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 import io.touchpoint.channels.DeliveryReports;
+import io.touchpoint.journeys.JourneyRecords;
 
 /**
  * Live figures of journeys from Camunda's runtime and history tables and the delivery log: customers in each
  * journey and step now, how many passed each step, incidents, the funnel, conversions and messages per channel.
- * A journey converts when it ends at a goal: an end event whose id starts with {@code End_Converted} or {@code Goal_}.
+ * A run converts when it reaches a goal (the Goal block): the goals the engine recorded ({@code JourneyRecords}),
+ * never a guess from element names. Exits and passes are counted from the engine's history.
  */
 @Service
 public class JourneyStatistics {
 
-    static final String GOAL_ACTIVITY = "(ACT_ID_ like 'End_Converted%' or ACT_ID_ like 'Goal_%')";
+    /** {@code ACT_HI_ACTINST.ACT_INST_STATE_} of a visit that was cancelled (Camunda's ActivityInstanceState.CANCELED). */
+    private static final int CANCELLED = 2;
 
     /** One row of the journey list. */
     public record JourneySummary(String key, String name, int version, long active, long enteredToday,
                                  long convertedToday, long exitedToday, long incidents) {
     }
 
-    /** Figures of one step (flow node) of a journey over all its versions. */
-    public record StepCounts(String id, String name, String type, long waiting, long passed, long incidents) {
+    /**
+     * Figures of one step (flow node) of a journey over all its versions: runs waiting there now, visits completed
+     * ({@code passed}), runs a goal pulled out while there ({@code converted}), visits cancelled otherwise (an
+     * operator's cancel or move), open incidents; {@code goal} when the step is a goal's end event.
+     */
+    public record StepCounts(String id, String name, String type, long waiting, long passed, long converted, long cancelled,
+                             long incidents, boolean goal) {
     }
 
     /** One journey in detail, with its BPMN for the diagram. */
     public record JourneyDetail(String key, String name, int version, String bpmnXml, long entered, long active,
-                                long converted, double conversionRate, Map<String, StepCounts> steps,
+                                long converted, long exited, double conversionRate, Map<String, StepCounts> steps,
                                 List<StepCounts> funnel, Map<String, Map<String, Long>> messagesByChannel) {
     }
 
@@ -64,10 +75,12 @@ public class JourneyStatistics {
     private final HistoryService history;
     private final JdbcTemplate jdbc;
     private final DeliveryReports deliveries;
+    private final JourneyRecords records;
     private final ConsoleClock clock;
 
     JourneyStatistics(RepositoryService repository, RuntimeService runtime, ManagementService management,
-                      HistoryService history, JdbcTemplate jdbc, DeliveryReports deliveries, ConsoleClock clock) {
+                      HistoryService history, JdbcTemplate jdbc, DeliveryReports deliveries, JourneyRecords records, ConsoleClock clock) {
+        this.records = records;
         this.repository = repository;
         this.runtime = runtime;
         this.management = management;
@@ -82,12 +95,10 @@ public class JourneyStatistics {
         return repository.createProcessDefinitionQuery().latestVersion().orderByProcessDefinitionKey().asc().list().stream()
                 .map(latest -> {
                     String key = latest.getKey();
-                    long finishedToday = history.createHistoricProcessInstanceQuery().processDefinitionKey(key).finishedAfter(today).count();
-                    long convertedToday = convertedSince(key, today.toInstant());
                     return new JourneySummary(key, latest.getName(), latest.getVersion(),
                             runtime.createProcessInstanceQuery().processDefinitionKey(key).count(),
                             history.createHistoricProcessInstanceQuery().processDefinitionKey(key).startedAfter(today).count(),
-                            convertedToday, finishedToday - convertedToday,
+                            records.goalsReachedSince(key, today.toInstant()), records.exitsSince(key, today.toInstant()),
                             runtime.createIncidentQuery().processDefinitionKeyIn(key).count());
                 }).toList();
     }
@@ -101,17 +112,16 @@ public class JourneyStatistics {
         BpmnModelInstance model = repository.getBpmnModelInstance(latest.getId());
         Map<String, StepCounts> steps = steps(key, model);
         long entered = history.createHistoricProcessInstanceQuery().processDefinitionKey(key).count();
-        long converted = convertedSince(key, Instant.EPOCH);
+        long converted = records.goalsReached(key);
         return new JourneyDetail(key, latest.getName(), latest.getVersion(), bpmnXml(latest),
                 entered, runtime.createProcessInstanceQuery().processDefinitionKey(key).count(),
-                converted, entered == 0 ? 0 : (double) converted / entered,
+                converted, records.exitsSince(key, Instant.EPOCH), entered == 0 ? 0 : (double) converted / entered,
                 steps, funnel(model, steps), messagesByChannel(key));
     }
 
-    private long convertedSince(String key, Instant since) {
-        Long count = jdbc.queryForObject("select count(distinct PROC_INST_ID_) from ACT_HI_ACTINST where PROC_DEF_KEY_ = ? and END_TIME_ >= ? and "
-                + GOAL_ACTIVITY, Long.class, key, Timestamp.from(since));
-        return count == null ? 0 : count;
+    /** Whether the journey with this key is deployed (any version). */
+    public boolean isDeployed(String key) {
+        return repository.createProcessDefinitionQuery().processDefinitionKey(key).count() > 0;
     }
 
     private Map<String, StepCounts> steps(String key, BpmnModelInstance model) {
@@ -124,20 +134,57 @@ public class JourneyStatistics {
             }
         }
         Map<String, Long> passed = new HashMap<>();
-        jdbc.query("select ACT_ID_, count(*) from ACT_HI_ACTINST where PROC_DEF_KEY_ = ? and END_TIME_ is not null group by ACT_ID_",
-                row -> { passed.put(row.getString(1), row.getLong(2)); }, key);
+        Map<String, Long> cancelled = new HashMap<>();
+        jdbc.query("select ACT_ID_, sum(case when ACT_INST_STATE_ = " + CANCELLED + " then 0 else 1 end),"
+                        + " sum(case when ACT_INST_STATE_ = " + CANCELLED + " then 1 else 0 end)"
+                        + " from ACT_HI_ACTINST where PROC_DEF_KEY_ = ? and END_TIME_ is not null group by ACT_ID_",
+                row -> {
+                    passed.put(row.getString(1), row.getLong(2));
+                    cancelled.put(row.getString(1), row.getLong(3));
+                }, key);
+        Map<String, Long> converted = records.goalsByStepLeft(key);
+        Set<String> goals = goalSteps(model);
         Map<String, StepCounts> steps = new LinkedHashMap<>();
         for (FlowNode node : model.getModelElementsByType(FlowNode.class)) {
             String id = node.getId();
+            long pulledOutByGoal = converted.getOrDefault(id, 0L);
             steps.put(id, new StepCounts(id, node.getName(), node.getElementType().getTypeName(),
-                    waiting.getOrDefault(id, 0L), passed.getOrDefault(id, 0L), incidents.getOrDefault(id, 0L)));
+                    waiting.getOrDefault(id, 0L), passed.getOrDefault(id, 0L), pulledOutByGoal,
+                    cancelled.getOrDefault(id, 0L) - pulledOutByGoal, incidents.getOrDefault(id, 0L), goals.contains(id)));
         }
         return steps;
     }
 
-    /** The steps in the order a customer meets them (breadth first from the start events); only waiting gateways shown. */
+    /**
+     * The end events of the journey's goals: the end events of an event sub-process started by a Goal block, and
+     * old-shape goal end events (the Goal block on the end event itself).
+     */
+    static Set<String> goalSteps(BpmnModelInstance model) {
+        Set<String> goals = new LinkedHashSet<>();
+        for (EndEvent end : model.getModelElementsByType(EndEvent.class)) {
+            boolean goalSubProcess = end.getParentElement() instanceof SubProcess sub && sub.triggeredByEvent()
+                    && sub.getChildElementsByType(StartEvent.class).stream().anyMatch(JourneyStatistics::isGoalBlock);
+            if (goalSubProcess || isGoalBlock(end)) {
+                goals.add(end.getId());
+            }
+        }
+        return goals;
+    }
+
+    private static boolean isGoalBlock(FlowNode node) {
+        ExtensionElements extensions = node.getExtensionElements();
+        return extensions != null && extensions.getElementsQuery().filterByType(CamundaProperties.class).list().stream()
+                .flatMap(properties -> properties.getCamundaProperties().stream())
+                .anyMatch(property -> "touchpoint.block".equals(property.getCamundaName()) && "goal".equals(property.getCamundaValue()));
+    }
+
+    /**
+     * The steps in the order a customer meets them (breadth first from the journey's start events); only waiting
+     * gateways shown; the ends of the main flow, then the goals, last.
+     */
     private static List<StepCounts> funnel(BpmnModelInstance model, Map<String, StepCounts> steps) {
-        Deque<FlowNode> next = new ArrayDeque<>(model.getModelElementsByType(StartEvent.class));
+        Deque<FlowNode> next = new ArrayDeque<>(model.getModelElementsByType(StartEvent.class).stream()
+                .filter(start -> start.getParentElement() instanceof org.camunda.bpm.model.bpmn.instance.Process).toList());
         Set<String> seen = new LinkedHashSet<>();
         List<StepCounts> funnel = new ArrayList<>();
         while (!next.isEmpty()) {
@@ -151,9 +198,10 @@ public class JourneyStatistics {
             Collection<SequenceFlow> outgoing = node.getOutgoing();
             outgoing.forEach(flow -> next.add(flow.getTarget()));
         }
-        // ends last, so the funnel reads from entry to outcome
-        List<StepCounts> ordered = new ArrayList<>(funnel.stream().filter(s -> !isEnd(model, s.id())).toList());
-        ordered.addAll(funnel.stream().filter(s -> isEnd(model, s.id())).toList());
+        // ends last, so the funnel reads from entry to outcome; then the goals, which no flow of the main path reaches
+        List<StepCounts> ordered = new ArrayList<>(funnel.stream().filter(s -> !isEnd(model, s.id()) && !s.goal()).toList());
+        ordered.addAll(funnel.stream().filter(s -> isEnd(model, s.id()) && !s.goal()).toList());
+        goalSteps(model).forEach(goal -> ordered.add(steps.get(goal)));
         return ordered;
     }
 

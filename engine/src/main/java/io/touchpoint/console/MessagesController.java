@@ -24,9 +24,22 @@ public class MessagesController {
     }
 
     private final DeliveryReports deliveries;
+    private final OverTime overTime;
 
-    MessagesController(DeliveryReports deliveries) {
+    MessagesController(DeliveryReports deliveries, OverTime overTime) {
         this.deliveries = deliveries;
+        this.overTime = overTime;
+    }
+
+    /**
+     * Sent, delivered, failed, suppressed, opened and clicked messages with their rates, per day of {@code from}..{@code to}
+     * (yyyy-MM-dd) in {@code zone} (UTC by default) and per template, filtered by channel, template and journey.
+     */
+    @GetMapping("/over-time")
+    public OverTime.MessagesReport overTime(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                                            @RequestParam(required = false) String zone, @RequestParam(required = false) String channel,
+                                            @RequestParam(required = false) String template, @RequestParam(required = false) String journey) {
+        return overTime.messages(overTime.range(from, to, zone), channel, template, journey);
     }
 
     @GetMapping

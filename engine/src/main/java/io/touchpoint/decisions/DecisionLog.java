@@ -45,13 +45,34 @@ public class DecisionLog {
 
     /** The customer's decisions, newest first. */
     public List<Entry> forCustomer(String customerId, int limit) {
-        return jdbc.query("select * from decision_log where customer_id = ? order by decided_at desc, id desc limit ?", (row, n) -> new Entry(
+        return forCustomer(customerId, limit, 0);
+    }
+
+    /** A page of the customer's decisions, newest first. */
+    public List<Entry> forCustomer(String customerId, int limit, int offset) {
+        return jdbc.query("select * from decision_log where customer_id = ? order by decided_at desc, id desc limit ? offset ?",
+                this::entry, customerId, limit, offset);
+    }
+
+    /** How many decisions the customer has. */
+    public long countForCustomer(String customerId) {
+        Long count = jdbc.queryForObject("select count(*) from decision_log where customer_id = ?", Long.class, customerId);
+        return count == null ? 0 : count;
+    }
+
+    /** The decisions taken in one journey run, in the order they were taken. */
+    public List<Entry> forJourneyRun(String journeyInstanceId) {
+        return jdbc.query("select * from decision_log where journey_instance = ? order by decided_at, id", this::entry, journeyInstanceId);
+    }
+
+    private Entry entry(java.sql.ResultSet row, int n) throws java.sql.SQLException {
+        return new Entry(
                 row.getLong("id"), row.getString("customer_id"), row.getString("decision_name"), row.getString("journey"),
                 row.getString("journey_instance"), row.getString("step"), Decision.Outcome.valueOf(row.getString("outcome")),
                 row.getBoolean("eligible"), row.getString("offer_code"), row.getString("channel"),
                 row.getTimestamp("send_at") == null ? null : row.getTimestamp("send_at").toInstant(),
                 read(row.getString("reasons"), NAMES), read(row.getString("fired_rules"), NAMES), read(row.getString("inputs"), OBJECT),
-                row.getTimestamp("decided_at").toInstant()), customerId, limit);
+                row.getTimestamp("decided_at").toInstant());
     }
 
     private String write(Object value) {

@@ -149,6 +149,87 @@ public class JourneyRecords implements JourneySplits.Recorder {
         return count == null ? 0 : count;
     }
 
+    /** A goal a run reached: the goal's step, the event that converted it and when. */
+    public record Goal(String processInstanceId, String activityId, String eventType, Instant reachedAt) {
+    }
+
+    /** How many runs of a journey reached a goal since a moment. */
+    public long goalsReachedSince(String journeyKey, Instant since) {
+        Long count = jdbc.queryForObject("select count(*) from journey_goal where journey_key = ? and reached_at >= ?",
+                Long.class, journeyKey, Timestamp.from(since));
+        return count == null ? 0 : count;
+    }
+
+    /** How many runs of a journey ended since a moment without reaching a goal (the engine's history says they ended). */
+    public long exitsSince(String journeyKey, Instant since) {
+        Long count = jdbc.queryForObject("select count(*) from ACT_HI_PROCINST p where p.PROC_DEF_KEY_ = ? and p.END_TIME_ >= ?"
+                + " and not exists (select 1 from journey_goal g where g.process_instance_id = p.PROC_INST_ID_)",
+                Long.class, journeyKey, Timestamp.from(since));
+        return count == null ? 0 : count;
+    }
+
+    /** The goal a run reached, if it did. */
+    public Optional<Goal> goalOf(String processInstanceId) {
+        return jdbc.query("select process_instance_id, goal_activity_id, event_type, reached_at from journey_goal where process_instance_id = ?",
+                (row, n) -> new Goal(row.getString(1), row.getString(2), row.getString(3), row.getTimestamp(4).toInstant()),
+                processInstanceId).stream().findFirst();
+    }
+
+    /** The runs among these that reached a goal, by process instance id. */
+    public Map<String, Goal> goalsOf(java.util.Collection<String> processInstanceIds) {
+        Map<String, Goal> goals = new HashMap<>();
+        for (List<String> chunk : chunks(List.copyOf(processInstanceIds))) {
+            jdbc.query("select process_instance_id, goal_activity_id, event_type, reached_at from journey_goal where process_instance_id in ("
+                            + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")",
+                    row -> {
+                        goals.put(row.getString(1), new Goal(row.getString(1), row.getString(2), row.getString(3), row.getTimestamp(4).toInstant()));
+                    }, chunk.toArray());
+        }
+        return goals;
+    }
+
+    /**
+     * Per step of a journey: how many runs a goal pulled out while they were there (the step's visit was cancelled
+     * by the goal's interrupting event sub-process or its modification).
+     */
+    public Map<String, Long> goalsByStepLeft(String journeyKey) {
+        Map<String, Long> byStep = new HashMap<>();
+        jdbc.query("select a.ACT_ID_, count(*) from journey_goal g join ACT_HI_ACTINST a on a.PROC_INST_ID_ = g.process_instance_id"
+                        + " where g.journey_key = ? and a.ACT_INST_STATE_ = 2 group by a.ACT_ID_",
+                row -> {
+                    byStep.put(row.getString(1), row.getLong(2));
+                }, journeyKey);
+        return byStep;
+    }
+
+    /** Entries, goals reached and exits (runs ended without a goal) of a journey per day: {entries[], conversions[], exits[]}. */
+    public long[][] perDay(String journeyKey, io.touchpoint.system.DayBuckets days) {
+        int size = days.days().size();
+        long[][] figures = new long[3][size];
+        countPerDay(figures[0], days, "journey_entry x on x.entered_at >= days.day_start and x.entered_at < days.day_end where x.journey_key = ?", journeyKey);
+        countPerDay(figures[1], days, "journey_goal x on x.reached_at >= days.day_start and x.reached_at < days.day_end where x.journey_key = ?", journeyKey);
+        countPerDay(figures[2], days, "ACT_HI_PROCINST x on x.END_TIME_ >= days.day_start and x.END_TIME_ < days.day_end where x.PROC_DEF_KEY_ = ?"
+                + " and not exists (select 1 from journey_goal g where g.process_instance_id = x.PROC_INST_ID_)", journeyKey);
+        return figures;
+    }
+
+    private void countPerDay(long[] into, io.touchpoint.system.DayBuckets days, String joinAndWhere, String journeyKey) {
+        List<Object> arguments = new java.util.ArrayList<>(days.arguments());
+        arguments.add(journeyKey);
+        jdbc.query("select days.day_index, count(*) from " + days.table() + " join " + joinAndWhere + " group by days.day_index",
+                row -> {
+                    into[row.getInt(1)] = row.getLong(2);
+                }, arguments.toArray());
+    }
+
+    private static List<List<String>> chunks(List<String> ids) {
+        List<List<String>> chunks = new java.util.ArrayList<>();
+        for (int i = 0; i < ids.size(); i += 500) {
+            chunks.add(ids.subList(i, Math.min(ids.size(), i + 500)));
+        }
+        return chunks;
+    }
+
     @Override
     public void record(String customerId, String journeyKey, String splitId, String variant) {
         // the same customer passing the split again (re-entry) gets the same variant: the first record stays

@@ -40,11 +40,15 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
     public void store(String customerId, CustomerProfile profile) {
         String document = write(profile);
         Timestamp updatedAt = Timestamp.from(profile.updatedAt());
-        int updated = jdbc.update("update customer_profile set email = ?, phone = ?, profile_json = ?, updated_at = ? where customer_id = ?",
-                profile.email(), profile.phone(), document, updatedAt, customerId);
+        String name = displayName(profile);
+        String searchText = searchText(customerId, profile.email(), profile.phone(), name);
+        int updated = jdbc.update("update customer_profile set email = ?, phone = ?, profile_json = ?, updated_at = ?, display_name = ?, search_text = ?"
+                        + " where customer_id = ?",
+                profile.email(), profile.phone(), document, updatedAt, name, searchText, customerId);
         if (updated == 0) {
-            jdbc.update("insert into customer_profile (customer_id, email, phone, profile_json, updated_at) values (?, ?, ?, ?, ?)",
-                    customerId, profile.email(), profile.phone(), document, updatedAt);
+            jdbc.update("insert into customer_profile (customer_id, email, phone, profile_json, updated_at, display_name, search_text)"
+                            + " values (?, ?, ?, ?, ?, ?, ?)",
+                    customerId, profile.email(), profile.phone(), document, updatedAt, name, searchText);
         }
     }
 
@@ -92,8 +96,8 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
                 String.class, kind, value).stream().findFirst();
     }
 
-    /** A customer found by a search: its id and the email and phone its stored profile holds. */
-    public record Match(String customerId, String email, String phone) {
+    /** A customer found by a search: its id, the email, phone and name its stored profile holds, and when it changed. */
+    public record Match(String customerId, String email, String phone, String name, java.time.Instant updatedAt) {
     }
 
     /**
@@ -101,11 +105,89 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
      * the latest updated first. Reads the stored profiles, not the cache.
      */
     public List<Match> search(String query) {
-        return jdbc.query("select customer_id, email, phone from customer_profile where customer_id = ? or customer_id in"
+        return jdbc.query("select customer_id, email, phone, display_name, updated_at from customer_profile where customer_id = ? or customer_id in"
                         + " (select customer_id from customer_identity where kind = 'email' and identity_value = ?"
                         + " or kind = 'phone' and identity_value = ?) order by updated_at desc",
-                (row, n) -> new Match(row.getString(1), row.getString(2), row.getString(3)),
-                query, query.toLowerCase(), query.replace(" ", ""));
+                ProfileStore::match, query, query.toLowerCase(), query.replace(" ", ""));
+    }
+
+    /**
+     * A page of the customers whose id, email, phone or name holds {@code part} (any case; a phone's spaces
+     * ignored), or of every customer when {@code part} is blank; the latest updated first.
+     */
+    public List<Match> find(String part, int limit, int offset) {
+        return part == null || part.isBlank()
+                ? jdbc.query("select customer_id, email, phone, display_name, updated_at from customer_profile"
+                        + " order by updated_at desc, customer_id limit ? offset ?", ProfileStore::match, limit, offset)
+                : jdbc.query("select customer_id, email, phone, display_name, updated_at from customer_profile where " + MATCHES
+                        + " order by updated_at desc, customer_id limit ? offset ?", ProfileStore::match, pattern(part), pattern(part.replace(" ", "")), limit, offset);
+    }
+
+    /** How many customers {@link #find} finds in all. */
+    public long count(String part) {
+        Long count = part == null || part.isBlank()
+                ? jdbc.queryForObject("select count(*) from customer_profile", Long.class)
+                : jdbc.queryForObject("select count(*) from customer_profile where " + MATCHES, Long.class, pattern(part), pattern(part.replace(" ", "")));
+        return count == null ? 0 : count;
+    }
+
+    /** The search: the text as typed, or without its spaces (a phone number typed in groups). */
+    private static final String MATCHES = "(search_text like ? escape '!' or search_text like ? escape '!')";
+
+    /** At start, fills the search text and name of the profiles stored before they were kept. */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    void fillSearchTextOfOlderProfiles() {
+        int filled = 0;
+        for (int batch = fillSearchText(1000); batch > 0; batch = fillSearchText(1000)) {
+            filled += batch;
+        }
+        if (filled > 0) {
+            org.slf4j.LoggerFactory.getLogger(ProfileStore.class).info("Filled the console's search text of {} stored profiles", filled);
+        }
+    }
+
+    /** Fills the search text and name of profiles stored before they were kept (a batch at a time); answers how many. */
+    int fillSearchText(int batch) {
+        List<String[]> rows = jdbc.query("select customer_id, profile_json from customer_profile where search_text is null limit ?",
+                (row, n) -> new String[] {row.getString(1), row.getString(2)}, batch);
+        for (String[] row : rows) {
+            CustomerProfile profile = read(row[1]);
+            String name = displayName(profile);
+            jdbc.update("update customer_profile set display_name = ?, search_text = ? where customer_id = ? and search_text is null",
+                    name, searchText(row[0], profile.email(), profile.phone(), name), row[0]);
+        }
+        return rows.size();
+    }
+
+    private static Match match(java.sql.ResultSet row, int n) throws java.sql.SQLException {
+        return new Match(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getTimestamp(5).toInstant());
+    }
+
+    private static String pattern(String part) {
+        String escaped = part.strip().toLowerCase(java.util.Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
+        return "%" + escaped + "%";
+    }
+
+    /** "firstName lastName", else the {@code name} attribute; null when the profile has none. */
+    static String displayName(CustomerProfile profile) {
+        Map<String, Object> attributes = profile.attributes();
+        String full = java.util.stream.Stream.of(attributes.get("firstName"), attributes.get("lastName"))
+                .filter(java.util.Objects::nonNull).map(String::valueOf).filter(v -> !v.isBlank())
+                .collect(java.util.stream.Collectors.joining(" "));
+        if (full.isEmpty() && attributes.get("name") != null) {
+            full = String.valueOf(attributes.get("name"));
+        }
+        return full.isBlank() ? null : bounded(full, 400);
+    }
+
+    private static String searchText(String customerId, String email, String phone, String name) {
+        String text = java.util.stream.Stream.of(customerId, email, phone == null ? null : phone.replace(" ", ""), name)
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("\t")).toLowerCase(java.util.Locale.ROOT);
+        return bounded(text, 2000);
+    }
+
+    private static String bounded(String text, int length) {
+        return text.length() <= length ? text : text.substring(0, length);
     }
 
     /** The customer's profile as stored (the JSON document written through from the cache), if there is one. */

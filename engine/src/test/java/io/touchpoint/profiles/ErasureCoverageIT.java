@@ -44,7 +44,9 @@ class ErasureCoverageIT extends EngineIT {
             "channel_secret",    // the link-signing secret
             "event_source_key",  // hashed API keys of sending systems
             "stored_file",       // rule files and message templates saved over the API
-            "stored_file_area"); // their version per area
+            "stored_file_area",  // their version per area
+            "console_run_action", // an operator's cancel or move of a run: run id, steps, reason, operator
+            "console_retry_job"); // the jobs of an operator's retry: job, incident and run ids, the earlier failure
     /** Column names that say a table holds something about a person, whatever list it is on. */
     private static final List<String> PERSONAL_COLUMN_HINTS = List.of("customer", "email", "phone", "recipient", "person", "user");
 
