@@ -6,13 +6,14 @@ import { loadSession, session, notice, el } from './lib.js';
 import journeys from './pages/journeys.js';
 import journey from './pages/journey.js';
 import customers from './pages/customers.js';
+import run from './pages/run.js';
 import incidents from './pages/incidents.js';
 import messages from './pages/messages.js';
 import analytics from './pages/analytics.js';
 import rules from './pages/rules.js';
 import mailbox from './pages/mailbox.js';
 
-const PAGES = { journeys, journey, customers, incidents, messages, analytics, rules, mailbox };
+const PAGES = { journeys, journey, customers, run, incidents, messages, analytics, rules, mailbox };
 const NAV = { journey: 'journeys', run: 'journeys' };
 const REFRESH_MS = 3000;
 let current = null;

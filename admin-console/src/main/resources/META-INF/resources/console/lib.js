@@ -16,16 +16,18 @@ export const may = (role) => session.roles.includes(role);
  */
 export async function api(path, options = {}) {
   const headers = { 'Accept': 'application/json', ...(options.headers || {}) };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
+  const body = options.body === undefined || headers['Content-Type'] !== 'application/json' ? options.body : JSON.stringify(options.body);
   if (options.method && options.method !== 'GET' && session.csrf) headers[session.csrf.header] = session.csrf.token;
   let response;
   try {
-    response = await fetch(path, { ...options, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    response = await fetch(path, { ...options, headers, body });
   } catch (e) {
     throw Object.assign(new Error('the engine cannot be reached'), { unreachable: true });
   }
   if (response.status === 401) { location.href = '/console/login.html'; throw new Error('signed out'); }
-  const answer = response.headers.get('Content-Type')?.includes('json') ? await response.json() : null;
+  const answer = response.headers.get('Content-Type')?.includes('json') ? await response.json()
+    : options.text ? await response.text() : null;
   if (!response.ok) {
     const error = new Error((answer && (answer.detail || answer.error || answer.message)) || `${response.status} ${response.statusText}`);
     error.status = response.status;

@@ -69,6 +69,11 @@ final class Browser implements AutoCloseable {
         return this;
     }
 
+    /** How the console shows an instant: the browser's toLocaleString() in the browser's time zone and locale. */
+    String localTime(java.time.Instant instant) {
+        return (String) script("return new Date(arguments[0]).toLocaleString()", instant.toString());
+    }
+
     String title() {
         return driver.getTitle();
     }
