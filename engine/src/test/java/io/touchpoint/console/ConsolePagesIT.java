@@ -25,6 +25,7 @@ class ConsolePagesIT extends ConsoleIT {
         pages.put("#/journey/abandonedCart", "Journey Abandoned cart · Touchpoint console");
         pages.put("#/customers", "Customers · Touchpoint console");
         pages.put("#/customers/" + failed.customer(), "Customer " + failed.customer() + " · Touchpoint console");
+        pages.put("#/run/" + failed.journey(), "Run of " + failed.customer() + " in Abandoned cart · Touchpoint console");
         pages.put("#/incidents", "Incidents · Touchpoint console");
         pages.put("#/messages", "Messages · Touchpoint console");
         pages.put("#/analytics", "Analytics · Touchpoint console");
@@ -42,6 +43,8 @@ class ConsolePagesIT extends ConsoleIT {
                     assertThat(browser.accessibilityViolations()).as("axe on %s at %d px", page.getKey(), width).isEmpty();
                     assertThat(browser.scrollsSideways()).as("%s scrolls sideways at %d px", page.getKey(), width).isFalse();
                 }
+                browser.script("document.getElementById('page').append(document.createElement('input'))");
+                assertThat(browser.accessibilityViolations()).as("axe finds an unlabelled field").anyMatch(v -> v.startsWith("label"));
                 browser.open("/console/#/incidents");
                 WebElement retry = browser.waitFor(By.cssSelector("button.retry[data-incident='" + failed.incident() + "']"));
                 assertThat(browser.script("const r = arguments[0].getBoundingClientRect(); return r.right <= window.innerWidth && r.width > 0", retry))
