@@ -83,7 +83,7 @@ class ConsoleApiIT extends EngineIT {
         post("/api/events", AbandonedCartJourneyIT.cartAbandoned(customer, "lu@example.com", 129.0));
 
         JsonNode after = json.readTree(get("/api/console/journeys/abandonedCart").body());
-        assertThat(step(after, "Gateway_OrderOrTimeout", "waiting")).isEqualTo(step(before, "Gateway_OrderOrTimeout", "waiting") + 1);
+        assertThat(step(after, "Timer_WaitBeforeReminder", "waiting")).isEqualTo(step(before, "Timer_WaitBeforeReminder", "waiting") + 1);
         assertThat(step(after, "Start_CartAbandoned", "passed")).isEqualTo(step(before, "Start_CartAbandoned", "passed") + 1);
         assertThat(after.path("entered").asLong()).isEqualTo(before.path("entered").asLong() + 1);
         assertThat(after.path("bpmnXml").asText()).contains("id=\"abandonedCart\"");

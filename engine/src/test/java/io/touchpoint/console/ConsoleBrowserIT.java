@@ -44,17 +44,17 @@ class ConsoleBrowserIT extends ConsoleIT {
             browser.signIn("operator", "operator");
             browser.screenshot("journeys");
             browser.find(By.linkText("Abandoned cart")).click();
-            browser.waitFor(By.cssSelector("[data-step='Gateway_OrderOrTimeout']"));
+            browser.waitFor(By.cssSelector("[data-step='Timer_WaitBeforeReminder']"));
             long before = activeOnPage(browser);
             assertThat(before).isEqualTo(runtime.createProcessInstanceQuery().processDefinitionKey("abandonedCart").count());
             long waitingBefore = runtime.createProcessInstanceQuery().processDefinitionKey("abandonedCart")
-                    .activityIdIn("Gateway_OrderOrTimeout").count();
+                    .activityIdIn("Timer_WaitBeforeReminder").count();
 
             String customer = AbandonedCartJourneyIT.newCustomer();
             assertThat(post("/api/events", AbandonedCartJourneyIT.cartAbandoned(customer, "hal@example.com", 120.0)).statusCode()).isEqualTo(202);
 
             await().atMost(Browser.PATIENCE).ignoreExceptions().until(() -> activeOnPage(browser) == before + 1);
-            assertThat(browser.find(By.cssSelector("[data-step='Gateway_OrderOrTimeout'] .waiting")).getText())
+            assertThat(browser.find(By.cssSelector("[data-step='Timer_WaitBeforeReminder'] .waiting")).getText())
                     .isEqualTo((waitingBefore + 1) + " waiting");
             assertThat(browser.find(By.cssSelector("#diagram svg")).isDisplayed()).as("bpmn-js drew the diagram").isTrue();
         }

@@ -15,6 +15,7 @@ import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
 
@@ -30,6 +31,8 @@ public class AbandonedCartJourneyIT extends EngineIT {
     HistoryService history;
     @Autowired
     DeliveryLog deliveries;
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void cartOverOneHundredGetsAReminderWithTenPercentOffOnceTheWaitIsOver() throws Exception {
@@ -72,6 +75,13 @@ public class AbandonedCartJourneyIT extends EngineIT {
                     .as("08:00 CET the next morning").isEqualTo(Date.from(Instant.parse("2026-11-24T07:00:00Z")));
             assertThat(runtime.createExecutionQuery().processInstanceId(journey.getId()).activityId("Send_ReminderEmail_WaitUntilSendAllowed").count()).isOne();
             assertThat(SMTP.getReceivedMessages()).isEmpty();
+
+            assertThat(post("/api/events", """
+                    {"type": "order_placed", "customerId": "%s", "properties": {"orderId": "o-2"}}""".formatted(customer)).statusCode()).isEqualTo(202);
+            assertThat(runtime.createProcessInstanceQuery().processInstanceId(journey.getId()).count())
+                    .as("an order while the reminder waits out quiet hours ends the journey: nobody is reminded of a cart they bought").isZero();
+            assertThat(management.createJobQuery().processInstanceId(journey.getId()).count()).isZero();
+            assertThat(deliveries.forCustomer(customer)).isEmpty();
         } finally {
             ClockUtil.reset();
         }
@@ -98,6 +108,8 @@ public class AbandonedCartJourneyIT extends EngineIT {
 
         assertThat(runtime.createProcessInstanceQuery().processInstanceId(journey.getId()).count()).as("the journey has ended").isZero();
         assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(journey.getId()).activityId("End_Converted").count()).isOne();
+        assertThat(jdbc.queryForList("select goal_activity_id from journey_goal where process_instance_id = ?", String.class, journey.getId()))
+                .as("the goal recorded the conversion").containsExactly("End_Converted");
         assertThat(management.createJobQuery().processInstanceId(journey.getId()).count()).as("no timer is left").isZero();
         assertThat(SMTP.getReceivedMessages()).isEmpty();
         assertThat(deliveries.forCustomer(customer)).isEmpty();

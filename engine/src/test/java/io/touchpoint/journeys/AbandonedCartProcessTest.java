@@ -48,7 +48,7 @@ class AbandonedCartProcessTest extends JourneyProcessTestSupport {
         now("2026-11-23T10:00:00Z");
         ProcessInstance journey = start("cart_abandoned", "c-1", CART);
 
-        assertThat(journey).isWaitingAt("Gateway_OrderOrTimeout");
+        assertThat(journey).isWaitingAt("Timer_WaitBeforeReminder");
         now("2026-11-23T11:00:00Z");
         execute(job(journey));
         assertThat(journey).hasPassed("Decide_Offer", "Send_ReminderEmail_DecideSendTime").isWaitingAt("Send_ReminderEmail");
@@ -91,6 +91,21 @@ class AbandonedCartProcessTest extends JourneyProcessTestSupport {
         runtimeService().createMessageCorrelation("order_placed").processInstanceBusinessKey("c-2").correlate();
 
         assertThat(journey).hasPassed("End_Converted").hasNotPassed("Decide_Offer").isEnded();
+        org.assertj.core.api.Assertions.assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void anOrderWhileTheReminderWaitsOutQuietHoursEndsTheJourneyAsConvertedWithoutReminder() {
+        profile("c-5", "Europe/Berlin", Map.of());
+        now("2026-11-23T21:30:00Z");
+        ProcessInstance journey = start("cart_abandoned", "c-5", CART);
+        now("2026-11-23T22:30:00Z"); // 23:30 in Berlin: the reminder waits for 08:00
+        execute(job(journey));
+        assertThat(journey).isWaitingAt("Send_ReminderEmail_WaitUntilSendAllowed");
+
+        runtimeService().createMessageCorrelation("order_placed").processInstanceBusinessKey("c-5").correlate();
+
+        assertThat(journey).hasPassed("End_Converted").hasNotPassed("Send_ReminderEmail").isEnded();
         org.assertj.core.api.Assertions.assertThat(sent).isEmpty();
     }
 
