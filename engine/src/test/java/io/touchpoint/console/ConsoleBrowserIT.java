@@ -83,11 +83,10 @@ class ConsoleBrowserIT extends ConsoleIT {
             assertThat(browser.find(By.id("failed-messages")).getText()).contains("ivy@example.com").contains("Connection refused");
             browser.find(By.cssSelector("tr[data-key='" + incident + "'] summary")).click();
             assertThat(browser.waitForText(By.cssSelector(".stacktrace"), "ConnectException")).contains("MailSendException");
-            browser.screenshot("incidents");
 
             browser.find(By.cssSelector("button.retry[data-incident='" + incident + "']")).click();
 
-            assertThat(browser.waitForText(By.id("notice"), "Retried")).contains("Retried 1 incident");
+            assertThat(browser.waitForText(By.id("notice"), "Retrying")).contains("Retrying incident " + incident);
             await().atMost(Browser.PATIENCE).until(() -> !browser.find(By.id("incidents")).getText().contains(customer));
         }
         assertThat(runtime.createIncidentQuery().processInstanceId(journey).count()).isZero();

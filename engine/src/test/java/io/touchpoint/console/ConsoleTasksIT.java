@@ -91,6 +91,58 @@ class ConsoleTasksIT extends ConsoleIT {
     }
 
     @Test
+    void theFailedSendsOfOneCauseAreRetriedTogetherAndEachOutcomeIsShownAsItHappens() {
+        FailedReminder recovers = failedReminder("oona@example.com");
+        FailedReminder failsAgain = failedReminder("otto@example.com");
+        String causeText = "Connection refused";
+        List<org.camunda.bpm.engine.runtime.Incident> ofTheCause = runtime.createIncidentQuery().incidentMessageLike("%" + causeText + "%").list();
+        assertThat(ofTheCause).extracting(org.camunda.bpm.engine.runtime.Incident::getId).contains(recovers.incident(), failsAgain.incident());
+
+        try (Browser browser = new Browser(port)) {
+            browser.signIn("operator", "operator");
+            browser.open("/console/#/incidents");
+            WebElement group = browser.waitFor(By.xpath("//table[@id='incident-groups']//tr[contains(., '" + causeText + "')]"));
+            assertThat(cell(group, 2)).as("the group counts every open incident of the cause").isEqualTo(ofTheCause.size());
+            group.findElement(By.cssSelector("a")).click();
+            assertThat(browser.waitForText(By.id("incidents-pager"), "incidents")).contains("of " + ofTheCause.size() + " incidents");
+            assertThat(browser.find(By.id("incidents")).getText()).contains(recovers.customer()).contains(failsAgain.customer());
+
+            browser.find(By.xpath("//table[@id='incident-groups']//tr[contains(., '" + causeText + "')]//button[contains(@class, 'retry-group')]")).click();
+            assertThat(browser.waitForText(By.id("retry-counts"), "waiting to run"))
+                    .startsWith("0 succeeded, 0 failed again, " + ofTheCause.size() + " waiting to run");
+            assertThat(runtime.createIncidentQuery().incidentMessageLike("%" + causeText + "%").count()).as("every one was retried").isZero();
+
+            for (org.camunda.bpm.engine.runtime.Incident incident : ofTheCause) {
+                boolean broken = incident.getId().equals(failsAgain.incident());
+                int smtpPort = mailSender.getPort();
+                mailSender.setPort(broken ? closedPort() : smtpPort);
+                try {
+                    management.createJobQuery().processInstanceId(incident.getProcessInstanceId()).withRetriesLeft().list().forEach(job -> {
+                        try {
+                            management.executeJob(job.getId());
+                        } catch (RuntimeException expected) {
+                            assertThat(broken).as("only the send to a closed port fails").isTrue();
+                        }
+                    });
+                } finally {
+                    mailSender.setPort(smtpPort);
+                }
+            }
+
+            assertThat(browser.waitForText(By.id("retry-counts"), "0 waiting to run"))
+                    .startsWith((ofTheCause.size() - 1) + " succeeded, 1 failed again, 0 waiting to run");
+            WebElement failedRow = browser.find(By.cssSelector("#retry-jobs tr[data-key='" + failsAgain.incident() + "']"));
+            assertThat(failedRow.getText()).contains("FAILED").contains(causeText);
+            assertThat(browser.find(By.cssSelector("#retry-jobs tr[data-key='" + recovers.incident() + "']")).getText()).contains("SUCCEEDED");
+            assertThat(browser.accessibilityViolations()).isEmpty();
+            browser.screenshot("incidents");
+        }
+        assertThat(runtime.createIncidentQuery().processInstanceId(recovers.journey()).count()).isZero();
+        assertThat(jdbc.queryForObject("select status from delivery_log where customer_id = ?", String.class, recovers.customer())).isEqualTo("SENT");
+        assertThat(runtime.createIncidentQuery().processInstanceId(failsAgain.journey()).singleResult().getIncidentMessage()).contains(causeText);
+    }
+
+    @Test
     void aJourneysEntriesAndConversionsPerDayAndTheCustomersWaitingAtAStepWhoseRunAnOperatorCancels() {
         String converted = signedUp("vera");
         post("/api/events", "{\"type\": \"order_placed\", \"customerId\": \"" + converted + "\", \"properties\": {\"orderId\": \"o-1\"}}");
