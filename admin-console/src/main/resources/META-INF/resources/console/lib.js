@@ -128,10 +128,11 @@ export function notice(message, isError = false) {
 }
 
 export const time = (value) => value ? new Date(value).toLocaleString() : '';
-export const link = (href, text, label) => el('a', { href, 'aria-label': label }, text);
+/** A link; more (optional) is read by screen readers after the visible text, to tell repeated links apart. */
+export const link = (href, text, more) => el('a', { href }, text, more ? el('span', { class: 'sr-only' }, ` ${more}`) : null);
 export const card = (label, value, id) => el('div', { class: 'card', id }, el('div', { class: 'muted' }, label), el('div', { class: 'value' }, value));
 export const customerLink = (id) => id ? link(`#/customers/${encodeURIComponent(id)}`, id) : '';
-export const runLink = (id, text = id) => id ? link(`#/run/${encodeURIComponent(id)}`, text, `run ${id}`) : '';
+export const runLink = (id, text = id) => id ? link(`#/run/${encodeURIComponent(id)}`, text, text === id ? null : `(run ${id})`) : '';
 
 /** A page that is a heading over one body refreshed by update(body): journeys, rules, mailbox and the like. */
 export function simplePage(title, heading, bodyId, update) {

@@ -86,7 +86,7 @@ class ConsoleBrowserIT extends ConsoleIT {
 
             browser.find(By.cssSelector("button.retry[data-incident='" + incident + "']")).click();
 
-            assertThat(browser.waitForText(By.id("notice"), "Retrying")).contains("Retrying incident " + incident);
+            assertThat(browser.waitForText(By.id("notice"), "Retrying")).contains("Retrying 1 incident " + incident);
             await().atMost(Browser.PATIENCE).until(() -> !browser.find(By.id("incidents")).getText().contains(customer));
         }
         assertThat(runtime.createIncidentQuery().processInstanceId(journey).count()).isZero();

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
+import io.touchpoint.journeys.AbandonedCartJourneyIT;
+
 /**
  * How every console page behaves in a real headless Chromium, whatever it shows: its own title, no serious
  * accessibility violation (axe-core), no sideways scrolling at 800 and 1,400 pixels, a refresh that keeps the user's
@@ -83,13 +85,16 @@ class ConsolePagesIT extends ConsoleIT {
     @Test
     void theBadgesSitOnTheirStepAlsoTheIncidentsOfAFailedSend() {
         failedReminder("ned@example.com");
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(AbandonedCartJourneyIT.newCustomer(), "nell@example.com", 70.0));
         long incidents = runtime.createIncidentQuery().activityId("Send_ReminderEmail").count();
+        assertThat(get("/api/console/journeys/abandonedCart").body()).as("the API counts the incidents at the step")
+                .containsPattern("\"Send_ReminderEmail\":\\{[^}]*\"incidents\":" + incidents + "[,}]");
         try (Browser browser = new Browser(port)) {
             browser.signIn("viewer", "viewer");
             browser.open("/console/#/journey/abandonedCart");
             WebElement badge = browser.waitFor(By.cssSelector("[data-step='Send_ReminderEmail'] .incidents"));
             assertThat(badge.getText()).isEqualTo(incidents + " incidents");
-            for (String step : new String[] {"Send_ReminderEmail", "Gateway_OrderOrTimeout"}) {
+            for (String step : new String[] {"Send_ReminderEmail", "Timer_WaitBeforeReminder"}) {
                 WebElement counts = browser.waitFor(By.cssSelector("[data-step='" + step + "']"));
                 WebElement shape = browser.find(By.cssSelector("#diagram g.djs-element[data-element-id='" + step + "']"));
                 assertThat(browser.script("""

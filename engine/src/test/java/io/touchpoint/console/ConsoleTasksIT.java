@@ -31,6 +31,8 @@ import io.touchpoint.journeys.AbandonedCartJourneyIT;
 class ConsoleTasksIT extends ConsoleIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CART = "abandonedCart";
+    private static final String TIMER = "Timer_WaitBeforeReminder";
 
     @Autowired
     HistoryService history;
@@ -143,31 +145,36 @@ class ConsoleTasksIT extends ConsoleIT {
     }
 
     @Test
-    void aJourneysEntriesAndConversionsPerDayAndTheCustomersWaitingAtAStepWhoseRunAnOperatorCancels() {
-        String converted = signedUp("vera");
-        post("/api/events", "{\"type\": \"order_placed\", \"customerId\": \"" + converted + "\", \"properties\": {\"orderId\": \"o-1\"}}");
-        String waiting = signedUp("walt");
-        String run = runtime.createProcessInstanceQuery().processDefinitionKey("welcomeSeries").processInstanceBusinessKey(waiting).singleResult().getId();
+    void aJourneysEntriesAndConversionsPerDayAndTheCustomersWaitingAtAStepWhoseRunAnOperatorCancels() throws Exception {
+        String converted = AbandonedCartJourneyIT.newCustomer();
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(converted, "vera@example.com", 80.0));
+        post("/api/events", "{\"type\": \"order_placed\", \"customerId\": \"" + converted + "\"}");
+        String waiting = AbandonedCartJourneyIT.newCustomer();
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(waiting, "walt@example.com", 60.0));
+        String run = runtime.createProcessInstanceQuery().processDefinitionKey(CART).processInstanceBusinessKey(waiting).singleResult().getId();
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         Instant midnight = today.atStartOfDay(ZoneOffset.UTC).toInstant();
 
         try (Browser browser = new Browser(port)) {
             browser.signIn("operator", "operator");
-            browser.open("/console/#/journey/welcomeSeries?from=" + today.minusDays(6) + "&to=" + today);
+            browser.open("/console/#/journey/" + CART + "?from=" + today.minusDays(6) + "&to=" + today);
             WebElement todayRow = browser.waitFor(By.cssSelector("#over-time tr[data-key='" + today + "']"));
-            long entries = history.createHistoricProcessInstanceQuery().processDefinitionKey("welcomeSeries")
+            long entries = history.createHistoricProcessInstanceQuery().processDefinitionKey(CART)
                     .startedAfter(java.util.Date.from(midnight.minusMillis(1))).count();
-            Long goals = jdbc.queryForObject("select count(*) from journey_goal where journey_key = 'welcomeSeries' and reached_at >= ?",
-                    Long.class, Timestamp.from(midnight));
-            assertThat(cell(todayRow, 2)).isEqualTo(entries);
-            assertThat(cell(todayRow, 3)).isEqualTo(goals).isPositive();
+            Long goals = jdbc.queryForObject("select count(*) from journey_goal where journey_key = ? and reached_at >= ?",
+                    Long.class, CART, Timestamp.from(midnight));
+            assertThat(cell(todayRow, 2)).as("entries today").isEqualTo(entries);
+            assertThat(cell(todayRow, 3)).as("conversions today").isEqualTo(goals).isPositive();
+            assertThat(browser.find(By.cssSelector("#range-entries .value")).getText()).isEqualTo(String.valueOf(entries));
             assertThat(browser.all(By.cssSelector("#over-time tbody tr"))).hasSize(7);
             assertThat(browser.find(By.cssSelector("#over-time-chart canvas")).isDisplayed()).as("uPlot drew the chart").isTrue();
             assertThat(browser.accessibilityViolations()).isEmpty();
             browser.screenshot("journey");
 
-            long atTimer = runtime.createProcessInstanceQuery().processDefinitionKey("welcomeSeries").activityIdIn("Timer_WaitTwoDays").count();
-            browser.find(By.cssSelector("[data-step='Timer_WaitTwoDays'] a.waiting")).click();
+            long atTimer = runtime.createProcessInstanceQuery().processDefinitionKey(CART).activityIdIn(TIMER).count();
+            assertThat(JSON.readTree(get("/api/console/journeys/" + CART).body()).path("steps").path(TIMER).path("waiting").asLong())
+                    .as("the API counts the waiting runs").isEqualTo(atTimer);
+            browser.waitFor(By.cssSelector("[data-step='" + TIMER + "'] a.waiting")).click();
             assertThat(browser.waitForText(By.id("waiting-pager"), "customers waiting")).contains("of " + atTimer + " customers waiting");
             assertThat(rows(browser, "waiting")).isEqualTo(Math.min(atTimer, 25));
             while (browser.all(By.cssSelector("#waiting a[href='#/run/" + run + "']")).isEmpty()) {
@@ -178,18 +185,18 @@ class ConsoleTasksIT extends ConsoleIT {
             browser.screenshot("journey-waiting");
 
             browser.find(By.cssSelector("#waiting a[href='#/run/" + run + "']")).click();
-            browser.waitForText(By.id("run-timers"), "Timer_WaitTwoDays");
+            browser.waitForText(By.id("run-timers"), TIMER);
             Job timer = management.createJobQuery().processInstanceId(run).timers().singleResult();
             assertThat(browser.find(By.id("run-timers")).getText()).contains(browser.localTime(timer.getDuedate().toInstant()));
-            browser.find(By.id("run-reason")).sendKeys("asked to stop the welcome emails");
+            browser.find(By.id("run-reason")).sendKeys("asked to stop the reminders");
             browser.find(By.id("run-cancel")).click();
-            assertThat(browser.waitForText(By.id("notice"), "cancelled")).contains("asked to stop the welcome emails");
+            assertThat(browser.waitForText(By.id("notice"), "cancelled")).contains("asked to stop the reminders");
             browser.waitForText(By.id("run-summary"), "CANCELLED");
-            assertThat(browser.find(By.id("run-actions-log")).getText()).contains("CANCEL").contains("operator").contains("asked to stop the welcome emails");
+            assertThat(browser.find(By.id("run-actions-log")).getText()).contains("CANCEL").contains("operator").contains("asked to stop the reminders");
         }
         assertThat(runtime.createProcessInstanceQuery().processInstanceId(run).count()).as("the run is gone from the engine").isZero();
         assertThat(history.createHistoricProcessInstanceQuery().processInstanceId(run).singleResult().getDeleteReason())
-                .contains("asked to stop the welcome emails");
+                .contains("asked to stop the reminders");
     }
 
     @Test
@@ -241,23 +248,6 @@ class ConsoleTasksIT extends ConsoleIT {
             assertThat(browser.accessibilityViolations()).isEmpty();
             browser.screenshot("rules");
         }
-    }
-
-    /** A new customer who signed up (welcome series) and got the first email; the run then waits two days. */
-    private String signedUp(String name) {
-        String customer = "c-" + UUID.randomUUID();
-        post("/api/events", """
-                {"type": "customer_signed_up", "customerId": "%s", "identities": {"email": "%s-%s@example.com"},
-                 "properties": {"traits": {"firstName": "%s"}}}""".formatted(customer, name, customer, name));
-        String run = runtime.createProcessInstanceQuery().processDefinitionKey("welcomeSeries").processInstanceBusinessKey(customer).singleResult().getId();
-        for (int round = 0; round < 10; round++) {
-            List<Job> due = management.createJobQuery().processInstanceId(run).messages().list();
-            if (due.isEmpty()) {
-                break;
-            }
-            due.forEach(job -> management.executeJob(job.getId()));
-        }
-        return customer;
     }
 
     private static long rows(Browser browser, String table) {

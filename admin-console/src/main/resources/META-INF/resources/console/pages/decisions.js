@@ -13,7 +13,7 @@ export function decisionsTable(id, decisions, withRun = false) {
     { title: 'Offer', value: d => d.offerCode }, { title: 'Channel', value: d => d.channel },
     { title: 'Send at', value: d => time(d.sendAt) },
     { title: 'Reasons', value: d => list(d.reasons) }, { title: 'Fired rules', value: d => list(d.firedRules) },
-    { title: 'Facts', value: d => el('details', {}, el('summary', { 'aria-label': `facts of decision ${d.id}` }, 'facts'),
+    { title: 'Facts', value: d => el('details', {}, el('summary', {}, 'facts', el('span', { class: 'sr-only' }, ` of decision ${d.id}`)),
       el('pre', {}, JSON.stringify(d.facts, null, 2))) },
   ], decisions, 'No decision recorded.', { key: d => d.id });
 }

@@ -48,7 +48,7 @@ function groupsTable(groups) {
   const name = (g) => byStep ? `${g.journey} / ${g.step}` : g.cause;
   const show = (g) => `#/incidents?${new URLSearchParams({ ...narrow(g), by: groupBy() })}`;
   return table('incident-groups', [
-    { title: byStep ? 'Journey / step' : 'Cause', value: g => link(show(g), name(g), `show the ${g.count} incidents of ${name(g)}`) },
+    { title: byStep ? 'Journey / step' : 'Cause', value: g => link(show(g), name(g), `(show these ${g.count} incidents)`) },
     { title: 'Incidents', value: g => g.count, num: true },
     { title: 'Example', value: g => g.sample },
     { title: 'Newest', value: g => time(g.newestAt) },

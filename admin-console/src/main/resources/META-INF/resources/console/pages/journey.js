@@ -120,8 +120,8 @@ export default {
     badges.clear();
     main.append(el('h1', {}, key), el('div', { class: 'cards', id: 'journey-cards' }),
       el('div', { class: 'diagram', id: 'diagram', 'data-own': true, role: 'region', 'aria-label': `BPMN diagram of ${key} with the counts per step` }),
-      waiting ? el('section', { id: 'waiting-section', 'aria-labelledby': 'waiting-heading' },
-        el('h2', { id: 'waiting-heading', tabindex: -1 }, `Waiting at ${waiting.step} now`), el('div', { id: 'waiting-body' })) : null,
+      ...(waiting ? [el('section', { id: 'waiting-section', 'aria-labelledby': 'waiting-heading' },
+        el('h2', { id: 'waiting-heading', tabindex: -1 }, `Waiting at ${waiting.step} now`), el('div', { id: 'waiting-body' }))] : []),
       el('h2', {}, 'Over time'), dateRange('over-time-form', query), el('p', { class: 'muted', id: 'over-time-range' }),
       el('div', { class: 'cards', id: 'over-time-cards' }),
       el('div', { class: 'chart', id: 'over-time-chart', 'data-own': true, role: 'img', 'aria-label': 'Chart of entries, conversions and exits per day; the figures are in the table below' }),

@@ -11,7 +11,7 @@ async function update(body) {
     { title: 'Entered today', value: j => j.enteredToday, num: true },
     { title: 'Converted today', value: j => j.convertedToday, num: true },
     { title: 'Exited today', value: j => j.exitedToday, num: true },
-    { title: 'Incidents', value: j => j.incidents ? link(`#/incidents?journey=${encodeURIComponent(j.key)}`, j.incidents, `${j.incidents} incidents in ${j.name || j.key}`) : 0, num: true },
+    { title: 'Incidents', value: j => j.incidents ? link(`#/incidents?journey=${encodeURIComponent(j.key)}`, j.incidents, `incidents in ${j.name || j.key}`) : 0, num: true },
   ];
   render(body, table('journeys', columns, journeys, 'No journeys deployed.', { key: j => j.key }));
 }

@@ -8,7 +8,8 @@ let main, runId, journeySteps = [];
 function content(m) {
   if (!m.content) return el('span', { class: 'muted' }, m.status === 'SUPPRESSED' ? 'not sent' : 'not stored');
   const text = m.content.text || m.content.body || m.content.html || '';
-  return el('details', { class: 'message-content' }, el('summary', { 'aria-label': `content of ${m.template} to ${m.recipient}` }, m.content.subject || 'content'),
+  return el('details', { class: 'message-content' }, el('summary', {}, m.content.subject || 'content',
+    el('span', { class: 'sr-only' }, ` (content of ${m.template} to ${m.recipient})`)),
     el('pre', {}, text));
 }
 
@@ -53,7 +54,7 @@ async function update() {
   document.title = `Run of ${run.customerId} in ${run.journeyName || run.journey} · Touchpoint console`;
   render(main.querySelector('h1'), `Run of ${run.customerId} in ${run.journeyName || run.journey}`);
   const body = main.querySelector('#run-body');
-  if (!body.querySelector('#run-actions') || run.state !== 'ACTIVE') render(main.querySelector('#run-change'), actions(run));
+  render(main.querySelector('#run-change'), actions(run));
   render(body, summary(run),
     el('h2', {}, 'Steps'),
     table('run-steps', [{ title: 'Step', value: s => s.name ? `${s.name} (${s.stepId})` : s.stepId }, { title: 'Type', value: s => s.type },
