@@ -95,9 +95,13 @@ final class Browser implements AutoCloseable {
         return driver.findElement(by);
     }
 
-    /** Waits until the element's text contains the given text and returns it. */
+    /** Waits until the element's text contains the given text and returns it; says what the page showed if it never does. */
     String waitForText(By by, String text) {
-        await().atMost(PATIENCE).ignoreExceptions().until(() -> driver.findElement(by).getText().contains(text));
+        try {
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> driver.findElement(by).getText().contains(text));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no \"" + text + "\" in " + by + " of " + url() + "; the page shows:\n" + find(By.tagName("body")).getText(), e);
+        }
         return driver.findElement(by).getText();
     }
 

@@ -40,7 +40,8 @@ class ConsolePagesIT extends ConsoleIT {
                 browser.width(width);
                 for (Map.Entry<String, String> page : pages.entrySet()) {
                     browser.open("/console/" + page.getKey());
-                    await().atMost(Browser.PATIENCE).until(() -> browser.title().equals(page.getValue())
+                    await("the title of " + page.getKey() + " (now: " + browser.title() + ")").atMost(Browser.PATIENCE)
+                            .until(() -> browser.title().equals(page.getValue())
                             && browser.find(By.id("updated")).getText().startsWith("live"));
                     assertThat(browser.accessibilityViolations()).as("axe on %s at %d px", page.getKey(), width).isEmpty();
                     assertThat(browser.scrollsSideways()).as("%s scrolls sideways at %d px", page.getKey(), width).isFalse();
@@ -93,7 +94,7 @@ class ConsolePagesIT extends ConsoleIT {
             browser.signIn("viewer", "viewer");
             browser.open("/console/#/journey/abandonedCart");
             WebElement badge = browser.waitFor(By.cssSelector("[data-step='Send_ReminderEmail'] .incidents"));
-            assertThat(badge.getText()).isEqualTo(incidents + " incidents");
+            assertThat(badge.getText()).isEqualTo(incidents + (incidents == 1 ? " incident" : " incidents"));
             for (String step : new String[] {"Send_ReminderEmail", "Timer_WaitBeforeReminder"}) {
                 WebElement counts = browser.waitFor(By.cssSelector("[data-step='" + step + "']"));
                 WebElement shape = browser.find(By.cssSelector("#diagram g.djs-element[data-element-id='" + step + "']"));

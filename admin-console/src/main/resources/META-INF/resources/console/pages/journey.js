@@ -6,7 +6,7 @@ const PAGE = 25;
 let main, key, viewer, shownVersion, params, waiting;
 const badges = new Map(); // step id → its overlay's element, kept across refreshes and updated in place
 
-/** Badges sit inside a task's top-left corner and just above an event or gateway, so they never cover a neighbour. */
+/** Badges stand stacked just above their step's top-left corner: on the step, never over its name or a neighbour. */
 function overlays(detail) {
   const layer = viewer.get('overlays');
   const registry = viewer.get('elementRegistry');
@@ -19,22 +19,22 @@ function overlays(detail) {
         'aria-label': `${step.waiting} waiting at ${name}: list them` }, `${step.waiting} waiting`) : null,
       step.passed ? el('span', { class: 'passed', title: `passed ${name}` }, `${step.passed} passed`) : null,
       step.incidents ? el('a', { class: 'incidents', href: `#/incidents?journey=${encodeURIComponent(key)}&step=${encodeURIComponent(step.id)}`,
-        'aria-label': `${step.incidents} incidents at ${name}` }, `${step.incidents} incidents`) : null];
+        'aria-label': `${plural(step.incidents, 'incident')} at ${name}` }, plural(step.incidents, 'incident')) : null];
     let holder = badges.get(step.id);
     if (!content.some(Boolean)) {
       if (holder) { layer.remove({ element: step.id }); badges.delete(step.id); }
       continue;
     }
     if (!holder) {
-      const inside = shape.width >= 80 && shape.height >= 60;
-      holder = el('div', { class: 'step-counts', 'data-step': step.id, role: 'group', 'aria-label': `counts at ${name}`,
-        style: inside ? null : 'transform: translateY(-100%)' });
-      layer.add(step.id, 'counts', { position: inside ? { top: 4, left: 4 } : { top: -2, left: 0 }, html: holder });
+      holder = el('div', { class: 'step-counts', 'data-step': step.id, role: 'group', 'aria-label': `counts at ${name}` });
+      layer.add(step.id, 'counts', { position: { top: -2, left: 0 }, html: holder });
       badges.set(step.id, holder);
     }
     render(holder, content);
   }
 }
+
+const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 function figures(detail) {
   const rate = `${(detail.conversionRate * 100).toFixed(1)} %`;

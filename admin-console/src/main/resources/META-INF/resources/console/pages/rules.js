@@ -32,7 +32,7 @@ function state() {
 /** A form to change one rule file: load its text, edit, save; the engine refuses a change that does not compile. */
 function editor() {
   const file = el('input', { id: 'rule-file', name: 'file', required: true, list: 'rule-file-names', size: 30 });
-  const text = el('textarea', { id: 'rule-text', name: 'text', rows: 12, cols: 80, spellcheck: 'false' });
+  const text = el('textarea', { id: 'rule-text', name: 'text', rows: 8, cols: 80, spellcheck: 'false' });
   const result = el('div', { id: 'rule-change-result', 'aria-live': 'polite', 'data-own': true });
   const load = async () => {
     try {
@@ -52,6 +52,7 @@ function editor() {
       result.replaceChildren(el('div', { class: 'error-box', role: 'alert', id: 'rule-change-error' },
         el('h3', {}, `${file.value} was not saved`), el('p', {}, error.message),
         problems && problems.length ? problemList('rule-change-problems', problems) : null));
+      result.scrollIntoView({ block: 'center' });
     }
   };
   return el('form', { id: 'rule-editor', onsubmit: save, 'aria-labelledby': 'rule-editor-heading' },

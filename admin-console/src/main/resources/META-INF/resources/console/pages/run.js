@@ -20,7 +20,7 @@ function summary(run) {
     ['Waiting at', run.waitingAt.join(', ')],
     ['Goal', run.goal ? `${run.goal.stepId} (${run.goal.eventType}) at ${time(run.goal.reachedAt)}` : null]];
   return el('dl', { class: 'facts', id: 'run-summary' }, facts.filter(([, v]) => v != null && v !== '')
-    .map(([k, v]) => [el('dt', { 'data-key': `t-${k}` }, k), el('dd', { 'data-key': `d-${k}` }, v)]));
+    .flatMap(([k, v]) => [el('dt', { 'data-key': `t-${k}` }, k), el('dd', { 'data-key': `d-${k}` }, v)]));
 }
 
 function actions(run) {
