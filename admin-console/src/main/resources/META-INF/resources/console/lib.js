@@ -41,6 +41,7 @@ export async function api(path, options = {}) {
 /** el('td', {class: 'num'}, 'text', childNode, ...); on* attributes become listeners. */
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
+  if (tag === 'pre') node.tabIndex = 0; // a <pre> scrolls (console.css max-height): keyboard users must reach it
   for (const [name, value] of Object.entries(attributes || {})) {
     if (value == null || value === false) continue;
     if (name.startsWith('on')) node.addEventListener(name.slice(2), value);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -40,9 +41,12 @@ class ConsolePagesIT extends ConsoleIT {
                 browser.width(width);
                 for (Map.Entry<String, String> page : pages.entrySet()) {
                     browser.open("/console/" + page.getKey());
-                    await("the title of " + page.getKey() + " (now: " + browser.title() + ")").atMost(Browser.PATIENCE)
-                            .until(() -> browser.title().equals(page.getValue())
-                            && browser.find(By.id("updated")).getText().startsWith("live"));
+                    try {
+                        await().atMost(Browser.PATIENCE).until(() -> browser.title().equals(page.getValue())
+                                && browser.find(By.id("updated")).getText().startsWith("live"));
+                    } catch (ConditionTimeoutException e) {
+                        throw new AssertionError(page.getKey() + " shows title '" + browser.title() + "' and:\n" + browser.find(By.tagName("body")).getText(), e);
+                    }
                     assertThat(browser.accessibilityViolations()).as("axe on %s at %d px", page.getKey(), width).isEmpty();
                     assertThat(browser.scrollsSideways()).as("%s scrolls sideways at %d px", page.getKey(), width).isFalse();
                 }
