@@ -18,6 +18,7 @@ const NAV = { journey: 'journeys', run: 'journeys' };
 const REFRESH_MS = 3000;
 let current = null;
 let lastGood = null;
+let busy = Promise.resolve(); // the mount or refresh under way: the next one waits for it, so none writes into another page
 
 const notFound = {
   title: 'Page not found',
@@ -27,7 +28,12 @@ const notFound = {
   },
 };
 
-async function route() {
+function route() {
+  busy = busy.then(show, show);
+  return busy;
+}
+
+async function show() {
   const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const [name = '', ...rest] = path.split('/');
   const page = name === '' ? journeys : (Object.hasOwn(PAGES, name) ? PAGES[name] : notFound);
@@ -61,7 +67,17 @@ function userIsBusy() {
   return !!focused && focused.matches('#page input:not([type=checkbox]):not([type=radio]), #page select, #page textarea');
 }
 
-async function refresh() {
+let refreshQueued = false;
+
+function refresh() {
+  if (refreshQueued) return busy; // a slow engine: do not pile refreshes up
+  refreshQueued = true;
+  const run = () => { refreshQueued = false; return update(); };
+  busy = busy.then(run, run);
+  return busy;
+}
+
+async function update() {
   if (!current || !current.update || document.hidden || userIsBusy()) return;
   try {
     await current.update();
