@@ -104,7 +104,8 @@ export function table(id, columns, rows, empty, options = {}) {
     ? rows.map(row => el('tr', { 'data-key': options.key ? String(options.key(row)) : null },
       columns.map(c => el('td', { class: c.num ? 'num' : null }, c.value(row)))))
     : [el('tr', { 'data-key': 'empty' }, el('td', { colspan: columns.length, class: 'empty' }, empty))];
-  return el('div', { class: 'table-wrap', id: `${id}-wrap` }, el('table', { id },
+  // the wrapper scrolls a wide table sideways on a narrow screen: keyboard users reach it too (tabindex, a name)
+  return el('div', { class: 'table-wrap', id: `${id}-wrap`, tabindex: 0, role: 'region', 'aria-label': options.caption || id.replaceAll('-', ' ') }, el('table', { id },
     options.caption ? el('caption', {}, options.caption) : null,
     el('thead', {}, el('tr', {}, columns.map(c => el('th', { scope: 'col', class: c.num ? 'num' : null },
       c.hidden ? el('span', { class: 'sr-only' }, c.title) : c.title)))),

@@ -88,6 +88,8 @@ class ConsoleTasksIT extends ConsoleIT {
             browser.find(By.cssSelector("#run-messages details summary")).click();
             assertThat(browser.waitForText(By.cssSelector("#run-messages details pre"), "Linen dress")).isNotBlank();
             assertThat(browser.accessibilityViolations()).isEmpty();
+            assertThat(browser.scrollsSideways()).isFalse();
+            browser.script("window.scrollTo(0, 0)");
             browser.screenshot("run");
         }
     }

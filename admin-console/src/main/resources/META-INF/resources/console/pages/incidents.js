@@ -53,7 +53,7 @@ function groupsTable(groups) {
     { title: 'Example', value: g => g.sample },
     { title: 'Newest', value: g => time(g.newestAt) },
     { title: 'Retry the group', hidden: true, value: g => el('button', { type: 'button', class: 'retry-group',
-      'aria-label': `Retry all ${g.count} incidents of ${name(g)}`, onclick: () => retry({ filter: narrow(g) }, `all ${g.count} incidents of ${name(g)}`) },
+      'aria-label': `Retry all ${g.count} incidents of ${name(g)}`, onclick: () => retry({ filter: narrow(g) }, `incident(s) of ${name(g)}`) },
     `Retry all ${g.count}`) },
   ], groups, 'No open incidents.', { key: g => name(g), caption: `Open incidents by ${byStep ? 'journey and step' : 'cause'}` });
 }
@@ -82,7 +82,7 @@ function incidentsTable(page) {
         main.querySelectorAll('#incidents input.pick').forEach(box => { box.checked = e.target.checked; });
       } }), ' Select all on this page'),
       el('button', { type: 'button', id: 'retry-selected', onclick: () => selected.size
-        ? retry({ ids: [...selected] }, `${selected.size} selected incident(s)`) : notice('Tick the incidents to retry first.') }, 'Retry selected')),
+        ? retry({ ids: [...selected] }, 'selected incident(s)') : notice('Tick the incidents to retry first.') }, 'Retry selected')),
     table('incidents', [
       { title: 'Select', hidden: true, value: i => el('input', { type: 'checkbox', class: 'pick', checked: selected.has(i.id),
         'aria-label': `Select incident ${i.id} of ${i.activityId}`, onchange: (e) => pick(i, e.target.checked) }) },
@@ -129,7 +129,7 @@ async function update() {
     { title: 'Customer', value: m => customerLink(m.customerId) },
     { title: 'To', value: m => m.recipient }, { title: 'Reason', value: m => m.currentReason || m.reason },
     { title: 'Retry', hidden: true, value: m => m.incidentId ? el('button', { type: 'button', class: 'retry-message',
-      'aria-label': `Retry the ${m.template} ${m.channel} to ${m.recipient}`, onclick: () => retry({ ids: [m.incidentId] }, `the ${m.template} to ${m.recipient}`) }, 'Retry')
+      'aria-label': `Retry the ${m.template} ${m.channel} to ${m.recipient}`, onclick: () => retry({ ids: [m.incidentId] }, `message ${m.template} to ${m.recipient}`) }, 'Retry')
       : el('span', { class: 'muted' }, 'retrying automatically') },
   ], failed, 'No failed messages.', { key: m => m.idempotencyKey }));
 }
