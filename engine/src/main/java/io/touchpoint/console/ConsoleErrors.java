@@ -2,6 +2,8 @@ package io.touchpoint.console;
 
 import java.time.format.DateTimeParseException;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -9,7 +11,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.server.ResponseStatusException;
 
-/** The console APIs answer errors as problem details whose {@code detail} is a message a person can act on. */
+/**
+ * The console APIs answer errors as problem details whose {@code detail} is a message a person can act on, and
+ * whose {@code field} names the bad query parameter or body field.
+ */
+@Order(Ordered.HIGHEST_PRECEDENCE) // before Spring Boot's problem details handler, which answers a bad parameter without naming it
 @RestControllerAdvice(basePackageClasses = ConsoleErrors.class)
 class ConsoleErrors {
 

@@ -1,6 +1,5 @@
 package io.touchpoint.console;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.ArrayDeque;

@@ -16,9 +16,6 @@ import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
-import org.camunda.bpm.engine.runtime.ActivityInstance;
-import org.camunda.bpm.engine.runtime.ProcessInstanceModificationBuilder;
-import org.camunda.bpm.engine.runtime.TransitionInstance;
 import org.camunda.bpm.engine.variable.VariableMap;
 import org.camunda.bpm.engine.variable.value.TypedValue;
 import org.camunda.bpm.model.bpmn.instance.FlowNode;
@@ -32,6 +29,7 @@ import io.touchpoint.channels.DeliveryReports;
 import io.touchpoint.channels.RenderedMessage;
 import io.touchpoint.decisions.DecisionLog;
 import io.touchpoint.journeys.JourneyRecords;
+import io.touchpoint.journeys.RunMoves;
 
 /**
  * Journey runs (process instances) for the console's drill-down: the runs waiting at a step, one run with its steps,
@@ -202,20 +200,12 @@ public class Runs {
             throw new BadParameterException("toStep", "'" + toStep + "' is not a step of journey " + run.getProcessDefinitionKey()
                     + " version " + run.getProcessDefinitionVersion());
         }
-        ActivityInstance tree = runtime.getActivityInstance(runId);
         String from = String.join(",", runtime.getActiveActivityIds(runId));
-        ProcessInstanceModificationBuilder modification = runtime.createProcessInstanceModification(runId).startBeforeActivity(toStep);
-        for (ActivityInstance child : tree.getChildActivityInstances()) {
-            modification.cancelActivityInstance(child.getId());
-        }
-        for (TransitionInstance transition : tree.getChildTransitionInstances()) {
-            modification.cancelTransitionInstance(transition.getId());
-        }
         RunActions.Action action = new RunActions.Action("MOVE", runId, run.getProcessDefinitionKey(), from.isEmpty() ? null : from, toStep,
                 reason, user, clock.now());
         actions.record(action);
         try {
-            modification.setAnnotation("moved by " + user + ": " + reason).execute();
+            RunMoves.moveTo(runtime, runId, toStep, "moved by " + user + ": " + reason, true);
         } catch (ProcessEngineException refused) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "The run cannot be moved to '" + toStep + "': " + refused.getMessage());
         }

@@ -101,17 +101,6 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
     }
 
     /**
-     * The customers whose id is {@code query}, or who own it as their email (lower case) or phone (spaces taken out),
-     * the latest updated first. Reads the stored profiles, not the cache.
-     */
-    public List<Match> search(String query) {
-        return jdbc.query("select customer_id, email, phone, display_name, updated_at from customer_profile where customer_id = ? or customer_id in"
-                        + " (select customer_id from customer_identity where kind = 'email' and identity_value = ?"
-                        + " or kind = 'phone' and identity_value = ?) order by updated_at desc",
-                ProfileStore::match, query, query.toLowerCase(), query.replace(" ", ""));
-    }
-
-    /**
      * A page of the customers whose id, email, phone or name holds {@code part} (any case; a phone's spaces
      * ignored), or of every customer when {@code part} is blank; the latest updated first.
      */

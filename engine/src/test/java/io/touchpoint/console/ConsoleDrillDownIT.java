@@ -86,7 +86,9 @@ class ConsoleDrillDownIT extends EngineIT {
         DecisionLog.Entry logged = decisionLog.forJourneyRun(run).get(0);
         assertThat(detail.path("decisions")).hasSize(decisionLog.forJourneyRun(run).size());
         assertThat(decision.path("id").asLong()).isEqualTo(logged.id());
-        assertThat(decision.path("offerCode").asText()).isEqualTo(logged.offerCode()).isEqualTo("COMEBACK10");
+        assertThat(decision.path("decisionName").asText()).isEqualTo("abandoned-cart-offer");
+        assertThat(decision.path("offerCode").asText()).isEqualTo(logged.offerCode()).isNotBlank();
+        assertThat(Instant.parse(decision.path("sendAt").asText())).isEqualTo(logged.sendAt());
         assertThat(decision.path("channel").asText()).isEqualTo("email");
         assertThat(decision.path("step").asText()).isEqualTo("Decide_Offer");
         assertThat(json.convertValue(decision.path("reasons"), List.class)).isEqualTo(logged.reasons()).isNotEmpty();
@@ -103,17 +105,22 @@ class ConsoleDrillDownIT extends EngineIT {
 
         JsonNode page = json.readTree(get("/api/console/customers/" + customer).body());
         assertThat(page.path("runs").findValuesAsText("runId")).containsExactly(run);
-        assertThat(page.path("decisions").findValuesAsText("offerCode")).containsExactly("COMEBACK10");
+        List<Long> ids = new ArrayList<>();
+        page.path("decisions").forEach(d -> ids.add(d.path("id").asLong()));
+        assertThat(ids).as("every decision of the log, newest first")
+                .containsExactlyElementsOf(decisionLog.forCustomer(customer, 50).stream().map(DecisionLog.Entry::id).toList());
         List<String> decisionLines = new ArrayList<>();
         page.path("timeline").forEach(line -> {
             if (line.path("kind").asText().equals("decision")) {
                 decisionLines.add(line.path("title").asText() + " | " + line.path("detail").asText());
             }
         });
-        assertThat(decisionLines).as("the decision of a finished journey, from the decision log").singleElement()
-                .asString().contains("abandonedCart", "COMEBACK10", "by email", logged.reasons().get(0));
+        assertThat(decisionLines).as("the decisions of a finished journey, from the decision log").hasSize(page.path("decisions").size())
+                .anySatisfy(line -> assertThat(line).contains("abandonedCart", logged.offerCode(), "by email", "Send at " + logged.sendAt(),
+                        logged.reasons().get(0)));
         JsonNode decisions = json.readTree(get("/api/console/customers/" + customer + "/decisions?limit=1").body());
-        assertThat(decisions.path("total").asLong()).isEqualTo(decisionLog.countForCustomer(customer)).isOne();
+        assertThat(decisions.path("total").asLong()).isEqualTo(decisionLog.countForCustomer(customer)).isGreaterThanOrEqualTo(1);
+        assertThat(decisions.path("items")).hasSize(1);
         assertThat(get("/api/console/runs/no-such-run").statusCode()).isEqualTo(404);
     }
 
@@ -124,7 +131,7 @@ class ConsoleDrillDownIT extends EngineIT {
         post("/api/events", "{\"type\": \"order_placed\", \"customerId\": \"" + buyer + "\"}");
         String waiting = AbandonedCartJourneyIT.newCustomer();
         post("/api/events", AbandonedCartJourneyIT.cartAbandoned(waiting, "cy@example.com", 60.0));
-        String buyerRun = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(buyer).singleResult().getId();
+        String buyerRun = history.createHistoricProcessInstanceQuery().processDefinitionKey(CART).processInstanceBusinessKey(buyer).singleResult().getId();
 
         JsonNode journey = json.readTree(get("/api/console/journeys/" + CART).body());
 
@@ -135,7 +142,7 @@ class ConsoleDrillDownIT extends EngineIT {
         assertThat(journey.path("converted").asLong()).isEqualTo(goals);
         assertThat(journey.path("entered").asLong()).isEqualTo(entered);
         assertThat(journey.path("active").asLong()).isEqualTo(runtime.createProcessInstanceQuery().processDefinitionKey(CART).count());
-        assertThat(journey.path("exited").asLong()).isEqualTo(finished - goals);
+        assertThat(journey.path("exited").asLong()).isEqualTo(exits(CART, new Date(0))).isLessThanOrEqualTo(finished);
         assertThat(journey.path("conversionRate").asDouble()).isEqualTo((double) goals / entered);
         List<ProcessDefinition> versions = repository.createProcessDefinitionQuery().processDefinitionKey(CART).list();
         journey.path("steps").forEach(step -> {
@@ -172,9 +179,8 @@ class ConsoleDrillDownIT extends EngineIT {
         for (JsonNode summary : json.readTree(get("/api/console/journeys").body())) {
             String key = summary.path("key").asText();
             long goalsToday = count("select count(*) from journey_goal where journey_key = ? and reached_at >= ?", key, Timestamp.from(today));
-            long endedToday = history.createHistoricProcessInstanceQuery().processDefinitionKey(key).finishedAfter(Date.from(today)).count();
             assertThat(summary.path("convertedToday").asLong()).as(key).isEqualTo(goalsToday);
-            assertThat(summary.path("exitedToday").asLong()).as(key).isEqualTo(endedToday - goalsToday);
+            assertThat(summary.path("exitedToday").asLong()).as(key).isEqualTo(exits(key, Date.from(today)));
             assertThat(summary.path("enteredToday").asLong()).as(key)
                     .isEqualTo(history.createHistoricProcessInstanceQuery().processDefinitionKey(key).startedAfter(Date.from(today)).count());
             assertThat(summary.path("active").asLong()).as(key).isEqualTo(runtime.createProcessInstanceQuery().processDefinitionKey(key).count());
@@ -217,8 +223,9 @@ class ConsoleDrillDownIT extends EngineIT {
         assertThat(running.path("waitingAt").get(0).asText()).isEqualTo("Timer_WaitBeforeReminder");
         assertThat(running.path("timers").get(0).path("stepId").asText()).isEqualTo("Timer_WaitBeforeReminder");
         assertThat(Instant.parse(running.path("timers").get(0).path("dueAt").asText())).isEqualTo(timer.getDuedate().toInstant());
-        assertThat(running.path("variables").findValuesAsText("name"))
-                .containsAll(runtime.getVariables(runs.get(0)).keySet()).hasSize(runtime.getVariables(runs.get(0)).size());
+        List<String> variables = new ArrayList<>();
+        running.path("variables").forEach(variable -> variables.add(variable.path("name").asText()));
+        assertThat(variables).containsExactlyInAnyOrderElementsOf(runtime.getVariables(runs.get(0)).keySet()).isNotEmpty();
 
         String cancel = "/api/console/runs/" + runs.get(0) + "/cancel";
         assertThat(postAs("viewer", cancel, "{\"reason\": \"test\"}").statusCode()).isEqualTo(403);
@@ -237,13 +244,19 @@ class ConsoleDrillDownIT extends EngineIT {
 
         String move = "/api/console/runs/" + runs.get(1) + "/move";
         assertThat(problem(postAs("operator", move, "{\"toStep\": \"No_Such_Step\", \"reason\": \"x\"}"))).isEqualTo("toStep");
-        assertThat(postAs("operator", move, "{\"toStep\": \"End_NoOffer\", \"reason\": \"no reminder for this one\"}").statusCode()).isEqualTo(200);
-        assertThat(runtime.createProcessInstanceQuery().processInstanceId(runs.get(1)).count()).as("moved to its end").isZero();
-        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(runs.get(1)).activityId("End_NoOffer").count()).isOne();
+        assertThat(postAs("operator", move, "{\"toStep\": \"Decide_Offer\", \"reason\": \"skip the wait\"}").statusCode()).isEqualTo(200);
+        assertThat(runtime.getActiveActivityIds(runs.get(1))).as("moved past the wait").doesNotContain("Timer_WaitBeforeReminder").isNotEmpty();
+        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(runs.get(1)).activityId("Decide_Offer").finished().count()).isOne();
         JsonNode afterMove = json.readTree(get("/api/console/runs/" + runs.get(1)).body());
-        assertThat(afterMove.path("state").asText()).isEqualTo("COMPLETED");
-        assertThat(afterMove.path("actions").get(0).path("toStep").asText()).isEqualTo("End_NoOffer");
-        assertThat(afterMove.path("steps").findValuesAsText("state")).contains("CANCELLED");
+        assertThat(afterMove.path("state").asText()).isEqualTo("ACTIVE");
+        assertThat(json.convertValue(afterMove.path("waitingAt"), List.class)).isEqualTo(runtime.getActiveActivityIds(runs.get(1)));
+        assertThat(afterMove.path("actions").get(0).path("action").asText()).isEqualTo("MOVE");
+        assertThat(afterMove.path("actions").get(0).path("toStep").asText()).isEqualTo("Decide_Offer");
+        assertThat(afterMove.path("actions").get(0).path("reason").asText()).isEqualTo("skip the wait");
+        assertThat(afterMove.path("steps").findParents("stepId").stream().filter(step -> step.path("stepId").asText().equals("Timer_WaitBeforeReminder"))
+                .map(step -> step.path("state").asText())).containsExactly("CANCELLED");
+        assertThat(afterMove.path("decisions")).as("the rules decided at the step it was moved to").hasSize(decisionLog.forJourneyRun(runs.get(1)).size())
+                .isNotEmpty();
     }
 
     @Test
@@ -295,8 +308,7 @@ class ConsoleDrillDownIT extends EngineIT {
         assertThat(day.path("entries").asLong()).isEqualTo(count("select count(*) from journey_entry where journey_key = ? and entered_at >= ?", CART, start))
                 .isPositive();
         assertThat(day.path("conversions").asLong()).isEqualTo(goalsToday);
-        assertThat(day.path("exits").asLong()).isEqualTo(
-                history.createHistoricProcessInstanceQuery().processDefinitionKey(CART).finishedAfter(start).count() - goalsToday);
+        assertThat(day.path("exits").asLong()).isEqualTo(exits(CART, start));
         String ofJourney = " from delivery_log d where d.created_at >= ? and exists (select 1 from ACT_HI_PROCINST p"
                 + " where p.PROC_DEF_KEY_ = ? and d.idempotency_key like p.PROC_INST_ID_ || ':%')";
         long delivered = count("select count(*)" + ofJourney + " and d.status = 'SENT'", start, CART);
@@ -419,6 +431,13 @@ class ConsoleDrillDownIT extends EngineIT {
             });
         }
         assertThat(runtime.createIncidentQuery().processInstanceId(run).count()).as("an incident after the last retry").isOne();
+    }
+
+    /** Runs of the journey the engine's history says ended since a moment, without a goal in journey_goal. */
+    private long exits(String journeyKey, Date since) {
+        java.util.Set<String> converted = new java.util.HashSet<>(jdbc.queryForList("select process_instance_id from journey_goal", String.class));
+        return history.createHistoricProcessInstanceQuery().processDefinitionKey(journeyKey).finishedAfter(since).list().stream()
+                .filter(run -> !converted.contains(run.getId())).count();
     }
 
     private long count(String sql, Object... args) {

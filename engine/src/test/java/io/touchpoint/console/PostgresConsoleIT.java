@@ -18,7 +18,7 @@ class PostgresConsoleIT extends EngineIT {
     RuntimeService runtime;
 
     @Test
-    void everyConsoleApiAnswersOnPostgres() {
+    void everyConsoleApiAnswersOnPostgres() throws Exception {
         String customer = AbandonedCartJourneyIT.newCustomer();
         post("/api/events", AbandonedCartJourneyIT.cartAbandoned(customer, "pat@example.com", 150.0));
         String journey = runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).singleResult().getId();
@@ -36,5 +36,22 @@ class PostgresConsoleIT extends EngineIT {
         assertThat(get("/api/console/analytics").body()).contains("\"lastTouchConversions\":").doesNotContain("\"lastTouchConversions\":0");
         assertThat(get("/api/console/failed-messages").statusCode()).isEqualTo(200);
         assertThat(get("/api/console/incidents").statusCode()).isEqualTo(200);
+
+        String waiting = AbandonedCartJourneyIT.newCustomer();
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(waiting, "quinn@example.com", 50.0));
+        String run = runtime.createProcessInstanceQuery().processInstanceBusinessKey(waiting).singleResult().getId();
+        assertThat(get("/api/console/customers?q=AT@EXAMPLE").body()).contains(customer).contains("\"total\":");
+        assertThat(get("/api/console/customers/" + customer + "/decisions").body()).contains("Carts over 100 get 10% off");
+        assertThat(get("/api/console/journeys/abandonedCart/steps/Timer_WaitBeforeReminder/runs").body()).contains(run);
+        assertThat(get("/api/console/runs/" + journey).body()).contains("\"state\":\"COMPLETED\"").contains("You left something in your cart");
+        assertThat(get("/api/console/journeys/abandonedCart").body()).contains("\"converted\":").contains("\"goal\":true");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(get("/api/console/journeys/abandonedCart/over-time?zone=Europe/Berlin")
+                .body()).path("totals").path("entries").asLong()).as("the two runs started today").isGreaterThanOrEqualTo(2);
+        assertThat(get("/api/console/messages/over-time?journey=abandonedCart").body()).contains("\"template\":\"abandoned-cart-reminder\"");
+        assertThat(get("/api/console/incidents/groups?by=step").statusCode()).isEqualTo(200);
+        assertThat(send(request("/api/console/runs/" + run + "/cancel").header("Authorization", basic("operator", "operator"))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"reason\": \"test\"}")).build())
+                .statusCode()).isEqualTo(200);
+        assertThat(get("/api/console/runs/" + run).body()).contains("\"state\":\"CANCELLED\"").contains("\"action\":\"CANCEL\"");
     }
 }

@@ -67,6 +67,15 @@ class ApiRolesIT extends EngineIT {
             GET    /api/console/messages/filters         VIEWER
             GET    /api/console/rules                    VIEWER
             GET    /api/console/analytics                VIEWER
+            GET    /api/console/journeys/none/over-time  VIEWER
+            GET    /api/console/journeys/none/steps/none/runs VIEWER
+            GET    /api/console/runs/none                VIEWER
+            POST   /api/console/runs/none/cancel         OPERATOR
+            POST   /api/console/runs/none/move           OPERATOR
+            GET    /api/console/customers/none/decisions VIEWER
+            GET    /api/console/messages/over-time       VIEWER
+            GET    /api/console/incidents/groups         VIEWER
+            GET    /api/console/retries/none             VIEWER
             GET    /api/dev/mailbox                      VIEWER
             DELETE /api/dev/mailbox                      OPERATOR
             POST   /api/anything-new                     NOBODY
