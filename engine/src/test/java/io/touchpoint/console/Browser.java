@@ -10,11 +10,13 @@ import java.time.Duration;
 import java.util.List;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,7 @@ final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(PATIENCE);
     }
 
     Browser open(String path) {
@@ -66,6 +69,15 @@ final class Browser implements AutoCloseable {
         return this;
     }
 
+    /** How the console shows an instant: the browser's toLocaleString() in the browser's time zone and locale. */
+    String localTime(java.time.Instant instant) {
+        return (String) script("return new Date(arguments[0]).toLocaleString()", instant.toString());
+    }
+
+    String title() {
+        return driver.getTitle();
+    }
+
     String url() {
         return driver.getCurrentUrl();
     }
@@ -83,10 +95,65 @@ final class Browser implements AutoCloseable {
         return driver.findElement(by);
     }
 
-    /** Waits until the element's text contains the given text and returns it. */
+    /** Waits until the element's text contains the given text and returns it; says what the page showed if it never does. */
     String waitForText(By by, String text) {
-        await().atMost(PATIENCE).ignoreExceptions().until(() -> driver.findElement(by).getText().contains(text));
+        try {
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> driver.findElement(by).getText().contains(text));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no \"" + text + "\" in " + by + " of " + url() + "; the page shows:\n" + find(By.tagName("body")).getText(), e);
+        }
         return driver.findElement(by).getText();
+    }
+
+    /** Runs JavaScript in the page and returns its value (arguments as arguments[0], ...). */
+    Object script(String script, Object... arguments) {
+        return driver.executeScript(script, arguments);
+    }
+
+    /** Sets the window's width (the height stays 1,000 px), as a narrow laptop or a wide screen would show the console. */
+    Browser width(int pixels) {
+        driver.manage().window().setSize(new Dimension(pixels, 1000));
+        await().atMost(PATIENCE).until(() -> ((Number) script("return window.innerWidth")).intValue() <= pixels);
+        return this;
+    }
+
+    /** Whether the page is wider than the window, so that the user would have to scroll sideways. */
+    boolean scrollsSideways() {
+        return (Boolean) script("return document.documentElement.scrollWidth > document.documentElement.clientWidth");
+    }
+
+    /** Cuts the browser off the network (to the page the engine looks down) or connects it again. */
+    void offline(boolean offline) {
+        ChromiumNetworkConditions conditions = new ChromiumNetworkConditions();
+        conditions.setOffline(offline);
+        driver.setNetworkConditions(conditions);
+    }
+
+    /** Waits for the page's next refresh: the "live · time" stamp changes. */
+    void waitForRefresh() {
+        String before = find(By.id("updated")).getText();
+        await().atMost(PATIENCE).until(() -> !find(By.id("updated")).getText().equals(before));
+    }
+
+    /**
+     * The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page now, one line each (rule, help, where).
+     * axe-core comes from admin-console/node_modules, where the Maven build's {@code npm ci} put it: nothing from a CDN.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> accessibilityViolations() {
+        Path axe = Path.of(System.getProperty("user.dir")).resolveSibling("admin-console").resolve("node_modules/axe-core/axe.min.js");
+        try {
+            script(Files.readString(axe) + "\nwindow.axe = axe;");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return (List<String>) driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+                  .then(result => done(result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)))
+                  .catch(e => done([`axe failed: ${e}`]));
+                """);
     }
 
     void screenshot(String name) {

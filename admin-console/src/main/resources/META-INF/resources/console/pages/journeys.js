@@ -1,5 +1,5 @@
 // Journeys: every deployed journey with its version, customers in it now, and today's entries, conversions and exits.
-import { api, el, table, link, simplePage } from '../lib.js';
+import { api, table, link, render, simplePage } from '../lib.js';
 
 async function update(body) {
   const journeys = await api('/api/console/journeys');
@@ -11,9 +11,9 @@ async function update(body) {
     { title: 'Entered today', value: j => j.enteredToday, num: true },
     { title: 'Converted today', value: j => j.convertedToday, num: true },
     { title: 'Exited today', value: j => j.exitedToday, num: true },
-    { title: 'Incidents', value: j => j.incidents ? link('#/incidents', j.incidents) : 0, num: true },
+    { title: 'Incidents', value: j => j.incidents ? link(`#/incidents?journey=${encodeURIComponent(j.key)}`, j.incidents, `incidents in ${j.name || j.key}`) : 0, num: true },
   ];
-  body.replaceChildren(table('journeys', columns, journeys, 'No journeys deployed.'));
+  render(body, table('journeys', columns, journeys, 'No journeys deployed.', { key: j => j.key }));
 }
 
 export default simplePage('Journeys', 'Journeys', 'journeys-table', update);

@@ -1,5 +1,5 @@
 // Messages: the delivery log, filtered by channel, status, template, customer and date range.
-import { api, el, table, time, link } from '../lib.js';
+import { api, el, table, time, link, render } from '../lib.js';
 
 let main, query;
 
@@ -10,12 +10,12 @@ function select(name, values, chosen) {
 
 async function update() {
   const messages = await api(`/api/console/messages?${query}`);
-  main.querySelector('#messages-table').replaceChildren(table('messages', [
+  render(main.querySelector('#messages-table'), table('messages', [
     { title: 'When', value: m => time(m.createdAt) }, { title: 'Channel', value: m => m.channel },
     { title: 'Template', value: m => m.template }, { title: 'Status', value: m => m.status },
     { title: 'Customer', value: m => link(`#/customers/${encodeURIComponent(m.customerId)}`, m.customerId) },
     { title: 'To', value: m => m.recipient }, { title: 'Subject', value: m => m.subject }, { title: 'Reason', value: m => m.reason },
-  ], messages, 'No message matches these filters.'));
+  ], messages, 'No message matches these filters.', { key: m => m.idempotencyKey }));
 }
 
 export default {
@@ -36,7 +36,7 @@ export default {
       el('label', {}, 'from', el('input', { type: 'date', name: 'from', value: params.get('from') || '' })),
       el('label', {}, 'to', el('input', { type: 'date', name: 'to', value: params.get('to') || '' })),
       el('button', { type: 'submit' }, 'Filter'));
-    main.append(el('h2', {}, 'Messages'), form, el('div', { id: 'messages-table' }));
+    main.append(el('h1', {}, 'Messages'), form, el('div', { id: 'messages-table' }));
     await update();
   },
   update,
