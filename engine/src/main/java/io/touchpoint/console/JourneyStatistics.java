@@ -34,6 +34,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 import io.touchpoint.channels.DeliveryReports;
+import io.touchpoint.journeys.BlockSettings;
 import io.touchpoint.journeys.JourneyRecords;
 
 /**
@@ -128,8 +129,8 @@ public class JourneyStatistics {
         Map<String, Long> incidents = new HashMap<>();
         for (ProcessDefinition version : repository.createProcessDefinitionQuery().processDefinitionKey(key).list()) {
             for (ActivityStatistics step : management.createActivityStatisticsQuery(version.getId()).includeIncidents().list()) {
-                waiting.merge(step.getId(), (long) step.getInstances(), Long::sum);
-                incidents.merge(step.getId(), step.getIncidentStatistics().stream().mapToLong(IncidentStatistics::getIncidentCount).sum(), Long::sum);
+                waiting.merge(BlockSettings.modelledStep(step.getId()), (long) step.getInstances(), Long::sum);
+                incidents.merge(BlockSettings.modelledStep(step.getId()), step.getIncidentStatistics().stream().mapToLong(IncidentStatistics::getIncidentCount).sum(), Long::sum);
             }
         }
         Map<String, Long> passed = new HashMap<>();

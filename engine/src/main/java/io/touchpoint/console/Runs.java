@@ -28,6 +28,7 @@ import org.springframework.web.server.ResponseStatusException;
 import io.touchpoint.channels.DeliveryReports;
 import io.touchpoint.channels.RenderedMessage;
 import io.touchpoint.decisions.DecisionLog;
+import io.touchpoint.journeys.BlockSettings;
 import io.touchpoint.journeys.JourneyRecords;
 import io.touchpoint.journeys.RunMoves;
 
@@ -121,32 +122,36 @@ public class Runs {
 
     /** The runs of a journey (any version) waiting at a step now, the longest running first. */
     public Page<WaitingRun> waitingAt(String journeyKey, String stepId, int limit, int offset) {
+        // a Send message step's customers may wait at the steps the engine put in front of it (quiet hours, caps)
+        List<String> steps = BlockSettings.runningSteps(stepId);
+        String atStep = " in (" + String.join(", ", Collections.nCopies(steps.size(), "?")) + ")";
+        Object[] keyAndSteps = withFirst(journeyKey, steps);
         String from = " from ACT_RU_EXECUTION e join ACT_HI_PROCINST p on p.PROC_INST_ID_ = e.PROC_INST_ID_"
-                + " where p.PROC_DEF_KEY_ = ? and e.ACT_ID_ = ?";
-        Long total = jdbc.queryForObject("select count(distinct e.PROC_INST_ID_)" + from, Long.class, journeyKey, stepId);
+                + " where p.PROC_DEF_KEY_ = ? and e.ACT_ID_" + atStep;
+        Long total = jdbc.queryForObject("select count(distinct e.PROC_INST_ID_)" + from, Long.class, keyAndSteps);
         List<WaitingRun> page = jdbc.query("select distinct p.PROC_INST_ID_, p.BUSINESS_KEY_, p.START_TIME_, d.VERSION_" + from.replace(
                         " where", " join ACT_RE_PROCDEF d on d.ID_ = p.PROC_DEF_ID_ where") + " order by p.START_TIME_, p.PROC_INST_ID_ limit ? offset ?",
                 (row, n) -> new WaitingRun(row.getString(1), row.getString(2), null, row.getInt(4), instant(row.getTimestamp(3)), null, null, null),
-                journeyKey, stepId, limit, offset);
+                withLast(keyAndSteps, limit, offset));
         if (page.isEmpty()) {
             return new Page<>(page, total == null ? 0 : total, limit, offset);
         }
         List<String> ids = page.stream().map(WaitingRun::runId).toList();
         String in = " in (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
         Map<String, Instant> since = new HashMap<>();
-        jdbc.query("select PROC_INST_ID_, max(START_TIME_) from ACT_HI_ACTINST where ACT_ID_ = ? and END_TIME_ is null and PROC_INST_ID_" + in
+        jdbc.query("select PROC_INST_ID_, max(START_TIME_) from ACT_HI_ACTINST where ACT_ID_" + atStep + " and END_TIME_ is null and PROC_INST_ID_" + in
                 + " group by PROC_INST_ID_", row -> {
                     since.put(row.getString(1), instant(row.getTimestamp(2)));
-                }, withFirst(stepId, ids));
+                }, withLast(steps.toArray(), ids.toArray()));
         Map<String, Instant> due = new HashMap<>();
         jdbc.query("select PROCESS_INSTANCE_ID_, min(DUEDATE_) from ACT_RU_JOB where TYPE_ = 'timer' and PROCESS_INSTANCE_ID_" + in
                 + " group by PROCESS_INSTANCE_ID_", row -> {
                     due.put(row.getString(1), instant(row.getTimestamp(2)));
                 }, ids.toArray());
         Map<String, IncidentRef> incidents = new HashMap<>();
-        jdbc.query("select PROC_INST_ID_, ID_, INCIDENT_MSG_ from ACT_RU_INCIDENT where ACTIVITY_ID_ = ? and PROC_INST_ID_" + in, row -> {
+        jdbc.query("select PROC_INST_ID_, ID_, INCIDENT_MSG_ from ACT_RU_INCIDENT where ACTIVITY_ID_" + atStep + " and PROC_INST_ID_" + in, row -> {
             incidents.putIfAbsent(row.getString(1), new IncidentRef(row.getString(2), row.getString(3)));
-        }, withFirst(stepId, ids));
+        }, withLast(steps.toArray(), ids.toArray()));
         Map<String, String> keys = new HashMap<>();
         page.stream().map(WaitingRun::customerId).distinct().forEach(customer -> keys.putAll(records.instanceKeys(customer)));
         return new Page<>(page.stream().map(run -> new WaitingRun(run.runId(), run.customerId(), keys.get(run.runId()), run.version(),
@@ -273,6 +278,12 @@ public class Runs {
         return new RunMessage(key, key.substring(key.indexOf(':') + 1), entry.channel(), entry.template(), entry.recipient(),
                 entry.subject(), entry.status().name(), entry.reason(), entry.createdAt(), entry.updatedAt(), message.openedAt(),
                 message.clickedAt(), message.content());
+    }
+
+    private static Object[] withLast(Object[] first, Object... rest) {
+        List<Object> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all.toArray();
     }
 
     private static Object[] withFirst(Object first, List<String> rest) {

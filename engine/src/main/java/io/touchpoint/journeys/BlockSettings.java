@@ -37,10 +37,34 @@ public final class BlockSettings {
     public static final Set<String> CATEGORIES = Set.of("marketing", "transactional");
     public static final String HOLDOUT = "holdout";
 
+    /** The steps the engine adds in front of each Send message step {@code <id>}: {@code <id>} + each of these. */
+    static final String DECIDE_SEND_TIME = "_DecideSendTime";
+    static final String SEND_NOW = "_SendNow";
+    static final String WAIT_UNTIL_SEND_ALLOWED = "_WaitUntilSendAllowed";
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9_.:-]+");
 
     private BlockSettings() {
+    }
+
+    /**
+     * The modelled step a step of the running journey belongs to: the Send message step for the steps the engine put
+     * in front of it ({@code Send_Reminder_WaitUntilSendAllowed} → {@code Send_Reminder}), else the step itself. The
+     * console counts a customer who waits out quiet hours at the Send message step the marketer drew.
+     */
+    public static String modelledStep(String activityId) {
+        for (String suffix : List.of(DECIDE_SEND_TIME, SEND_NOW, WAIT_UNTIL_SEND_ALLOWED)) {
+            if (activityId.endsWith(suffix)) {
+                return activityId.substring(0, activityId.length() - suffix.length());
+            }
+        }
+        return activityId;
+    }
+
+    /** The steps of the running journey that belong to a modelled step: itself and what the engine put in front of it. */
+    public static List<String> runningSteps(String modelledStep) {
+        return List.of(modelledStep, modelledStep + DECIDE_SEND_TIME, modelledStep + SEND_NOW, modelledStep + WAIT_UNTIL_SEND_ALLOWED);
     }
 
     /** Whether a block is the "Wait until date" block, under its current or its former name. */

@@ -206,9 +206,9 @@ class JourneyBlockCompiler {
             return; // a missing channel is already reported
         }
         String id = task.attribute("id");
-        String policy = id + "_DecideSendTime";
-        String gateway = id + "_SendNow";
-        String timer = id + "_WaitUntilSendAllowed";
+        String policy = id + BlockSettings.DECIDE_SEND_TIME;
+        String gateway = id + BlockSettings.SEND_NOW;
+        String timer = id + BlockSettings.WAIT_UNTIL_SEND_ALLOWED;
         List<Element> children = scope.elements();
         for (int i = 0; i < children.size(); i++) {
             Element flow = children.get(i);

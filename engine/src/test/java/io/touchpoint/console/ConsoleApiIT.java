@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Date;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -88,6 +91,31 @@ class ConsoleApiIT extends EngineIT {
         assertThat(after.path("entered").asLong()).isEqualTo(before.path("entered").asLong() + 1);
         assertThat(after.path("bpmnXml").asText()).contains("id=\"abandonedCart\"");
         assertThat(get("/api/console/journeys/noSuchJourney").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aCustomerWhoseReminderWaitsOutQuietHoursIsCountedAndListedAtTheSendStepTheMarketerDrew() throws Exception {
+        JsonNode before = json.readTree(get("/api/console/journeys/abandonedCart").body());
+        String customer = AbandonedCartJourneyIT.newCustomer();
+        post("/api/events", """
+                {"type": "profile_updated", "customerId": "%s", "properties": {"timeZone": "Europe/Berlin"}}""".formatted(customer));
+        post("/api/events", AbandonedCartJourneyIT.cartAbandoned(customer, "nora@example.com", 129.0));
+        String run = runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).processDefinitionKey("abandonedCart")
+                .singleResult().getId();
+        try {
+            ClockUtil.setCurrentTime(Date.from(Instant.parse("2026-11-23T22:30:00Z"))); // 23:30 in Berlin
+            management.executeJob(management.createJobQuery().processInstanceId(run).timers().singleResult().getId());
+        } finally {
+            ClockUtil.reset();
+        }
+        assertThat(runtime.createExecutionQuery().processInstanceId(run).activityId("Send_ReminderEmail_WaitUntilSendAllowed").count())
+                .as("the engine's own step in front of the Send message step").isOne();
+
+        JsonNode after = json.readTree(get("/api/console/journeys/abandonedCart").body());
+        assertThat(step(after, "Send_ReminderEmail", "waiting")).isEqualTo(step(before, "Send_ReminderEmail", "waiting") + 1);
+        assertThat(after.path("steps").has("Send_ReminderEmail_WaitUntilSendAllowed")).as("no step the diagram does not have").isFalse();
+        JsonNode waiting = json.readTree(get("/api/console/journeys/abandonedCart/steps/Send_ReminderEmail/runs?limit=500").body());
+        assertThat(waiting.path("items").findValuesAsText("runId")).contains(run);
     }
 
     @Test
