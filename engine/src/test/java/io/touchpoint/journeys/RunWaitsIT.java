@@ -209,7 +209,7 @@ class RunWaitsIT extends JourneyIT {
 
     /** Started by its event: waits for it_rw_next, an hour, it_rw_next again, then ends; it_rw_goal is its goal. */
     static String journey(String key, String startEvent, String endId) {
-        return """
+        return ModelerBpmn.saved("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
                                   id="Definitions_%1$s" targetNamespace="https://touchpoint.io/journeys">
@@ -240,6 +240,6 @@ class RunWaitsIT extends JourneyIT {
                     </bpmn:subProcess>
                   </bpmn:process>
                 </bpmn:definitions>
-                """.formatted(key, startEvent, endId);
+                """.formatted(key, startEvent, endId));
     }
 }
