@@ -206,8 +206,15 @@ public class RunWaits {
 
         @Override
         public void beforeCommit(boolean readOnly) {
-            begun = Set.copyOf(customers);
-            map().executeOnKeys(begun, new Begin(isComplete())); // fails the commit when the map cannot be told
+            Set<String> changing = Set.copyOf(customers);
+            try {
+                map().executeOnKeys(changing, new Begin(isComplete()));
+            } catch (RuntimeException failed) { // the commit fails; entries already marked stay so, and are read from the tables
+                log.error("TP-JOURNEY-010 Journey waits of {} customer(s) could not be marked as changing; the transaction rolls back",
+                        changing.size(), failed);
+                throw failed;
+            }
+            begun = changing;
         }
 
         @Override
