@@ -100,7 +100,9 @@ class SubscriptionWatch extends AbstractProcessEnginePlugin {
                 }
             }
             changes.removeIf(change -> change.customerId() == null); // a run without a business key: no event reaches it
-            waits.getObject().changed(changes);
+            if (!changes.isEmpty()) {
+                waits.getObject().changed(changes);
+            }
         }
 
         @Override
