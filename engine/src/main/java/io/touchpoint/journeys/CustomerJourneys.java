@@ -42,8 +42,11 @@ public class CustomerJourneys implements CustomerRuns {
     private final JourneyRecords records;
     private final JourneyRetries retries;
     private final ManagementService management;
+    private final RunWaits waits;
 
-    CustomerJourneys(ProcessEngine engine, JdbcTemplate jdbc, DateWaitPlanner dateWaits, JourneyRecords records, JourneyRetries retries) {
+    CustomerJourneys(ProcessEngine engine, JdbcTemplate jdbc, DateWaitPlanner dateWaits, JourneyRecords records, JourneyRetries retries,
+                     RunWaits waits) {
+        this.waits = waits;
         this.jdbc = jdbc;
         this.retries = retries;
         this.management = engine.getManagementService();
@@ -59,7 +62,7 @@ public class CustomerJourneys implements CustomerRuns {
     public int move(String fromCustomerId, String toCustomerId) {
         List<ProcessInstance> running = runtime.createProcessInstanceQuery().processInstanceBusinessKey(fromCustomerId).list();
         for (ProcessInstance instance : running) {
-            changeBusinessKey(instance.getId(), toCustomerId);
+            changeBusinessKey(instance.getId(), fromCustomerId, toCustomerId);
             runtime.setVariable(instance.getId(), JourneyDispatcher.CUSTOMER_ID, toCustomerId);
             log.info("Journey instance {} continues under the customer its customer was merged into", instance.getId());
         }
@@ -157,10 +160,13 @@ public class CustomerJourneys implements CustomerRuns {
     }
 
     /** Camunda 7 has no public call for this; the engine's own setter also records the change in the history. */
-    private void changeBusinessKey(String processInstanceId, String businessKey) {
+    private void changeBusinessKey(String processInstanceId, String fromCustomerId, String businessKey) {
         commands.execute(context -> {
             ExecutionEntity instance = context.getExecutionManager().findExecutionById(processInstanceId);
             instance.setProcessBusinessKey(businessKey);
+            // the run's waits move: written again under the new key, gone from the old one
+            waits.changed(SubscriptionWatch.rewriteWaitsOf(context, processInstanceId).stream()
+                    .map(subscription -> new RunWaits.Change(fromCustomerId, subscription, null)).toList());
             return null;
         });
     }

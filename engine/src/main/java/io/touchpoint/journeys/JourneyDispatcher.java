@@ -2,6 +2,7 @@ package io.touchpoint.journeys;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,7 +21,6 @@ import org.camunda.bpm.engine.impl.MessageCorrelationBuilderImpl;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.interceptor.CommandExecutor;
-import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.runtime.Execution;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.MessageCorrelationBuilder;
@@ -72,10 +72,13 @@ public class JourneyDispatcher implements EventDispatch {
     private final TransactionTemplate savepoint;
     private final JourneyRetries retries;
     private final JourneyMetrics metrics;
+    private final RunWaits runWaits;
 
     JourneyDispatcher(RuntimeService runtime, ManagementService management, ProcessEngineConfigurationImpl engine, JdbcTemplate jdbc,
                       JourneyTriggers triggers, JourneyRecords records, DateWaitPlanner dateWaits, ObjectMapper json, Clock clock,
-                      PlatformTransactionManager transactions, JourneyRetries retries, JourneyMetrics metrics) {
+                      PlatformTransactionManager transactions, JourneyRetries retries, JourneyMetrics metrics,
+                      RunWaits runWaits) {
+        this.runWaits = runWaits;
         this.runtime = runtime;
         this.management = management;
         this.triggers = triggers;
@@ -120,8 +123,8 @@ public class JourneyDispatcher implements EventDispatch {
             guarded(event, Step.goal(goal.definitionId(), goal.activityId()), () -> reachGoal(goal, event));
         }
         if (triggers.awaited(event.type())) {
-            waitingInstances(event).forEach((instance, definitionId) ->
-                    guarded(event, Step.continueRun(instance, definitionId), () -> continueRun(event, instance, definitionId)));
+            waitingRuns(event).forEach((instance, waits) ->
+                    guarded(event, Step.continueRun(instance, waits.get(0).definitionId()), () -> continueRun(event, waits)));
         }
         for (JourneyTriggers.EventWait wait : triggers.eventWaits(event.type())) {
             guarded(event, Step.eventWait(wait.definitionId(), wait.activityId()), () -> continueEventWait(wait, event));
@@ -198,9 +201,11 @@ public class JourneyDispatcher implements EventDispatch {
             work.run(); // one command shares its writes until it ends: nothing to take back halfway
             return;
         }
+        int mark = runWaits.mark();
         try {
             savepoint.executeWithoutResult(status -> work.run());
         } catch (RuntimeException failed) {
+            runWaits.rollbackTo(mark); // what the step's engine commands changed of the waits was rolled back with them
             retries.schedule(event, step, failed);
         }
     }
@@ -215,8 +220,9 @@ public class JourneyDispatcher implements EventDispatch {
                     .filter(goal -> goal.definitionId().equals(step.first()) && goal.activityId().equals(step.second()))
                     .forEach(goal -> reachGoal(goal, event));
             case "continue" -> {
-                if (waitingInstances(event).containsKey(step.first())) {
-                    continueRun(event, step.first(), step.second());
+                List<RunWaits.Wait> waits = waitingRuns(event).get(step.first());
+                if (waits != null) {
+                    continueRun(event, waits);
                 }
             }
             case "eventWait" -> triggers.eventWaits(event.type()).stream()
@@ -246,31 +252,40 @@ public class JourneyDispatcher implements EventDispatch {
 
     /**
      * Message catch events, receive tasks with a message and goals (message start events of event sub-processes):
-     * the customer's runs that have a subscription for the event type.
+     * the customer's runs that have a subscription for the event type, by run, as {@link RunWaits} knows them.
      */
-    private Map<String, String> waitingInstances(CustomerEvent event) {
-        Map<String, String> definitionOfInstance = new LinkedHashMap<>();
-        for (Execution execution : runtime.createExecutionQuery().processInstanceBusinessKey(event.customerId())
-                .messageEventSubscriptionName(event.type()).list()) {
-            definitionOfInstance.putIfAbsent(execution.getProcessInstanceId(), ((ExecutionEntity) execution).getProcessDefinitionId());
+    private Map<String, List<RunWaits.Wait>> waitingRuns(CustomerEvent event) {
+        Map<String, List<RunWaits.Wait>> waitsOfRun = new LinkedHashMap<>();
+        for (RunWaits.Wait wait : runWaits.of(event.customerId())) {
+            if (wait.eventType().equals(event.type())) {
+                waitsOfRun.computeIfAbsent(wait.processInstanceId(), run -> new ArrayList<>()).add(wait);
+            }
         }
-        return definitionOfInstance;
+        return waitsOfRun;
     }
 
-    /** Continues one waiting run with the event, unless the run is keyed and the event has another key. */
-    private void continueRun(CustomerEvent event, String instance, String definitionId) {
-        if (!hasKeyOf(instance, definitionId, event)) {
-            log.debug("Event {} ({}) has another key than instance {}; it stays", event.eventId(), event.type(), instance);
+    /**
+     * Continues one waiting run with the event, unless the run is keyed and the event has another key: straight at
+     * the execution that waits, or, when the run waits for the event at several places, every one of them.
+     */
+    private void continueRun(CustomerEvent event, List<RunWaits.Wait> waits) {
+        RunWaits.Wait wait = waits.get(0);
+        JourneySettings settings = triggers.settings(wait.definitionId());
+        if (settings.keyed() && !Objects.equals(settings.instanceKeyOf(event.properties()), wait.instanceKey())) {
+            log.debug("Event {} ({}) has another key than instance {}; it stays", event.eventId(), event.type(), wait.processInstanceId());
             return;
         }
-        // executions only: a correlation by name would also start every journey with a message start of that name
-        ((MessageCorrelationBuilderImpl) runtime.createMessageCorrelation(event.type())).executionsOnly()
-                .processInstanceId(instance)
-                .setVariable(LAST_EVENT, asVariable(event))
-                .correlateAllWithResult();
-        metrics.counted(triggers.definitionKey(definitionId), JourneyMetrics.CONTINUED);
-        log.debug("Event {} ({}) continued journey instance {}", event.eventId(), event.type(), instance);
-        dateWaits.eventArrived(event.customerId(), instance);
+        if (waits.size() == 1) {
+            runtime.messageEventReceived(event.type(), wait.executionId(), Map.of(LAST_EVENT, asVariable(event)));
+        } else { // executions only: a correlation by name would also start every journey with a message start of that name
+            ((MessageCorrelationBuilderImpl) runtime.createMessageCorrelation(event.type())).executionsOnly()
+                    .processInstanceId(wait.processInstanceId())
+                    .setVariable(LAST_EVENT, asVariable(event))
+                    .correlateAllWithResult();
+        }
+        metrics.counted(triggers.definitionKey(wait.definitionId()), JourneyMetrics.CONTINUED);
+        log.debug("Event {} ({}) continued journey instance {}", event.eventId(), event.type(), wait.processInstanceId());
+        dateWaits.eventArrived(event.customerId(), wait.processInstanceId());
     }
 
     private void continueEventWait(JourneyTriggers.EventWait wait, CustomerEvent event) {

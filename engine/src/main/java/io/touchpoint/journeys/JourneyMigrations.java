@@ -10,6 +10,8 @@ import java.util.TreeMap;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.interceptor.CommandExecutor;
 import org.camunda.bpm.engine.management.ActivityStatistics;
 import org.camunda.bpm.engine.migration.MigrationInstruction;
 import org.camunda.bpm.engine.migration.MigrationPlan;
@@ -39,7 +41,10 @@ public class JourneyMigrations {
     private final RuntimeService runtime;
     private final ManagementService management;
 
-    JourneyMigrations(RepositoryService repository, RuntimeService runtime, ManagementService management) {
+    private final CommandExecutor commands;
+
+    JourneyMigrations(RepositoryService repository, RuntimeService runtime, ManagementService management, ProcessEngineConfigurationImpl engine) {
+        this.commands = engine.getCommandExecutorTxRequired();
         this.repository = repository;
         this.runtime = runtime;
         this.management = management;
@@ -70,6 +75,10 @@ public class JourneyMigrations {
             List<String> batch = instances.subList(from, Math.min(instances.size(), from + batchSize));
             try {
                 runtime.newMigration(plan).processInstanceIds(batch).execute();
+                commands.execute(context -> { // a migrated run waits in the new version; Camunda rewrites only the subscriptions it changed
+                    batch.forEach(run -> SubscriptionWatch.rewriteWaitsOf(context, run));
+                    return null;
+                });
                 migrated += batch.size();
                 log.info("Journey {}: migrated {} instance(s) from v{} to v{}", journeyKey, batch.size(), fromVersion, toVersion);
             } catch (RuntimeException e) {

@@ -120,6 +120,9 @@ class IntakeBenchmark extends EngineIT {
             Map<String, List<Double>> into = round == 0 ? new LinkedHashMap<>() : rates;
             into.computeIfAbsent(RAW, label -> new ArrayList<>()).add(rawCamundaStarts(2_000, false));
             into.computeIfAbsent(RAW_TRIGGER, label -> new ArrayList<>()).add(rawCamundaStarts(2_000, true));
+            if (kinds().contains(Kind.CONTINUE)) {
+                into.computeIfAbsent(RAW_CONTINUE, label -> new ArrayList<>()).add(rawCamundaCorrelations(1_000));
+            }
             for (Kind kind : kinds()) {
                 for (Way way : Way.values()) {
                     into.computeIfAbsent(kind.label + " " + way.label, label -> new ArrayList<>()).add(way.measure(this, kind, way.count(kind)));
@@ -141,6 +144,12 @@ class IntakeBenchmark extends EngineIT {
                     .mapToObj(round -> rates.get(Kind.JOURNEY.label + " " + way.label).get(round) / rates.get(RAW).get(round)).toList())).toArray();
             lines.add(String.format("journey-start / raw Camunda of the same round, median: batch %.2f, single %.2f, RabbitMQ %.2f", paired[0], paired[1], paired[2]));
         }
+        if (kinds().contains(Kind.CONTINUE)) {
+            double rawContinue = median(rates.get(RAW_CONTINUE));
+            double[] continued = Arrays.stream(Way.values()).mapToDouble(way -> median(rates.get(Kind.CONTINUE.label + " " + way.label))).toArray();
+            lines.add(String.format("journey-continue / raw Camunda correlation: batch %.2f, single %.2f, RabbitMQ %.2f (aim 1.5)",
+                    continued[0] / rawContinue, continued[1] / rawContinue, continued[2] / rawContinue));
+        }
         Runtime jvm = Runtime.getRuntime();
         lines.add(String.format("heap used %d MB of %d MB", (jvm.totalMemory() - jvm.freeMemory()) >> 20, jvm.maxMemory() >> 20));
         log.info("IntakeBenchmark ({} cores, {}, {} HTTP clients, {} rounds):\n  {}", jvm.availableProcessors(), POSTGRES ? "PostgreSQL" : "H2 file database",
@@ -150,6 +159,7 @@ class IntakeBenchmark extends EngineIT {
     static final int ROUNDS = Integer.getInteger("benchmark.rounds", 5);
     static final String RAW = "raw Camunda message start";
     static final String RAW_TRIGGER = "raw, with the trigger";
+    static final String RAW_CONTINUE = "raw Camunda correlation";
 
     /** The ways in, and how many events a measured run of each sends. */
     enum Way {
@@ -169,7 +179,7 @@ class IntakeBenchmark extends EngineIT {
 
         double measure(IntakeBenchmark bench, Kind kind, int count) throws Exception {
             return switch (this) {
-                case BATCH -> bench.batchRest(kind, count, 500);
+                case BATCH -> bench.batchRest(kind, count, kind == Kind.CONTINUE ? 100 : 500); // a continue batch of 500 outlasted the 30 s request timeout on a loaded machine
                 case SINGLE -> bench.singleRest(kind, count);
                 case RABBITMQ -> bench.rabbitMq(kind, count);
             };
@@ -198,8 +208,9 @@ class IntakeBenchmark extends EngineIT {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** CONTINUE: order_placed for customers whose abandoned-cart run waits for it (started before the clock runs). */
     enum Kind {
-        PROFILE_ONLY("profile-only", "page_viewed"), JOURNEY("journey-start", "cart_abandoned");
+        PROFILE_ONLY("profile-only", "page_viewed"), JOURNEY("journey-start", "cart_abandoned"), CONTINUE("journey-continue", "order_placed");
 
         final String label;
         final String type;
@@ -210,12 +221,40 @@ class IntakeBenchmark extends EngineIT {
         }
 
         String event(String prefix, int i) {
-            String properties = this == JOURNEY
-                    ? "{\"items\": [{\"name\": \"Linen dress\", \"quantity\": 1, \"price\": 129.00}], \"total\": 129.00}"
-                    : "{\"traits\": {\"lastPage\": \"/p/" + i + "\"}}";
-            return "{\"eventId\": \"%s-%d\", \"type\": \"%s\", \"customerId\": \"%s-c%d\", \"properties\": %s}"
-                    .formatted(prefix, i, type, prefix, i, properties);
+            return event(prefix, prefix, i);
         }
+
+        /** An event with the id {@code idPrefix-i} for the customer {@code customerPrefix-ci}. */
+        String event(String idPrefix, String customerPrefix, int i) {
+            String properties = switch (this) {
+                case JOURNEY -> "{\"items\": [{\"name\": \"Linen dress\", \"quantity\": 1, \"price\": 129.00}], \"total\": 129.00}";
+                case CONTINUE -> "{\"orderId\": \"o-" + i + "\"}";
+                case PROFILE_ONLY -> "{\"traits\": {\"lastPage\": \"/p/" + i + "\"}}";
+            };
+            return "{\"eventId\": \"%s-%d\", \"type\": \"%s\", \"customerId\": \"%s-c%d\", \"properties\": %s}"
+                    .formatted(idPrefix, i, type, customerPrefix, i, properties);
+        }
+    }
+
+    /** For CONTINUE: the customers' abandoned-cart runs, started through batch REST before the measured run. */
+    private void prepare(Kind kind, String prefix, int count) throws Exception {
+        if (kind != Kind.CONTINUE) {
+            return;
+        }
+        inParallel(count / 500, b -> () -> {
+            String body = IntStream.range(b * 500, (b + 1) * 500).mapToObj(i -> Kind.JOURNEY.event("start-" + prefix, prefix, i))
+                    .collect(Collectors.joining(",", "[", "]"));
+            assertThat(postWithKey("/api/events/batch", body).statusCode()).isEqualTo(202);
+        });
+    }
+
+    /** Correlations of order_placed by business key to waiting abandoned-cart runs (started raw first), from 2 threads. */
+    private double rawCamundaCorrelations(int count) throws Exception {
+        String prefix = "rawc-" + UUID.randomUUID();
+        inParallel(count, i -> () -> runtime.createMessageCorrelation("cart_abandoned").processInstanceBusinessKey(prefix + "-" + i)
+                .setVariable("customerId", prefix + "-" + i).correlateStartMessage());
+        return timed(count, () -> inParallel(count, i -> () -> runtime.createMessageCorrelation("order_placed")
+                .processInstanceBusinessKey(prefix + "-" + i).correlateWithResult()));
     }
 
     /**
@@ -239,6 +278,7 @@ class IntakeBenchmark extends EngineIT {
     private double batchRest(Kind kind, int count, int batchSize) throws Exception {
         String prefix = "bb-" + UUID.randomUUID();
         int batches = count / batchSize;
+        prepare(kind, prefix, count);
         return timed(count, () -> inParallel(batches, b -> () -> {
             String body = IntStream.range(b * batchSize, (b + 1) * batchSize).mapToObj(i -> kind.event(prefix, i))
                     .collect(Collectors.joining(",", "[", "]"));
@@ -248,12 +288,14 @@ class IntakeBenchmark extends EngineIT {
 
     private double singleRest(Kind kind, int count) throws Exception {
         String prefix = "bs-" + UUID.randomUUID();
+        prepare(kind, prefix, count);
         return timed(count, () -> inParallel(count, i -> () -> assertThat(postWithKey("/api/events", kind.event(prefix, i)).statusCode()).isEqualTo(202)),
                 prefix, count);
     }
 
     private double rabbitMq(Kind kind, int count) throws Exception {
         String prefix = "br-" + UUID.randomUUID();
+        prepare(kind, prefix, count);
         camel.getRouteController().stopRoute("events-rabbitmq");
         for (int i = 0; i < count; i++) {
             rabbit.convertAndSend("", QUEUE, kind.event(prefix, i));
