@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -124,9 +125,26 @@ public class RunWaits {
      */
     @EventListener(ApplicationReadyEvent.class)
     void rebuildIfFirst() {
+        map().addPartitionLostListener(lost -> partitionLost(lost.getPartitionId()));
         if (hazelcast.getCluster().getMembers().size() == 1) {
             rebuild();
         }
+    }
+
+    /**
+     * More members failed at once than the map keeps backups: some customers' waits are gone from memory, and an
+     * event for them would continue nothing. From now on lookups read the engine's tables, until the map is rebuilt
+     * (on a thread of its own, not Hazelcast's event thread).
+     */
+    void partitionLost(int partition) {
+        complete = false;
+        hazelcast.getMap(STATE_MAP_NAME).remove(COMPLETE);
+        map().clear();
+        log.warn("TP-JOURNEY-010 Partition {} of the journey waits was lost (members failed); waits are read from the engine's tables until they are rebuilt", partition);
+        CompletableFuture.runAsync(this::rebuild).exceptionally(failed -> {
+            log.error("TP-JOURNEY-010 The journey waits could not be rebuilt; waits stay read from the engine's tables", failed);
+            return null;
+        });
     }
 
     /** Reads every waiting run from the engine's tables into the map. */

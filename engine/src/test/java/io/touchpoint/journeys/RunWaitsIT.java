@@ -1,7 +1,9 @@
 package io.touchpoint.journeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -171,6 +173,20 @@ class RunWaitsIT extends JourneyIT {
         event("it_rw_next", waiting);
         assertThat(waitsFor(waiting, "it_rw_next")).isEmpty();
         assertAgrees(waiting);
+    }
+
+    @Test
+    void afterALostPartitionWaitsAreReadFromTheTablesUntilRebuilt() {
+        String waiting = customer();
+        event("it_rw_started", waiting);
+        assertAgrees(waiting);
+
+        runWaits.partitionLost(0);
+
+        await().atMost(Duration.ofSeconds(30)).until(runWaits::isComplete);
+        assertAgrees(waiting);
+        event("it_rw_next", waiting);
+        assertThat(waitsFor(waiting, "it_rw_next")).as("the event continued the run").isEmpty();
     }
 
     /** Memory is trusted for each customer and names exactly the engine's message subscriptions of the customer's runs. */
