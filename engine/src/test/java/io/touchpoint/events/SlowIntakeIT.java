@@ -24,6 +24,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 import io.touchpoint.EngineIT;
 
@@ -33,6 +34,7 @@ import io.touchpoint.EngineIT;
  * another transaction for a second, so the intake waits for it (H2's lock wait), then commits.
  */
 @Import(SlowIntakeIT.ShortContainerTimeout.class)
+@TestPropertySource(properties = "camunda.bpm.process-engine-name=slowIntake") // a context of its own: an engine of its own name
 class SlowIntakeIT extends EngineIT {
 
     @TestConfiguration
