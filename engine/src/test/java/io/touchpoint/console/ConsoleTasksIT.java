@@ -179,9 +179,11 @@ class ConsoleTasksIT extends ConsoleIT {
             browser.waitFor(By.cssSelector("[data-step='" + TIMER + "'] a.waiting")).click();
             assertThat(browser.waitForText(By.id("waiting-pager"), "customers waiting")).contains("of " + atTimer + " customers waiting");
             assertThat(rows(browser, "waiting")).isEqualTo(Math.min(atTimer, 25));
-            while (browser.all(By.cssSelector("#waiting a[href='#/run/" + run + "']")).isEmpty()) {
+            for (int offset = 0; browser.all(By.cssSelector("#waiting a[href='#/run/" + run + "']")).isEmpty(); ) {
+                assertThat(offset + 25L).as("the run is on one of the pages").isLessThan(atTimer);
                 browser.find(By.cssSelector("#waiting-pager .next")).click();
-                browser.waitForText(By.id("waiting-pager"), "customers waiting");
+                offset += 25;
+                browser.waitForText(By.id("waiting-pager"), (offset + 1) + "–"); // the next page is drawn
             }
             assertThat(browser.accessibilityViolations()).isEmpty();
             browser.screenshot("journey-waiting");

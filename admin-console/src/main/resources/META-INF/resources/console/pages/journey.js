@@ -59,9 +59,13 @@ function figures(detail) {
   ], channels, 'This journey has sent no messages yet.', { key: ([channel]) => channel }));
 }
 
+let waitingAsked = 0;
+
 async function showWaiting() {
   if (!waiting) return;
+  const asked = ++waitingAsked;
   const page = await api(`/api/console/journeys/${encodeURIComponent(key)}/steps/${encodeURIComponent(waiting.step)}/runs?limit=${PAGE}&offset=${waiting.offset}`);
+  if (asked !== waitingAsked) return; // a later request (the next page, a refresh) draws the list instead: no stale page over a newer one
   render(main.querySelector('#waiting-body'), table('waiting', [
     { title: 'Customer', value: r => customerLink(r.customerId) },
     { title: 'Run', value: r => runLink(r.runId, 'open') }, { title: 'Version', value: r => r.version, num: true },
