@@ -112,13 +112,19 @@ export function table(id, columns, rows, empty, options = {}) {
     el('tbody', {}, body)));
 }
 
-/** A row of previous / next buttons for a paged answer {total, offset, limit}; go(offset) shows another page. */
+/**
+ * A row of previous / next buttons for a paged answer {total, offset, limit}; go(offset) shows another page. Each
+ * button's data-key names the page it goes to: render() keeps an element's listeners, so a button for another page
+ * must be another element (else "Next" on page 2 would still go to page 2).
+ */
 export function pager(id, page, go, what = 'rows') {
   const last = Math.min(page.total, page.offset + page.limit);
+  const previous = Math.max(0, page.offset - page.limit);
+  const next = page.offset + page.limit;
   return el('nav', { class: 'pager', id, 'aria-label': `pages of ${what}` },
-    el('button', { type: 'button', class: 'previous', disabled: page.offset <= 0, onclick: () => go(Math.max(0, page.offset - page.limit)) }, 'Previous'),
+    el('button', { type: 'button', class: 'previous', 'data-key': `previous-${previous}`, disabled: page.offset <= 0, onclick: () => go(previous) }, 'Previous'),
     el('span', { class: 'pager-range' }, page.total ? `${page.offset + 1}–${last} of ${page.total} ${what}` : `no ${what}`),
-    el('button', { type: 'button', class: 'next', disabled: last >= page.total, onclick: () => go(page.offset + page.limit) }, 'Next'));
+    el('button', { type: 'button', class: 'next', 'data-key': `next-${next}`, disabled: last >= page.total, onclick: () => go(next) }, 'Next'));
 }
 
 export function notice(message, isError = false) {
