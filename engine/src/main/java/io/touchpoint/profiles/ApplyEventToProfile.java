@@ -23,20 +23,27 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
     private final int historyLimit;
     /** False on backups: only the owner keeps the version before the event ({@link ProfileUndo}). */
     private final boolean owner;
+    /** Whether the caller's transaction writes the new version to the database ({@link ProfileStore#leaveToTransaction}). */
+    private final boolean transactionWrites;
 
-    ApplyEventToProfile(ProfileUpdate update, int historyLimit) {
-        this(update, historyLimit, true);
+    /**
+     * @param transactionWrites true when the caller's transaction writes the profile's row before it commits,
+     *                          so the map does not write it through on its own
+     */
+    ApplyEventToProfile(ProfileUpdate update, int historyLimit, boolean transactionWrites) {
+        this(update, historyLimit, true, transactionWrites);
     }
 
-    private ApplyEventToProfile(ProfileUpdate update, int historyLimit, boolean owner) {
+    private ApplyEventToProfile(ProfileUpdate update, int historyLimit, boolean owner, boolean transactionWrites) {
         this.update = update;
         this.historyLimit = historyLimit;
         this.owner = owner;
+        this.transactionWrites = transactionWrites;
     }
 
     @Override
     public EntryProcessor<String, CustomerProfile, HashMap<String, Set<String>>> getBackupProcessor() {
-        return new ApplyEventToProfile(update, historyLimit, false);
+        return new ApplyEventToProfile(update, historyLimit, false, transactionWrites);
     }
 
     @Override
@@ -48,6 +55,9 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
         CustomerProfile next = ProfileSize.checked(applied(current, update, historyLimit), "properties");
         if (owner && update.eventId() != null) {
             ProfileUndo.remember(update.eventId(), entry.getValue(), next);
+        }
+        if (owner && transactionWrites) {
+            ProfileStore.leaveToTransaction(entry.getKey(), next);
         }
         entry.setValue(next);
         HashMap<String, Set<String>> added = new HashMap<>();
@@ -77,7 +87,8 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
         }
         Instant occurredAt = update.occurredAt() != null ? update.occurredAt() : update.at();
         boolean isEvent = update.type() != null;
-        CustomerProfile withAttributes = withAttributes(current, update.traits(), update.at());
+        Instant at = current.nextChangeAt(update.at());
+        CustomerProfile withAttributes = withAttributes(current, update.traits(), at);
         return new CustomerProfile(current.customerId(),
                 update.email() != null ? update.email() : current.email(),
                 update.phone() != null ? update.phone() : current.phone(),
@@ -87,10 +98,13 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
                 isEvent ? current.computedTraits().after(update.type(), occurredAt, update.total()) : current.computedTraits(),
                 isEvent ? newestFirst(List.of(new RecentEvent(update.eventId(), update.type(), occurredAt)), current.recentEvents(), historyLimit)
                         : current.recentEvents(),
-                current.eventCount() + 1, current.mergedIds(), current.createdAt(), update.at());
+                current.eventCount() + 1, current.mergedIds(), current.createdAt(), at);
     }
 
-    /** The profile with these attributes set (a null value removes one), each stamped with the time it was set. */
+    /**
+     * The profile with these attributes set (a null value removes one), each stamped with the time it was set
+     * ({@code at}: one of {@link CustomerProfile#nextChangeAt}).
+     */
     static CustomerProfile withAttributes(CustomerProfile current, Map<String, Object> changes, Instant at) {
         if (changes == null || changes.isEmpty()) {
             return current;

@@ -76,6 +76,17 @@ public record CustomerProfile(
                 ComputedTraits.NONE, List.of(), 0, Set.of(), now, now);
     }
 
+    /**
+     * The time to stamp a change made at {@code at} with: {@code at} (to the microsecond, as the database keeps it),
+     * or a microsecond after the last change when the clock has not moved past it. Each version of a profile is so
+     * later than the one before, and the stored row keeps the latest whatever order writes land in
+     * ({@link ProfileStore#storeLatest}).
+     */
+    Instant nextChangeAt(Instant at) {
+        Instant micros = at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        return updatedAt == null || micros.isAfter(updatedAt) ? micros : updatedAt.plus(1, java.time.temporal.ChronoUnit.MICROS);
+    }
+
     /** The anonymous (device, cookie) ids the customer was seen with. */
     public Set<String> anonymousIds() {
         return identities.getOrDefault(ANONYMOUS_ID, Set.of());

@@ -35,11 +35,12 @@ class EditProfile implements EntryProcessor<String, CustomerProfile, CustomerPro
         if (current == null) {
             return null;
         }
-        CustomerProfile next = ApplyEventToProfile.withAttributes(current, attributes, at);
+        Instant stamp = current.nextChangeAt(at);
+        CustomerProfile next = ApplyEventToProfile.withAttributes(current, attributes, stamp);
         if (consents != null) {
             next = new CustomerProfile(next.customerId(), next.email(), next.phone(), next.identities(), next.attributes(),
                     next.attributesUpdatedAt(), consents, next.timeZone(), next.locale(), next.computedTraits(), next.recentEvents(),
-                    next.eventCount(), next.mergedIds(), next.createdAt(), at);
+                    next.eventCount(), next.mergedIds(), next.createdAt(), stamp);
         }
         entry.setValue(ProfileSize.checked(next, attributes != null ? "attributes" : "consents"));
         return next;

@@ -108,8 +108,11 @@ public class ProfileService {
             }
             current = merges.current(customerId); // another event merged one of them first: find who they are now
         }
-        Map<String, Set<String>> addedIdentities = profiles.executeOnKey(current, new ApplyEventToProfile(checked, historyLimit));
-        undoOnRollback(current, checked.eventId());
+        boolean inTransaction = checked.eventId() != null && TransactionSynchronizationManager.isSynchronizationActive();
+        Map<String, Set<String>> addedIdentities = profiles.executeOnKey(current, new ApplyEventToProfile(checked, historyLimit, inTransaction));
+        if (inTransaction) {
+            inTransaction(current, checked.eventId());
+        }
         if (addedIdentities != null) {
             store.claimIdentities(current, addedIdentities);
         }
@@ -121,20 +124,25 @@ public class ProfileService {
     }
 
     /**
-     * Puts the profile back as it was before the event if the caller's transaction rolls back (the cache and the
-     * row written through to the database do not roll back with it), latest event first; lets go of the old
-     * version once it commits. Outside a transaction the change simply stands.
+     * An event applied to the cached profile in the caller's transaction: the transaction writes the changed
+     * profiles' rows just before it commits, all in one statement (not a commit per profile, as the map's
+     * write-through would), so a 202 still means the profile is in the database with the event. If the
+     * transaction rolls back, the cached profile is put back as it was before the event (the cache does not roll
+     * back with it), latest event first; once it commits, the old version is let go. Outside a transaction the
+     * change simply stands, written through by the map.
      */
-    private void undoOnRollback(String customerId, String eventId) {
-        if (eventId == null || !TransactionSynchronizationManager.isSynchronizationActive()) {
-            return;
-        }
+    private void inTransaction(String customerId, String eventId) {
         @SuppressWarnings("unchecked")
         List<Applied> applied = (List<Applied>) TransactionSynchronizationManager.getResource(appliedInTransaction);
         if (applied == null) {
             List<Applied> inThisTransaction = new ArrayList<>();
             TransactionSynchronizationManager.bindResource(appliedInTransaction, inThisTransaction);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    storeLatest(inThisTransaction);
+                }
+
                 @Override
                 public void afterCompletion(int status) {
                     TransactionSynchronizationManager.unbindResourceIfPossible(appliedInTransaction);
@@ -148,6 +156,13 @@ public class ProfileService {
             applied = inThisTransaction;
         }
         applied.add(new Applied(customerId, eventId));
+    }
+
+    /** Writes the profiles the transaction changed, as the map holds them now (a later version wins in the row). */
+    private void storeLatest(List<Applied> applied) {
+        Set<String> customerIds = new TreeSet<>();
+        applied.forEach(event -> customerIds.add(event.customerId()));
+        store.storeLatest(profiles.getAll(customerIds).values());
     }
 
     private void forgetBefore(Applied applied) {

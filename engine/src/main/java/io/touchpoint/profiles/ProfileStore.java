@@ -1,12 +1,14 @@
 package io.touchpoint.profiles;
 
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,8 +38,26 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
         this.reader = json.readerFor(CustomerProfile.class);
     }
 
+    /**
+     * Versions of profiles an intake transaction writes itself ({@link #storeLatest}), set on the member that owns
+     * the entry just before the map takes them: the map's write-through that follows leaves them alone.
+     */
+    private static final Map<String, CustomerProfile> LEFT_TO_TRANSACTION = new ConcurrentHashMap<>();
+
+    static void leaveToTransaction(String customerId, CustomerProfile profile) {
+        LEFT_TO_TRANSACTION.put(customerId, profile);
+    }
+
+    private static boolean leftToTransaction(String customerId, CustomerProfile profile) {
+        CustomerProfile left = LEFT_TO_TRANSACTION.get(customerId);
+        return left != null && (left == profile || left.equals(profile)) && LEFT_TO_TRANSACTION.remove(customerId, left);
+    }
+
     @Override
     public void store(String customerId, CustomerProfile profile) {
+        if (leftToTransaction(customerId, profile)) {
+            return;
+        }
         String document = write(profile);
         Timestamp updatedAt = Timestamp.from(profile.updatedAt());
         String name = displayName(profile);
@@ -50,6 +70,55 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
                             + " values (?, ?, ?, ?, ?, ?, ?)",
                     customerId, profile.email(), profile.phone(), document, updatedAt, name, searchText);
         }
+    }
+
+    /** Rows in one statement: PostgreSQL takes up to 32,767 parameters in one, H2 more. */
+    private static final int ROWS_PER_STATEMENT = 500;
+    private static final String COLUMNS = "customer_id, email, phone, profile_json, updated_at, display_name, search_text";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?)";
+    private static final String SET_COLUMNS = "email = s.email, phone = s.phone, profile_json = s.profile_json, updated_at = s.updated_at,"
+            + " display_name = s.display_name, search_text = s.search_text";
+
+    /**
+     * Writes profiles in one statement per {@value #ROWS_PER_STATEMENT} (in the caller's transaction), each row
+     * only if it holds an older version than the one given ({@code updated_at} grows with every change), so a
+     * write that lands after a newer one changes nothing. In the order of customer ids, so two transactions writing
+     * the same customers wait for each other rather than deadlock.
+     */
+    void storeLatest(Collection<CustomerProfile> profiles) {
+        List<CustomerProfile> sorted = profiles.stream().sorted(java.util.Comparator.comparing(CustomerProfile::customerId)).toList();
+        for (int from = 0; from < sorted.size(); from += ROWS_PER_STATEMENT) {
+            List<CustomerProfile> some = sorted.subList(from, Math.min(sorted.size(), from + ROWS_PER_STATEMENT));
+            List<Object> values = new ArrayList<>(some.size() * 7);
+            for (CustomerProfile profile : some) {
+                String name = displayName(profile);
+                values.addAll(java.util.Arrays.asList(profile.customerId(), profile.email(), profile.phone(), write(profile),
+                        Timestamp.from(profile.updatedAt()), name, searchText(profile.customerId(), profile.email(), profile.phone(), name)));
+            }
+            jdbc.update(upsertLatest(some.size()), values.toArray());
+        }
+    }
+
+    private String upsertLatest(int rows) {
+        String values = String.join(", ", java.util.Collections.nCopies(rows, ROW));
+        if (postgres()) {
+            return "insert into customer_profile as t (" + COLUMNS + ") values " + values
+                    + " on conflict (customer_id) do update set " + SET_COLUMNS.replace("s.", "excluded.")
+                    + " where t.updated_at < excluded.updated_at";
+        }
+        return "merge into customer_profile t using (values " + values + ") s (" + COLUMNS + ") on t.customer_id = s.customer_id"
+                + " when matched and t.updated_at < s.updated_at then update set " + SET_COLUMNS
+                + " when not matched then insert (" + COLUMNS + ") values (s." + COLUMNS.replace(", ", ", s.") + ")";
+    }
+
+    private volatile Boolean postgres;
+
+    private boolean postgres() {
+        if (postgres == null) {
+            postgres = Boolean.TRUE.equals(jdbc.execute((java.sql.Connection connection) ->
+                    connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")));
+        }
+        return postgres;
     }
 
     @Override

@@ -28,6 +28,10 @@ abstract class ProfilePersistenceContract extends EngineIT {
     HazelcastInstance hazelcast;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    ProfileStore store;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transaction;
 
     @Test
     void aProfileDroppedFromTheCacheLoadsBackFromTheDatabaseWithEveryField() {
@@ -87,6 +91,64 @@ abstract class ProfilePersistenceContract extends EngineIT {
         assertThat(jdbc.queryForObject("select count(*) from customer_profile where customer_id = ?", Integer.class, customer)).isZero();
         assertThat(jdbc.queryForObject("select count(*) from customer_identity where customer_id = ?", Integer.class, customer)).isZero();
         assertThat(profiles.find(customer)).isEmpty();
+    }
+
+    @Test
+    void anIntakeTransactionWritesTheProfilesItChangedJustBeforeItCommits() {
+        List<String> customers = List.of(newCustomer(), newCustomer(), newCustomer());
+        Instant at = Instant.now();
+
+        transaction.executeWithoutResult(status -> {
+            customers.forEach(customer -> profiles.apply(customer,
+                    ProfileUpdate.of(Map.of("email", customer + "@example.com"), Map.of("traits", Map.of("tier", "gold")), at)
+                            .forEvent("ev-" + customer, "signed_up", at)));
+            assertThat(rows(customers)).as("not written through one by one").isZero();
+        });
+
+        assertThat(rows(customers)).isEqualTo(3);
+        customers.forEach(this::evict);
+        customers.forEach(customer -> assertThat(profiles.find(customer)).hasValueSatisfying(profile -> {
+            assertThat(profile.email()).isEqualTo(customer + "@example.com");
+            assertThat(profile.attributes()).containsEntry("tier", "gold");
+        }));
+    }
+
+    @Test
+    void aTransactionThatRollsBackWritesNoProfileAndPutsTheCachedOneBack() {
+        String customer = newCustomer();
+        profiles.apply(customer, ProfileUpdate.of(Map.of(), Map.of("traits", Map.of("tier", "silver")), Instant.now()));
+
+        transaction.executeWithoutResult(status -> {
+            profiles.apply(customer, ProfileUpdate.of(Map.of(), Map.of("traits", Map.of("tier", "gold")), Instant.now())
+                    .forEvent("ev-" + customer, "upgraded", Instant.now()));
+            status.setRollbackOnly();
+        });
+
+        assertThat(profiles.find(customer).orElseThrow().attributes()).containsEntry("tier", "silver");
+        evict(customer);
+        assertThat(profiles.find(customer).orElseThrow().attributes()).containsEntry("tier", "silver");
+    }
+
+    @Test
+    void eachVersionOfAProfileIsLaterThanTheOneBeforeAndAnOlderOneWrittenLastChangesNothing() {
+        String customer = newCustomer();
+        Instant sameMoment = Instant.now();
+        profiles.apply(customer, ProfileUpdate.of(Map.of(), Map.of("traits", Map.of("tier", "silver")), sameMoment));
+        CustomerProfile older = profiles.find(customer).orElseThrow();
+        profiles.apply(customer, ProfileUpdate.of(Map.of(), Map.of("traits", Map.of("tier", "gold")), sameMoment));
+        CustomerProfile newer = profiles.find(customer).orElseThrow();
+        assertThat(newer.updatedAt()).isAfter(older.updatedAt());
+
+        store.storeLatest(List.of(newer));
+        store.storeLatest(List.of(older)); // a slower transaction's write, landing last
+
+        evict(customer);
+        assertThat(profiles.find(customer)).hasValue(newer);
+    }
+
+    private int rows(List<String> customers) {
+        return customers.stream().mapToInt(customer ->
+                jdbc.queryForObject("select count(*) from customer_profile where customer_id = ?", Integer.class, customer)).sum();
     }
 
     private void evict(String customerId) {
