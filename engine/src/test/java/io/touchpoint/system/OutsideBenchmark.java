@@ -90,6 +90,7 @@ class OutsideBenchmark {
     static final List<Integer> EMAIL_RATES = numbers(System.getProperty("benchmark.emailRates", "50,100,200"));
     static final int EMAIL_SECONDS = Integer.getInteger("benchmark.emailSeconds", 20);
     static final List<Integer> WAITING = numbers(System.getProperty("benchmark.waiting", ""));
+    static final int PROFILES = Integer.getInteger("benchmark.profiles", 0);
     static final boolean POSTGRES = "postgres".equals(System.getProperty("benchmark.database"));
     static final List<String> ENGINE_ARGS = Arrays.stream(System.getProperty("benchmark.engineArgs", "").split(","))
             .filter(a -> !a.isBlank()).toList();
@@ -162,7 +163,13 @@ class OutsideBenchmark {
         double nothing = touchpointBatches("bench_nothing", "n", NOTHING);
         row("events that start or continue nothing", rate(nothing), "—", "—", "≥ 10,000/s", nothing >= 10_000);
         for (int level : WAITING) {
+            long sizeBefore = databaseBytes();
+            int plantedBefore = planted;
             plant(level - (planted - continued));
+            if (planted > plantedBefore) {
+                row(String.format("database size per waiting journey (%,d planted)", planted - plantedBefore),
+                        String.format("%,d bytes", (databaseBytes() - sizeBefore) / (planted - plantedBefore)), "—", "—", "(the capacity model)", null);
+            }
             double[] startAt = starts(STARTS);
             row(String.format("events that start a journey, %,d journeys waiting", level), rate(startAt[0]), rate(startAt[1]), ratio(startAt), "≥ 0.7",
                     atLeast(startAt, 0.7));
@@ -170,8 +177,16 @@ class OutsideBenchmark {
             row(String.format("events that continue a waiting journey, %,d journeys waiting", level), rate(nextAt[0]), rate(nextAt[1]), ratio(nextAt),
                     "≥ 1.5", atLeast(nextAt, 1.5));
         }
+        if (PROFILES > 0) {
+            double written = touchpointBatches("bench_profile", "p", PROFILES);
+            long heap = heapUsedAfterFullGc();
+            row(String.format("heap after a full GC with %,d more profiles stored (cache: %,d)", PROFILES, PROFILE_CACHE),
+                    String.format("%,d MB (the profiles went in at %s)", heap >> 20, rate(written)), "—", "—", "≤ 2 GB", heap <= 2L << 30);
+        }
         EmailLoad emails = new EmailLoad(touchpoint, smtp, apiKey).deployJourney();
-        emails.run("warm-up", EMAIL_RATES.get(0), Math.min(10, EMAIL_SECONDS));
+        if (!EMAIL_RATES.isEmpty()) { // -Dbenchmark.emailRates= (empty) leaves the email curve out
+            emails.run("warm-up", EMAIL_RATES.get(0), Math.min(10, EMAIL_SECONDS));
+        }
         List<EmailLoad.Result> curve = new ArrayList<>();
         for (int rate : EMAIL_RATES) {
             EmailLoad.Result result = emails.run("r" + rate, rate, EMAIL_SECONDS);
@@ -382,8 +397,8 @@ class OutsideBenchmark {
         int batches = (count + BATCH - 1) / BATCH;
         runOn(batches, b -> {
             String body = IntStream.range(b * BATCH, Math.min(count, (b + 1) * BATCH))
-                    .mapToObj(i -> "{\"eventId\": \"%s-%d\", \"type\": \"%s\", \"customerId\": \"%s-%d\", \"properties\": {\"n\": %d}}"
-                            .formatted(ids, i, type, customers, from + i, i))
+                    .mapToObj(i -> "{\"eventId\": \"%s-%d\", \"type\": \"%s\", \"customerId\": \"%s-%d\", \"properties\": {\"n\": %d%s}}"
+                            .formatted(ids, i, type, customers, from + i, i, type.equals("bench_profile") ? PROFILE_TRAITS.formatted(from + i) : ""))
                     .collect(Collectors.joining(",", "[", "]"));
             HttpResponse<String> answer = post("/api/events/batch", body);
             for (int attempt = 1; answer.statusCode() == 503 && attempt <= 30; attempt++) {
@@ -426,6 +441,44 @@ class OutsideBenchmark {
             return count.asLong();
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a {@code bench_profile} event sets: a name and a few attributes, as a sign-up would. */
+    static final String PROFILE_TRAITS = ", \"traits\": {\"firstName\": \"Pat\","
+            + " \"lastName\": \"Lee %1$d\", \"city\": \"Berlin\", \"plan\": \"gold\", \"signedUpAt\": \"2026-11-30\"}";
+
+    /** The profile cache's size in the measured engine (its default, {@code touchpoint.profiles.cache-size}). */
+    static final int PROFILE_CACHE = 100_000;
+
+    /** The Touchpoint engine's heap in use just after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}). */
+    private long heapUsedAfterFullGc() throws Exception {
+        jcmd("GC.run");
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+        assertThat(used.find()).as("jcmd GC.heap_info names the heap used").isTrue();
+        return Long.parseLong(used.group(1)) << 10;
+    }
+
+    private String jcmd(String command) throws Exception {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(touchpoint.process.pid()), command).redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(jcmd.waitFor(2, TimeUnit.MINUTES)).as("jcmd " + command).isTrue();
+        return out;
+    }
+
+    /** The size of Touchpoint's database: its H2 files, or the PostgreSQL database. */
+    private long databaseBytes() throws Exception {
+        if (POSTGRES) {
+            try (Connection connection = DriverManager.getConnection(POSTGRES_URL + "touchpoint_outside", "postgres", "");
+                 Statement statement = connection.createStatement();
+                 java.sql.ResultSet size = statement.executeQuery("select pg_database_size('touchpoint_outside')")) {
+                size.next();
+                return size.getLong(1);
+            }
+        }
+        try (Stream<Path> files = Files.list(home.resolve("data"))) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".mv.db")).mapToLong(file -> file.toFile().length()).sum();
         }
     }
 
