@@ -54,8 +54,14 @@ public class EventIntake {
     /** The map behind the routes' idempotent repository ({@link EventIdempotency}), asked and filled a batch at a time. */
     private final IMap<String, Boolean> eventIds;
 
+    /** Single events that arrive while another group commits: the next group takes them, up to this many. */
+    private final int groupSize;
+    private final GroupCommit<Ready, Outcome> groups = new GroupCommit<>();
+
     EventIntake(JdbcTemplate jdbc, TransactionTemplate transaction, ProfileService profiles,
-                EventDispatch journeys, ObjectMapper json, Clock clock, IMap<String, Boolean> eventIdWindow) {
+                EventDispatch journeys, ObjectMapper json, Clock clock, IMap<String, Boolean> eventIdWindow,
+                @org.springframework.beans.factory.annotation.Value("${touchpoint.events.batch-events-per-transaction}") int groupSize) {
+        this.groupSize = groupSize;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.profiles = profiles;
@@ -73,8 +79,29 @@ public class EventIntake {
     public record Outcome(Accepted accepted, String refusal) {
     }
 
+    /**
+     * One event, in a transaction with the single events that arrive meanwhile on other threads (a group commit):
+     * a commit is the dearest part of a small event (H2 rewrites the pages it touched, PostgreSQL flushes its log),
+     * so under load many threads' events share one, and alone an event commits at once. The answer comes after the
+     * commit that holds the event. When the group's transaction fails as a whole, each of its events goes in again
+     * on its own; identify and alias events (which may merge profiles) always do.
+     */
     public Accepted accept(CustomerEvent received) {
         Ready ready = ready(received);
+        if (mayMerge(ready.event())) {
+            return acceptAlone(ready);
+        }
+        Optional<Outcome> outcome = groups.submit(ready, groupSize, this::acceptReady);
+        if (outcome.isEmpty()) {
+            return acceptAlone(ready);
+        }
+        if (outcome.get().accepted() == null) {
+            throw new InvalidEventException(outcome.get().refusal());
+        }
+        return outcome.get().accepted();
+    }
+
+    private Accepted acceptAlone(Ready ready) {
         CustomerEvent event = ready.event();
         try {
             boolean fresh = Boolean.TRUE.equals(transaction.execute(status -> {
@@ -103,17 +130,31 @@ public class EventIntake {
      * events that {@link #mayMerge may merge} profiles.
      */
     public Optional<List<Outcome>> acceptTogether(List<CustomerEvent> received) {
+        return together(received, received.stream().map(CustomerEvent::eventId), this::ready, "A batch");
+    }
+
+    /** Single events already made ready, in one transaction: {@link #accept}'s group commit. */
+    private Optional<List<Outcome>> acceptReady(List<Ready> received) {
+        return together(received, received.stream().map(ready -> ready.event().eventId()), ready -> ready, "A group of single");
+    }
+
+    /**
+     * Events in one transaction, in their order, each made {@link Ready} in turn (an earlier event may own the
+     * identity a later one names): one outcome each, in their order; empty when the transaction failed as a whole.
+     */
+    private <T> Optional<List<Outcome>> together(List<T> received, java.util.stream.Stream<String> givenIds,
+                                                 java.util.function.Function<T, Ready> readied, String what) {
         List<Outcome> outcomes = new ArrayList<>();
         try {
             transaction.executeWithoutResult(status -> {
-                Set<String> seen = seen(received.stream().map(CustomerEvent::eventId).filter(id -> id != null && !id.isBlank()).toList());
-                Deque<CustomerEvent> left = new ArrayDeque<>(received);
+                Set<String> seen = seen(givenIds.filter(id -> id != null && !id.isBlank()).toList());
+                Deque<T> left = new ArrayDeque<>(received);
                 while (!left.isEmpty()) {
-                    journeys.together(() -> takeOneCommandsWorth(left, seen, outcomes));
+                    journeys.together(() -> takeOneCommandsWorth(left, readied, seen, outcomes));
                 }
             });
         } catch (RuntimeException failed) {
-            log.warn("TP-EVENT-001 A batch of {} events could not go in as one transaction ({}); taking them one by one", received.size(), failed.toString());
+            log.warn("TP-EVENT-001 {} of {} events could not go in as one transaction ({}); taking them one by one", what, received.size(), failed.toString());
             return Optional.empty();
         }
         Map<String, Boolean> taken = new HashMap<>();
@@ -127,12 +168,12 @@ public class EventIntake {
      * Takes events off the front of {@code left} while each is of a customer not met before in this call: the
      * journeys of one command are written at its end, and a customer's next event must see what the last one did.
      */
-    private void takeOneCommandsWorth(Deque<CustomerEvent> left, Set<String> seen, List<Outcome> outcomes) {
+    private <T> void takeOneCommandsWorth(Deque<T> left, java.util.function.Function<T, Ready> readied, Set<String> seen, List<Outcome> outcomes) {
         Set<String> customers = new HashSet<>();
         while (!left.isEmpty()) {
             Ready ready;
             try {
-                ready = ready(left.peekFirst()); // in order: an earlier event of the batch may own the identity this one names
+                ready = readied.apply(left.peekFirst()); // in order: an earlier event of the batch may own the identity this one names
             } catch (InvalidEventException | PayloadTooLargeException refused) {
                 left.removeFirst();
                 outcomes.add(new Outcome(null, refused.getMessage()));
