@@ -92,7 +92,7 @@ public class JourneyDispatcher implements EventDispatch {
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.retries = retries;
         this.metrics = metrics;
-        this.journeysOfCustomer = "select PROC_DEF_ID_ from " + management.getTableName(ProcessInstance.class)
+        this.journeysOfCustomer = "select ID_, PROC_DEF_ID_ from " + management.getTableName(ProcessInstance.class)
                 + " where BUSINESS_KEY_ = ? and PARENT_ID_ is null";
     }
 
@@ -425,12 +425,15 @@ public class JourneyDispatcher implements EventDispatch {
     }
 
     /**
-     * The keys of the journeys a customer is in. Plain SQL on the engine's table, in the same transaction: a query
+     * The keys of the journeys a customer is in (not counting runs that ended in this transaction but that the
+     * engine has not written yet). Plain SQL on the engine's table, in the same transaction: a query
      * through the engine costs a command of its own, and the process instance query builds its SQL through MyBatis
      * expressions; both cost more CPU than the start of a journey itself.
      */
     private Set<String> activeJourneys(String customerId) {
-        return jdbc.queryForList(journeysOfCustomer, String.class, customerId).stream()
+        Set<String> ended = records.endedInThisTransaction(false);
+        return jdbc.query(journeysOfCustomer, (row, n) -> ended.contains(row.getString(1)) ? null : row.getString(2), customerId).stream()
+                .filter(Objects::nonNull)
                 .map(triggers::definitionKey)
                 .collect(Collectors.toSet());
     }

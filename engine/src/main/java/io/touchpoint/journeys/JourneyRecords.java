@@ -4,9 +4,11 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DuplicateKeyException;
@@ -15,6 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -115,6 +119,34 @@ public class JourneyRecords implements JourneySplits.Recorder {
     void releaseRun(String journeyKey, String customerId, String instanceKey, String processInstanceId) {
         jdbc.update("delete from journey_active where journey_key = ? and customer_id = ? and instance_key = ? and (process_instance_id = ? or process_instance_id is null)",
                 journeyKey, customerId, instanceKey, processInstanceId);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            endedInThisTransaction(true).add(processInstanceId);
+        }
+    }
+
+    /** The key of the current transaction's set of runs that ended in it. */
+    private final Object endedRuns = new Object();
+
+    /**
+     * The runs that ended in the current transaction. The engine writes a run's end at the end of its command, and
+     * several events' journeys may share one command ({@link JourneyDispatcher#together}): until then the engine's
+     * tables still show the run, so a start that asks them whether the customer is in the journey asks this too.
+     */
+    @SuppressWarnings("unchecked")
+    Set<String> endedInThisTransaction(boolean create) {
+        Set<String> ended = (Set<String>) TransactionSynchronizationManager.getResource(endedRuns);
+        if (ended == null && create) {
+            Set<String> inThisTransaction = new HashSet<>();
+            TransactionSynchronizationManager.bindResource(endedRuns, inThisTransaction);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(endedRuns);
+                }
+            });
+            ended = inThisTransaction;
+        }
+        return ended == null ? Set.of() : ended;
     }
 
     /**

@@ -61,6 +61,23 @@ class BatchIntakeIT extends EngineIT {
     }
 
     @Test
+    void anEventThatEndsACustomersRunAndStartsTheJourneyAgainDoesBothInOneBatch() throws Exception {
+        accepted(post("/api/events/batch", """
+                [{"eventId": "ev-bt-wb-1", "type": "order_placed", "customerId": "c-bt-wb", "properties": {"orderId": "o-1"}}]"""));
+        String first = runtime.createProcessInstanceQuery().processDefinitionKey("winBack").processInstanceBusinessKey("c-bt-wb").singleResult().getId();
+
+        accepted(post("/api/events/batch", """
+                [{"eventId": "ev-bt-wb-other", "type": "page_viewed", "customerId": "c-bt-wb-other"},
+                 {"eventId": "ev-bt-wb-2", "type": "order_placed", "customerId": "c-bt-wb", "properties": {"orderId": "o-2"}}]"""));
+
+        assertThat(history.createHistoricProcessInstanceQuery().processInstanceId(first).singleResult().getEndActivityId())
+                .as("the second order ends the run the first one started").isEqualTo("End_OrderedAgain");
+        assertThat(runtime.createProcessInstanceQuery().processDefinitionKey("winBack").processInstanceBusinessKey("c-bt-wb").list())
+                .as("and starts the wait again: the run that ended in the same engine command does not count as active")
+                .singleElement().satisfies(run -> assertThat(run.getId()).isNotEqualTo(first));
+    }
+
+    @Test
     void anIdentifyEventInABatchMergesAndTheEventsAfterItFindTheSurvivor() throws Exception {
         JsonNode answer = accepted(post("/api/events/batch", """
                 [{"eventId": "ev-bt-anon", "type": "page_viewed", "customerId": "c-bt-anon", "identities": {"email": "ida@example.com"}},
