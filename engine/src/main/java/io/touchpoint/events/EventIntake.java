@@ -149,9 +149,11 @@ public class EventIntake {
             transaction.executeWithoutResult(status -> {
                 Set<String> seen = seen(givenIds.filter(id -> id != null && !id.isBlank()).toList());
                 Deque<T> left = new ArrayDeque<>(received);
+                List<Ready> recorded = new ArrayList<>();
                 while (!left.isEmpty()) {
-                    journeys.together(() -> takeOneCommandsWorth(left, readied, seen, outcomes));
+                    journeys.together(() -> takeOneCommandsWorth(left, readied, seen, recorded, outcomes));
                 }
+                recordAll(recorded);
             });
         } catch (RuntimeException failed) {
             log.warn("TP-EVENT-001 {} of {} events could not go in as one transaction ({}); taking them one by one", what, received.size(), failed.toString());
@@ -167,8 +169,12 @@ public class EventIntake {
     /**
      * Takes events off the front of {@code left} while each is of a customer not met before in this call: the
      * journeys of one command are written at its end, and a customer's next event must see what the last one did.
+     * The events to record are added to {@code recorded}: the transaction records them all in one batch before it
+     * commits (one round trip to the database, not one each); an id another node recorded meanwhile fails it then,
+     * and what it changed is taken back.
      */
-    private <T> void takeOneCommandsWorth(Deque<T> left, java.util.function.Function<T, Ready> readied, Set<String> seen, List<Outcome> outcomes) {
+    private <T> void takeOneCommandsWorth(Deque<T> left, java.util.function.Function<T, Ready> readied, Set<String> seen,
+                                          List<Ready> recorded, List<Outcome> outcomes) {
         Set<String> customers = new HashSet<>();
         while (!left.isEmpty()) {
             Ready ready;
@@ -188,15 +194,14 @@ public class EventIntake {
                 outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), true), null));
                 continue;
             }
-            record(ready); // first: an id another node holds fails the batch before a profile changes
             try {
                 apply(ready);
             } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
-                jdbc.update("delete from customer_event where event_id = ?", event.eventId());
                 seen.remove(event.eventId());
                 outcomes.add(new Outcome(null, refused.getMessage()));
                 continue;
             }
+            recorded.add(ready);
             outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), false), null));
         }
     }
@@ -254,6 +259,11 @@ public class EventIntake {
         } catch (DuplicateKeyException repeat) {
             return false;
         }
+    }
+
+    private void recordAll(List<Ready> ready) {
+        jdbc.batchUpdate(INSERT, ready.stream().map(one -> new Object[] {one.event().eventId(), one.event().customerId(), one.event().type(),
+                Timestamp.from(one.event().occurredAt()), Timestamp.from(one.update().at()), one.payload()}).toList());
     }
 
     private void record(Ready ready) {
