@@ -153,14 +153,20 @@ class OutsideBenchmark {
         timers(Math.min(TIMERS, 1_000));
         retried.set(0);
 
+        long[][] beforeStarts = databaseWork();
         double[] start = starts(STARTS);
+        databaseWorkRow("a journey-starting event", beforeStarts, STARTS);
         row("events that start a journey", rate(start[0]), rate(start[1]), ratio(start), "≥ 0.7", atLeast(start, 0.7));
+        long[][] beforeContinues = databaseWork();
         double[] next = continues(CONTINUES, "main");
+        databaseWorkRow("planting and then continuing a waiting journey (two events)", beforeContinues, CONTINUES);
         row("events that continue a waiting journey (message catch)", rate(next[0]), rate(next[1]), ratio(next), "≥ 1.5", atLeast(next, 1.5));
         double[] timer = timers(TIMERS);
         row(String.format("%,d timers falling due at once", TIMERS), jobs(timer[0], TIMERS), jobs(timer[1], TIMERS), ratio(timer), "≥ 0.9",
                 atLeast(timer, 0.9));
+        long[][] beforeNothing = databaseWork();
         double nothing = touchpointBatches("bench_nothing", "n", NOTHING);
+        databaseWorkRow("an event that starts or continues nothing", beforeNothing, NOTHING);
         row("events that start or continue nothing", rate(nothing), "—", "—", "≥ 10,000/s", nothing >= 10_000);
         for (int level : WAITING) {
             long sizeBefore = databaseBytes();
@@ -465,6 +471,47 @@ class OutsideBenchmark {
         String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(jcmd.waitFor(2, TimeUnit.MINUTES)).as("jcmd " + command).isTrue();
         return out;
+    }
+
+    /**
+     * PostgreSQL only: commits and rows written (inserted, updated, deleted) so far in Touchpoint's database and in the
+     * raw engine's, from {@code pg_stat_database}; null on H2.
+     */
+    private long[][] databaseWork() throws Exception {
+        if (!POSTGRES) {
+            return null;
+        }
+        // PostgreSQL publishes a backend's counts at most once a second: wait for the last ones of the work before
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_500));
+        long[][] work = new long[2][];
+        try (Connection connection = DriverManager.getConnection(POSTGRES_URL + "postgres", "postgres", "");
+             java.sql.PreparedStatement statement = connection.prepareStatement(
+                     "select xact_commit, tup_inserted + tup_updated + tup_deleted from pg_stat_database where datname = ?")) {
+            String[] databases = {"touchpoint_outside", "touchpoint_outside_raw"};
+            for (int i = 0; i < 2; i++) {
+                statement.setString(1, databases[i]);
+                try (java.sql.ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    work[i] = new long[] {row.getLong(1), row.getLong(2)};
+                }
+            }
+        }
+        return work;
+    }
+
+    /** A row of the database work per event since {@code before}, on PostgreSQL: the figures behind the capacity model. */
+    private void databaseWorkRow(String what, long[][] before, int events) throws Exception {
+        if (before == null) {
+            return;
+        }
+        long[][] after = databaseWork();
+        String[] cells = new String[2];
+        for (int i = 0; i < 2; i++) {
+            cells[i] = String.format("%.2f commits, %.1f rows written", (after[i][0] - before[i][0]) / (double) events,
+                    (after[i][1] - before[i][1]) / (double) events);
+        }
+        retried.set(0);
+        row("PostgreSQL work per " + what, cells[0], what.contains("nothing") ? "—" : cells[1], "—", "(the capacity model)", null);
     }
 
     /** The size of Touchpoint's database: its H2 files, or the PostgreSQL database. */
