@@ -474,8 +474,9 @@ class OutsideBenchmark {
     }
 
     /**
-     * PostgreSQL only: commits and rows written (inserted, updated, deleted) so far in Touchpoint's database and in the
-     * raw engine's, from {@code pg_stat_database}; null on H2.
+     * PostgreSQL only: transactions (read-only ones included: the load of a profile the cache does not hold is one)
+     * and rows written (inserted, updated, deleted) so far in Touchpoint's database and in the raw engine's, from
+     * {@code pg_stat_database}; null on H2.
      */
     private long[][] databaseWork() throws Exception {
         if (!POSTGRES) {
@@ -507,7 +508,7 @@ class OutsideBenchmark {
         long[][] after = databaseWork();
         String[] cells = new String[2];
         for (int i = 0; i < 2; i++) {
-            cells[i] = String.format("%.2f commits, %.1f rows written", (after[i][0] - before[i][0]) / (double) events,
+            cells[i] = String.format("%.2f transactions, %.1f rows written", (after[i][0] - before[i][0]) / (double) events,
                     (after[i][1] - before[i][1]) / (double) events);
         }
         retried.set(0);
