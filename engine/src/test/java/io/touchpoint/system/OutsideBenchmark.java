@@ -155,18 +155,18 @@ class OutsideBenchmark {
 
         long[][] beforeStarts = databaseWork();
         double[] start = starts(STARTS);
-        databaseWorkRow("a journey-starting event", beforeStarts, STARTS);
+        databaseWorkRow("journey-starting event", beforeStarts, STARTS);
         row("events that start a journey", rate(start[0]), rate(start[1]), ratio(start), "≥ 0.7", atLeast(start, 0.7));
         long[][] beforeContinues = databaseWork();
         double[] next = continues(CONTINUES, "main");
-        databaseWorkRow("planting and then continuing a waiting journey (two events)", beforeContinues, CONTINUES);
+        databaseWorkRow("journey planted and continued (two events)", beforeContinues, CONTINUES);
         row("events that continue a waiting journey (message catch)", rate(next[0]), rate(next[1]), ratio(next), "≥ 1.5", atLeast(next, 1.5));
         double[] timer = timers(TIMERS);
         row(String.format("%,d timers falling due at once", TIMERS), jobs(timer[0], TIMERS), jobs(timer[1], TIMERS), ratio(timer), "≥ 0.9",
                 atLeast(timer, 0.9));
         long[][] beforeNothing = databaseWork();
         double nothing = touchpointBatches("bench_nothing", "n", NOTHING);
-        databaseWorkRow("an event that starts or continues nothing", beforeNothing, NOTHING);
+        databaseWorkRow("event that starts or continues nothing", beforeNothing, NOTHING);
         row("events that start or continue nothing", rate(nothing), "—", "—", "≥ 10,000/s", nothing >= 10_000);
         for (int level : WAITING) {
             long sizeBefore = databaseBytes();
