@@ -19,6 +19,8 @@ import org.camunda.bpm.engine.impl.calendar.DurationHelper;
 import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.xml.sax.helpers.AttributesImpl;
 
+import io.touchpoint.decisions.LearningSettings;
+
 /**
  * Turns the building blocks of a BPMN file into plain BPMN before Camunda parses it, and refuses the file when
  * a block is filled in wrongly, naming the element id and the reason: wait-until timers get their due-date
@@ -171,6 +173,11 @@ class JourneyBlockCompiler {
             }
             if (optional(inputs, "sharedRules") != null) {
                 oneOf(inputs, "sharedRules", SHARED_RULES);
+            }
+            try {
+                LearningSettings.of(inputs); // the parser the step runs with: a bad learning setting refuses the deployment
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(e.getMessage());
             }
             category(task, inputs, journeyCategory);
             if (references != null) {

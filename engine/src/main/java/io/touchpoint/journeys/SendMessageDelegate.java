@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.slf4j.Logger;
@@ -15,6 +17,8 @@ import io.touchpoint.channels.Channel;
 import io.touchpoint.channels.Delivery;
 import io.touchpoint.channels.MessageRequest;
 import io.touchpoint.channels.MessageService;
+import io.touchpoint.channels.DeliveryLog;
+import io.touchpoint.decisions.OfferRewards;
 
 /**
  * The "Send message" block: sends the step's template through {@link MessageService}, once per journey instance and
@@ -32,15 +36,18 @@ public class SendMessageDelegate implements JavaDelegate {
     static final String WEBHOOK = "webhook";
 
     private final Function<MessageRequest, Delivery> messages;
+    private final OfferRewards rewards;
 
     @Autowired
-    SendMessageDelegate(MessageService messages) {
-        this((Function<MessageRequest, Delivery>) messages::send);
+    SendMessageDelegate(MessageService messages, OfferRewards rewards) {
+        this.messages = messages::send;
+        this.rewards = rewards;
     }
 
-    /** For process tests: any sender. */
+    /** For process tests: any sender (no learning offers). */
     public SendMessageDelegate(Function<MessageRequest, Delivery> messages) {
         this.messages = messages;
+        this.rewards = null;
     }
 
     @Override
@@ -57,8 +64,12 @@ public class SendMessageDelegate implements JavaDelegate {
                     step, execution.getProcessInstanceId());
             return;
         }
-        messages.apply(new MessageRequest(execution.getProcessInstanceId() + ":" + step, customerId, Channel.of(channel),
-                (String) execution.getVariableLocal("template"), (String) execution.getVariableLocal("category"), templateVariables(execution)));
+        Map<String, Object> variables = templateVariables(execution);
+        Delivery delivery = messages.apply(new MessageRequest(execution.getProcessInstanceId() + ":" + step, customerId, Channel.of(channel),
+                (String) execution.getVariableLocal("template"), (String) execution.getVariableLocal("category"), variables));
+        if (rewards != null && delivery != null && delivery.status() == DeliveryLog.Status.SENT && variables.get("offer") instanceof Map<?, ?> offer) {
+            rewards.sent(delivery.idempotencyKey(), customerId, offer, ClockUtil.getCurrentTime().toInstant()); // a learned offer went out
+        }
     }
 
     /** What a template sees besides the customer: event, lastEvent, offer. */

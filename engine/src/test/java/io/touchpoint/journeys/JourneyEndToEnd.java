@@ -46,7 +46,8 @@ import io.touchpoint.channels.ProviderStub;
  * time, so the quiet hours and caps the test meets are the ones it means, whenever it runs. The application's clock
  * follows the engine clock, so the delivery log (and so the caps) sees the moved time too.
  */
-@TestPropertySource(properties = "camunda.bpm.process-engine-name=journeysEndToEnd")
+// the learning offers draw from a seeded generator, so a run of the learning tests can be repeated
+@TestPropertySource(properties = {"camunda.bpm.process-engine-name=journeysEndToEnd", "touchpoint.learning.seed=20"})
 @Import(JourneyEndToEnd.EngineClock.class)
 abstract class JourneyEndToEnd extends EngineIT {
 

@@ -45,6 +45,7 @@ class ErasureCoverageIT extends EngineIT {
             "event_source_key",  // hashed API keys of sending systems
             "stored_file",       // rule files and message templates saved over the API
             "stored_file_area",  // their version per area
+            "offer_arm",         // conversions and failures per offer of a learning decision, no customer
             "console_run_action", // an operator's cancel or move of a run: run id, steps, reason, operator
             "console_retry_job"); // the jobs of an operator's retry: job, incident and run ids, the earlier failure
     /** Column names that say a table holds something about a person, whatever list it is on. */
