@@ -156,6 +156,8 @@ class JourneyBlockCompiler {
         if (SEND_MESSAGE_DELEGATE.equals(delegate)) {
             String channel = oneOf(inputs, "channel", CHANNELS);
             String template = required(inputs, "template");
+            require(SendPolicyDelegate.bestTimeWindow(inputs) == null || !SendMessageDelegate.WEBHOOK.equals(channel),
+                    "a webhook goes out at once; the customer's best time is for email, sms, push and best");
             category(task, inputs, journeyCategory);
             if (references != null) {
                 references.checkTemplate(template, channel);
@@ -237,6 +239,11 @@ class JourneyBlockCompiler {
         io.add(input("channel", channel));
         io.add(input("category", inputParameters(task).get("category")));
         io.add(input(SendPolicyDelegate.SEND_STEP, id));
+        for (String sendTime : List.of(SendPolicyDelegate.SEND_TIME, SendPolicyDelegate.SEND_WINDOW)) {
+            if (optional(inputs, sendTime) != null) {
+                io.add(input(sendTime, inputs.get(sendTime).trim()));
+            }
+        }
         children.add(decide);
         children.add(new Element(BpmnParser.BPMN20_NS, "exclusiveGateway", "bpmn:exclusiveGateway",
                 attributes("id", gateway, "name", "Send now?", "default", gateway + "_Now"), null));
