@@ -28,6 +28,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.touchpoint.EngineIT;
+import io.touchpoint.decisions.DecisionRequest;
+import io.touchpoint.decisions.DecisionService;
+import io.touchpoint.decisions.LearningSettings;
 
 /**
  * Erase leaves nothing that names the customer: every table of ours is either erased ({@link CustomerRows#NAMING_CUSTOMERS})
@@ -55,6 +58,8 @@ class ErasureCoverageIT extends EngineIT {
     JdbcTemplate jdbc;
     @Autowired
     RuntimeService runtime;
+    @Autowired
+    DecisionService decisions;
 
     @Test
     void everyTableOfOursIsErasedOrNamesNoCustomer() {
@@ -95,6 +100,9 @@ class ErasureCoverageIT extends EngineIT {
         accepted(post("/api/events", """
                 {"type": "alias", "customerId": "%s", "properties": {"previousId": "%s"}}""".formatted(customer, mergedAway)));
         recordJourneyRowsIfNoneYet(customer);
+        // a learning decision that holds the customer out: an offer_exposure row (the baseline of the uplift)
+        decisions.decide(DecisionRequest.of("next-best-offer", customer).learning(LearningSettings.of(Map.of("mode", "learning",
+                "holdout", "100", "explorationFloor", "0"))));
         for (Map.Entry<String, List<String>> table : CustomerRows.NAMING_CUSTOMERS.entrySet()) {
             String where = String.join(" = ? or ", table.getValue()) + " = ?";
             assertThat(jdbc.queryForObject("select count(*) from " + table.getKey() + " where " + where, Integer.class,
