@@ -17,7 +17,6 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.HazelcastInstance;
-import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
@@ -56,8 +55,6 @@ class LearningOffersIT extends JourneyEndToEnd {
     HazelcastInstance hazelcast;
     @Autowired
     DecisionLog decisionLog;
-    @Autowired
-    RepositoryService repository;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -258,40 +255,25 @@ class LearningOffersIT extends JourneyEndToEnd {
     }
 
     private void deployProbe() {
-        if (repository.createProcessDefinitionQuery().processDefinitionKey("learningProbe").count() > 0) {
-            return;
-        }
-        repository.createDeployment().addString("learningProbe.bpmn", ModelerBpmn.saved("""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
-                                  id="Definitions_learningProbe" targetNamespace="https://touchpoint.io/journeys">
-                  <bpmn:message id="Message_Start" name="it_learning_probe" />
-                  <bpmn:process id="learningProbe" isExecutable="true" camunda:historyTimeToLive="1">
-                    <bpmn:extensionElements><camunda:properties><camunda:property name="category" value="marketing" />\
-                <camunda:property name="reentry" value="always" /><camunda:property name="singleActive" value="false" /></camunda:properties></bpmn:extensionElements>
-                    <bpmn:startEvent id="Start"><bpmn:messageEventDefinition messageRef="Message_Start" /></bpmn:startEvent>
-                    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start" targetRef="Decide_Offer" />
-                    <bpmn:serviceTask id="Decide_Offer" camunda:delegateExpression="${decideWithRulesDelegate}">
-                      <bpmn:extensionElements><camunda:inputOutput>
-                        <camunda:inputParameter name="decision">next-best-offer</camunda:inputParameter>
-                        <camunda:inputParameter name="resultVariables">offer</camunda:inputParameter>
-                        <camunda:inputParameter name="channels">email</camunda:inputParameter>
-                        <camunda:inputParameter name="mode">learning</camunda:inputParameter>
-                        <camunda:inputParameter name="learningContext">segment</camunda:inputParameter>
-                        <camunda:inputParameter name="explorationFloor">10</camunda:inputParameter>
-                        <camunda:inputParameter name="conversionEvent">order_placed</camunda:inputParameter>
-                        <camunda:inputParameter name="attributionWindow">P7D</camunda:inputParameter>
-                      </camunda:inputOutput></bpmn:extensionElements>
-                    </bpmn:serviceTask>
-                    <bpmn:sequenceFlow id="Flow_2" sourceRef="Decide_Offer" targetRef="Send_Offer" />
-                    <bpmn:serviceTask id="Send_Offer" camunda:asyncBefore="true" camunda:delegateExpression="${sendMessageDelegate}">
-                      <bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name="channel">email</camunda:inputParameter>\
+        deploy("learningProbe", "it_learning_probe", "marketing", """
+                <bpmn:serviceTask id="Decide_Offer" camunda:delegateExpression="${decideWithRulesDelegate}">
+                  <bpmn:extensionElements><camunda:inputOutput>
+                    <camunda:inputParameter name="decision">next-best-offer</camunda:inputParameter>
+                    <camunda:inputParameter name="resultVariables">offer</camunda:inputParameter>
+                    <camunda:inputParameter name="channels">email</camunda:inputParameter>
+                    <camunda:inputParameter name="mode">learning</camunda:inputParameter>
+                    <camunda:inputParameter name="learningContext">segment</camunda:inputParameter>
+                    <camunda:inputParameter name="explorationFloor">10</camunda:inputParameter>
+                    <camunda:inputParameter name="conversionEvent">order_placed</camunda:inputParameter>
+                    <camunda:inputParameter name="attributionWindow">P7D</camunda:inputParameter>
+                  </camunda:inputOutput></bpmn:extensionElements>
+                </bpmn:serviceTask>
+                <bpmn:sequenceFlow id="Flow_2" sourceRef="Decide_Offer" targetRef="Send_Offer" />
+                <bpmn:serviceTask id="Send_Offer" camunda:asyncBefore="true" camunda:delegateExpression="${sendMessageDelegate}">
+                  <bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name="channel">email</camunda:inputParameter>\
                 <camunda:inputParameter name="template">win-back-offer</camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements>
-                    </bpmn:serviceTask>
-                    <bpmn:sequenceFlow id="Flow_3" sourceRef="Send_Offer" targetRef="End" />
-                    <bpmn:endEvent id="End" />
-                  </bpmn:process>
-                </bpmn:definitions>
-                """)).deploy();
+                </bpmn:serviceTask>
+                <bpmn:sequenceFlow id="Flow_3" sourceRef="Send_Offer" targetRef="End" />
+                """, "Decide_Offer");
     }
 }

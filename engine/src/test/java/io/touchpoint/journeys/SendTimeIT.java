@@ -10,7 +10,6 @@ import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
 
-import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -32,8 +31,6 @@ import io.touchpoint.decisions.SendTimes;
 class SendTimeIT extends JourneyEndToEnd {
 
     @Autowired
-    RepositoryService repository;
-    @Autowired
     MessageService messages;
     @Autowired
     EngagementLinks links;
@@ -45,29 +42,14 @@ class SendTimeIT extends JourneyEndToEnd {
     @BeforeEach
     void deployProbe() {
         today = LocalDate.ofInstant(start, zone);
-        if (repository.createProcessDefinitionQuery().processDefinitionKey("sendTimeProbe").count() > 0) {
-            return;
-        }
-        repository.createDeployment().addString("sendTimeProbe.bpmn", ModelerBpmn.saved("""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
-                                  id="Definitions_sendTimeProbe" targetNamespace="https://touchpoint.io/journeys">
-                  <bpmn:message id="Message_Start" name="it_send_time_probe" />
-                  <bpmn:process id="sendTimeProbe" isExecutable="true" camunda:historyTimeToLive="1">
-                    <bpmn:extensionElements><camunda:properties><camunda:property name="category" value="marketing" />\
-                <camunda:property name="reentry" value="always" /></camunda:properties></bpmn:extensionElements>
-                    <bpmn:startEvent id="Start"><bpmn:messageEventDefinition messageRef="Message_Start" /></bpmn:startEvent>
-                    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start" targetRef="Send_AtBestTime" />
-                    <bpmn:serviceTask id="Send_AtBestTime" camunda:asyncBefore="true" camunda:delegateExpression="${sendMessageDelegate}">
-                      <bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name="channel">email</camunda:inputParameter>\
+        deploy("sendTimeProbe", "it_send_time_probe", "marketing", """
+                <bpmn:serviceTask id="Send_AtBestTime" camunda:asyncBefore="true" camunda:delegateExpression="${sendMessageDelegate}">
+                  <bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name="channel">email</camunda:inputParameter>\
                 <camunda:inputParameter name="template">welcome-1</camunda:inputParameter><camunda:inputParameter name="sendTime">bestTime</camunda:inputParameter>\
                 <camunda:inputParameter name="sendWindow">PT24H</camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements>
-                    </bpmn:serviceTask>
-                    <bpmn:sequenceFlow id="Flow_2" sourceRef="Send_AtBestTime" targetRef="End" />
-                    <bpmn:endEvent id="End" />
-                  </bpmn:process>
-                </bpmn:definitions>
-                """)).deploy();
+                </bpmn:serviceTask>
+                <bpmn:sequenceFlow id="Flow_2" sourceRef="Send_AtBestTime" targetRef="End" />
+                """, "Send_AtBestTime");
     }
 
     @Test
