@@ -4,10 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-import org.camunda.bpm.engine.impl.util.ClockUtil;
-
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,9 +14,9 @@ import org.springframework.stereotype.Component;
 
 import io.touchpoint.channels.Channel;
 import io.touchpoint.channels.Delivery;
+import io.touchpoint.channels.DeliveryLog;
 import io.touchpoint.channels.MessageRequest;
 import io.touchpoint.channels.MessageService;
-import io.touchpoint.channels.DeliveryLog;
 import io.touchpoint.decisions.OfferRewards;
 
 /**
@@ -26,7 +25,8 @@ import io.touchpoint.decisions.OfferRewards;
  * before every send); nothing when the policy chose none. A webhook notifies our own systems, not the customer: it
  * is sent on its own channel without the policy. The template sees {@code event} (the triggering event's
  * properties), {@code lastEvent} (the latest event's properties), {@code offer} ({@code code}, {@code text}) and
- * the customer's profile. A failed send throws, so the engine retries the step and then raises an incident.
+ * the customer's profile. A failed send throws, so the engine retries the step and then raises an incident. A sent
+ * message that carries an offer of a learning decision is handed to {@link OfferRewards}, which credits it on conversion.
  */
 @Component("sendMessageDelegate")
 public class SendMessageDelegate implements JavaDelegate {
