@@ -55,9 +55,8 @@ public record LearningSettings(String context, double explorationFloor, double h
         String window = text(inputs, "attributionWindow", DEFAULT_WINDOW.toString());
         Duration attribution;
         try {
-            attribution = window.startsWith("P") && !window.contains("T") && window.endsWith("D")
-                    ? Duration.ofDays(Long.parseLong(window.substring(1, window.length() - 1))) : Duration.parse(window);
-        } catch (DateTimeParseException | NumberFormatException e) {
+            attribution = Duration.parse(window); // P7D, PT48H, P1DT12H
+        } catch (DateTimeParseException e) {
             attribution = Duration.ZERO;
         }
         if (attribution.isNegative() || attribution.isZero()) {
