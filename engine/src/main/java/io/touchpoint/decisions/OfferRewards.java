@@ -38,7 +38,10 @@ public class OfferRewards implements DisposableBean {
     static final String CONVERTED = "CONVERTED";
     static final String FAILED = "FAILED";
     static final String RESET = "RESET";
-    /** The conversion event types some exposure waits for, replicated to every member (read locally for each event). */
+    /**
+     * The conversion event types some exposure waits for (or waited for since this cluster started), replicated to every
+     * member and read locally for each event.
+     */
     private static final String CONVERSION_EVENTS = "touchpoint.conversion-events";
     private static final Logger log = LoggerFactory.getLogger(OfferRewards.class);
     private static final int SWEEP_BATCH = 500;
@@ -63,7 +66,7 @@ public class OfferRewards implements DisposableBean {
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
         this.sweepInterval = sweepInterval;
-        conversionEvents.put(LearningSettings.DEFAULT_CONVERSION_EVENT, true);
+        // only the types some exposure waits for: an event of another type never touches the database here
         jdbc.queryForList("select distinct conversion_event from offer_exposure where outcome is null", String.class)
                 .forEach(type -> conversionEvents.put(type, true));
     }
