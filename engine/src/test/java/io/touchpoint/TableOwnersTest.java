@@ -35,6 +35,8 @@ class TableOwnersTest {
             Map.entry("customer_event", "events"),
             Map.entry("event_source_key", "events"),
             Map.entry("decision_log", "decisions"),
+            Map.entry("offer_arm", "decisions"),
+            Map.entry("offer_exposure", "decisions"),
             Map.entry("delivery_log", "channels"),
             Map.entry("channel_secret", "channels"),
             Map.entry("journey_entry", "journeys"),

@@ -105,6 +105,37 @@ public class DeliveryReports implements SentMessages {
                 customerId, Timestamp.from(since));
     }
 
+    /** When a customer opened or clicked the messages sent since a moment (an open and a click of one message: both). */
+    public List<Instant> engagedAt(String customerId, Instant since) {
+        List<Instant> moments = new java.util.ArrayList<>();
+        jdbc.query("select opened_at, clicked_at from delivery_log where customer_id = ? and created_at >= ?"
+                + " and (opened_at is not null or clicked_at is not null)", row -> {
+            addIfSet(moments, row.getTimestamp(1));
+            addIfSet(moments, row.getTimestamp(2));
+        }, customerId, Timestamp.from(since));
+        return moments;
+    }
+
+    /** The newest opens and clicks of every customer (at most {@code limit} messages), as customer id and moment. */
+    public List<Sent> engagements(Instant since, int limit) {
+        List<Sent> moments = new java.util.ArrayList<>();
+        jdbc.query("select customer_id, opened_at, clicked_at from delivery_log where created_at >= ?"
+                + " and (opened_at is not null or clicked_at is not null) order by created_at desc limit ?", row -> {
+            for (int column = 2; column <= 3; column++) {
+                if (row.getTimestamp(column) != null) {
+                    moments.add(new Sent(row.getString(1), null, null, row.getTimestamp(column).toInstant()));
+                }
+            }
+        }, Timestamp.from(since), limit);
+        return moments;
+    }
+
+    private static void addIfSet(List<Instant> moments, Timestamp at) {
+        if (at != null) {
+            moments.add(at.toInstant());
+        }
+    }
+
     /** Every message SENT in {@code [from, to)}, any customer (category left out). */
     public List<Sent> sentBetween(Instant from, Instant to) {
         return jdbc.query("select customer_id, channel, created_at from delivery_log where status = 'SENT' and created_at >= ? and created_at < ?",

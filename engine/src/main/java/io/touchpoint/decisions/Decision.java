@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The answer to a {@link DecisionRequest}: eligible or not, the offer, the channel, when to send, and why.
@@ -31,6 +34,8 @@ public final class Decision {
     private Instant sendAt;
     private final List<String> reasons = new ArrayList<>();
     private final List<String> firedRules = new ArrayList<>();
+    private final Set<String> eligibleOffers = new LinkedHashSet<>();
+    private Map<String, Object> learning;
 
     Decision(String decisionName, String customerId, Instant now, ZoneId zone) {
         this.decisionName = decisionName;
@@ -63,6 +68,16 @@ public final class Decision {
             offerCode = code;
             offerText = text;
             reasons.add(rule);
+        }
+    }
+
+    /**
+     * Rule action of a learning decision: the catalogue's offer {@code offerId} may be made (every rule that matches
+     * adds one; the learning chooses among them). In a decision without learning it does nothing but fire.
+     */
+    public void allowOffer(String rule, String offerId) {
+        if (fired(rule) && offerId != null) {
+            eligibleOffers.add(offerId);
         }
     }
 
@@ -114,6 +129,22 @@ public final class Decision {
             sendAt = ZonedDateTime.of(next, zone).toInstant();
             reasons.add(rule);
         }
+    }
+
+    /** Starts the send time at {@code notBefore} (the customer's best time), so caps and quiet hours apply from there. */
+    void startAt(Instant notBefore) {
+        if (notBefore != null && notBefore.isAfter(sendAt)) {
+            sendAt = notBefore;
+            reasons.add("the customer's best send time");
+        }
+    }
+
+    /** The learning's choice (null code: no offer), with its explanation for the decision log. */
+    void learned(String code, String text, Map<String, Object> explanation, String reason) {
+        offerCode = code;
+        offerText = text;
+        learning = explanation;
+        reasons.add(reason);
     }
 
     /** Nothing is sent: the rule that said so is the whole reason (every fired rule stays in firedRules). */
@@ -177,6 +208,21 @@ public final class Decision {
 
     public boolean isDeferred() {
         return sendAt != null && sendAt.isAfter(now);
+    }
+
+    /** The offers the rules allowed ({@link #allowOffer}), in the order the rules allowed them. */
+    public List<String> getEligibleOffers() {
+        return List.copyOf(eligibleOffers);
+    }
+
+    /** How the learning chose (eligible offers, posterior means, sampled values); null for a decision without learning. */
+    public Map<String, Object> getLearning() {
+        return learning;
+    }
+
+    /** Whether a learning decision held this customer out: no offer, counted as the baseline. */
+    public boolean isHeldOut() {
+        return learning != null && Boolean.TRUE.equals(learning.get(OfferLearning.HOLDOUT));
     }
 
     /** The rules that shaped the decision, in order (or the reason there is no decision). */

@@ -30,6 +30,8 @@ public final class DecisionRequest {
     private WhenCapped whenCapped = WhenCapped.DEFER;
     private boolean sendingPolicy;
     private Instant now;
+    private LearningSettings learning;
+    private Instant notBefore;
 
     private DecisionRequest(String decisionName, String customerId) {
         this.decisionName = decisionName;
@@ -78,6 +80,26 @@ public final class DecisionRequest {
     public DecisionRequest at(Instant moment) {
         this.now = moment;
         return this;
+    }
+
+    /** Learning mode: the rules say which offers are eligible ({@code allowOffer}), Thompson sampling chooses. */
+    public DecisionRequest learning(LearningSettings settings) {
+        this.learning = settings;
+        return this;
+    }
+
+    /** Send no earlier than this (the customer's best send time); caps and quiet hours apply from there. */
+    public DecisionRequest notBefore(Instant earliest) {
+        this.notBefore = earliest;
+        return this;
+    }
+
+    public LearningSettings getLearning() {
+        return learning;
+    }
+
+    public Instant getNotBefore() {
+        return notBefore;
     }
 
     public String getDecisionName() {

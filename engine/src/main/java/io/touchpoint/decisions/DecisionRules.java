@@ -29,6 +29,7 @@ public class DecisionRules {
             TriggerEvent event = TriggerEvent.from(request.getEvent());
             ContactHistory history = new ContactHistory(sent, customer.getZone());
             decision = new Decision(request.getDecisionName(), request.getCustomerId(), now, customer.getZone());
+            decision.startAt(request.getNotBefore());
             rules.session().execute(List.of(request, request.getJourney(), customer, event, history, decision));
             decision.complete();
             if (decision.getChannel() != null && !customer.consentsTo(decision.getChannel(), request.getCategory())) {

@@ -31,9 +31,13 @@ public class DecisionService {
     private final DecisionLog decisions;
     private final Clock clock;
     private final DecisionMetrics metrics;
+    private final OfferLearning learning;
+    private final OfferRewards rewards;
 
     DecisionService(DecisionRules rules, ProfileService profiles, DeliveryHistory history, DecisionLog decisions, Clock clock,
-                    DecisionMetrics metrics) {
+                    DecisionMetrics metrics, OfferLearning learning, OfferRewards rewards) {
+        this.learning = learning;
+        this.rewards = rewards;
         this.rules = rules;
         this.profiles = profiles;
         this.history = history;
@@ -50,7 +54,17 @@ public class DecisionService {
                 .map(p -> rules.decide(request, p, sent, now))
                 .orElseGet(() -> Decision.noDecision(request.getDecisionName(), request.getCustomerId(), now,
                         "unusable fact customerId: no profile for '" + request.getCustomerId() + "'"));
-        decisions.record(request, decision, inputs(request, profile, sent));
+        if (request.getLearning() != null && profile.isPresent() && decision.getOutcome() == Decision.Outcome.DECIDED && decision.isEligible()) {
+            learning.choose(request, profile.get(), decision);
+            if (decision.isHeldOut()) {
+                rewards.heldOut(request, decision);
+            }
+        }
+        Map<String, Object> inputs = inputs(request, profile, sent);
+        if (decision.getLearning() != null) {
+            inputs.put("learning", decision.getLearning());
+        }
+        decisions.record(request, decision, inputs);
         metrics.decided(decision);
         log.info("Decision {} in journey instance {}: {} channel={} offer={} sendAt={} ({})", request.getDecisionName(), request.getJourney().getInstanceId(),
                 decision.getOutcome() == Decision.Outcome.NO_DECISION ? "no decision" : decision.isEligible() ? "eligible" : "not eligible",

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -18,6 +19,7 @@ import org.springframework.stereotype.Component;
 import io.touchpoint.decisions.Decision;
 import io.touchpoint.decisions.DecisionRequest;
 import io.touchpoint.decisions.DecisionService;
+import io.touchpoint.decisions.LearningSettings;
 
 /**
  * The "Decide with rules" block: asks {@link DecisionService} the named decision for this customer, with the step's
@@ -32,6 +34,9 @@ public class DecideWithRulesDelegate implements JavaDelegate {
     static final String OFFER = "offer";
     /** The results a journey can ask for by name. */
     static final Set<String> RESULTS = Set.of("eligible", OFFER, "channel", "sendAt", "reason");
+    /** The step's inputs of the learning mode ({@link LearningSettings#of}). */
+    static final List<String> LEARNING_INPUTS = List.of(LearningSettings.MODE, "learningContext", "explorationFloor", "holdout",
+            "conversionEvent", "attributionWindow");
     /** Value of the step's {@code sharedRules} input that applies the sending policy. */
     static final String SENDING_POLICY = "sendingPolicy";
 
@@ -61,13 +66,22 @@ public class DecideWithRulesDelegate implements JavaDelegate {
         if (SENDING_POLICY.equals(execution.getVariableLocal("sharedRules"))) {
             request.withSendingPolicy();
         }
+        LearningSettings learning = learningSettings(execution);
+        request.learning(learning);
         Decision decision = decisions.apply(request);
-        Map<String, Object> results = results(decision);
+        Map<String, Object> results = results(decision, learning);
         for (String variable : ((String) execution.getVariableLocal("resultVariables")).split("\\s*,\\s*")) {
             Object value = results.get(variable);
             execution.getProcessInstance().setVariable(variable, value instanceof Map<?, ?> map
                     ? Variables.objectValue(map).serializationDataFormat(Variables.SerializationDataFormats.JSON).create() : value);
         }
+    }
+
+    /** The step's learning settings (null: the rules choose the offer), read by the parser that checked them at deployment. */
+    static LearningSettings learningSettings(DelegateExecution execution) {
+        Map<String, Object> inputs = new HashMap<>();
+        LEARNING_INPUTS.forEach(name -> inputs.put(name, execution.getVariableLocal(name)));
+        return LearningSettings.of(inputs);
     }
 
     /** A decision request for this journey step: its customer, the event that started the journey, "now" from the engine clock. */
@@ -79,11 +93,19 @@ public class DecideWithRulesDelegate implements JavaDelegate {
                 .at(ClockUtil.getCurrentTime().toInstant());
     }
 
-    /** The results by name; {@code offer} is null when the rules chose none. */
-    static Map<String, Object> results(Decision decision) {
+    /**
+     * The results by name; {@code offer} is null when the rules chose none. A learned offer also carries what its
+     * message needs to credit it ({@code learning}: decision, context, conversion event, attribution window).
+     */
+    static Map<String, Object> results(Decision decision, LearningSettings learning) {
         Map<String, Object> results = new HashMap<>();
         results.put("eligible", decision.isEligible());
-        results.put(OFFER, decision.getOfferCode() == null ? null : offer(decision.getOfferCode(), decision.getOfferText()));
+        Map<String, Object> offer = decision.getOfferCode() == null ? null : offer(decision.getOfferCode(), decision.getOfferText());
+        if (offer != null && learning != null && decision.getLearning() != null) {
+            offer.put("learning", Map.of("decision", decision.getDecisionName(), "context", decision.getLearning().get("context"),
+                    "conversionEvent", learning.conversionEvent(), "attributionWindow", learning.attributionWindow().toString()));
+        }
+        results.put(OFFER, offer);
         results.put("channel", decision.getChannel());
         results.put("sendAt", decision.getSendAt() == null ? null : Date.from(decision.getSendAt()));
         results.put("reason", decision.summary());

@@ -19,6 +19,8 @@ import org.camunda.bpm.engine.impl.calendar.DurationHelper;
 import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.xml.sax.helpers.AttributesImpl;
 
+import io.touchpoint.decisions.LearningSettings;
+
 /**
  * Turns the building blocks of a BPMN file into plain BPMN before Camunda parses it, and refuses the file when
  * a block is filled in wrongly, naming the element id and the reason: wait-until timers get their due-date
@@ -154,6 +156,8 @@ class JourneyBlockCompiler {
         if (SEND_MESSAGE_DELEGATE.equals(delegate)) {
             String channel = oneOf(inputs, "channel", CHANNELS);
             String template = required(inputs, "template");
+            require(SendPolicyDelegate.bestTimeWindow(inputs) == null || !SendMessageDelegate.WEBHOOK.equals(channel),
+                    "a webhook goes out at once; the customer's best time is for email, sms, push and best");
             category(task, inputs, journeyCategory);
             if (references != null) {
                 references.checkTemplate(template, channel);
@@ -171,6 +175,11 @@ class JourneyBlockCompiler {
             }
             if (optional(inputs, "sharedRules") != null) {
                 oneOf(inputs, "sharedRules", SHARED_RULES);
+            }
+            try {
+                LearningSettings.of(inputs); // the parser the step runs with: a bad learning setting refuses the deployment
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(e.getMessage());
             }
             category(task, inputs, journeyCategory);
             if (references != null) {
@@ -230,6 +239,11 @@ class JourneyBlockCompiler {
         io.add(input("channel", channel));
         io.add(input("category", inputParameters(task).get("category")));
         io.add(input(SendPolicyDelegate.SEND_STEP, id));
+        for (String sendTime : List.of(SendPolicyDelegate.SEND_TIME, SendPolicyDelegate.SEND_WINDOW)) {
+            if (optional(inputs, sendTime) != null) {
+                io.add(input(sendTime, inputs.get(sendTime).trim()));
+            }
+        }
         children.add(decide);
         children.add(new Element(BpmnParser.BPMN20_NS, "exclusiveGateway", "bpmn:exclusiveGateway",
                 attributes("id", gateway, "name", "Send now?", "default", gateway + "_Now"), null));

@@ -35,6 +35,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.touchpoint.decisions.OfferRewards;
 import io.touchpoint.events.CustomerEvent;
 import io.touchpoint.events.EventDispatch;
 
@@ -73,12 +74,14 @@ public class JourneyDispatcher implements EventDispatch {
     private final JourneyRetries retries;
     private final JourneyMetrics metrics;
     private final RunWaits runWaits;
+    private final OfferRewards rewards;
 
     JourneyDispatcher(RuntimeService runtime, ManagementService management, ProcessEngineConfigurationImpl engine, JdbcTemplate jdbc,
                       JourneyTriggers triggers, JourneyRecords records, DateWaitPlanner dateWaits, ObjectMapper json, Clock clock,
                       PlatformTransactionManager transactions, JourneyRetries retries, JourneyMetrics metrics,
-                      RunWaits runWaits) {
+                      RunWaits runWaits, OfferRewards rewards) {
         this.runWaits = runWaits;
+        this.rewards = rewards;
         this.runtime = runtime;
         this.management = management;
         this.triggers = triggers;
@@ -119,6 +122,7 @@ public class JourneyDispatcher implements EventDispatch {
      */
     @Override
     public void dispatch(CustomerEvent event) {
+        rewards.eventArrived(event.customerId(), event.type(), event.occurredAt()); // a conversion credits the learned offers
         for (JourneyTriggers.Goal goal : triggers.goals(event.type())) {
             guarded(event, Step.goal(goal.definitionId(), goal.activityId()), () -> reachGoal(goal, event));
         }

@@ -6,6 +6,7 @@ import java.util.function.Function;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,8 +14,10 @@ import org.springframework.stereotype.Component;
 
 import io.touchpoint.channels.Channel;
 import io.touchpoint.channels.Delivery;
+import io.touchpoint.channels.DeliveryLog;
 import io.touchpoint.channels.MessageRequest;
 import io.touchpoint.channels.MessageService;
+import io.touchpoint.decisions.OfferRewards;
 
 /**
  * The "Send message" block: sends the step's template through {@link MessageService}, once per journey instance and
@@ -22,7 +25,8 @@ import io.touchpoint.channels.MessageService;
  * before every send); nothing when the policy chose none. A webhook notifies our own systems, not the customer: it
  * is sent on its own channel without the policy. The template sees {@code event} (the triggering event's
  * properties), {@code lastEvent} (the latest event's properties), {@code offer} ({@code code}, {@code text}) and
- * the customer's profile. A failed send throws, so the engine retries the step and then raises an incident.
+ * the customer's profile. A failed send throws, so the engine retries the step and then raises an incident. A sent
+ * message that carries an offer of a learning decision is handed to {@link OfferRewards}, which credits it on conversion.
  */
 @Component("sendMessageDelegate")
 public class SendMessageDelegate implements JavaDelegate {
@@ -32,15 +36,18 @@ public class SendMessageDelegate implements JavaDelegate {
     static final String WEBHOOK = "webhook";
 
     private final Function<MessageRequest, Delivery> messages;
+    private final OfferRewards rewards;
 
     @Autowired
-    SendMessageDelegate(MessageService messages) {
-        this((Function<MessageRequest, Delivery>) messages::send);
+    SendMessageDelegate(MessageService messages, OfferRewards rewards) {
+        this.messages = messages::send;
+        this.rewards = rewards;
     }
 
-    /** For process tests: any sender. */
+    /** For process tests: any sender (no learning offers). */
     public SendMessageDelegate(Function<MessageRequest, Delivery> messages) {
         this.messages = messages;
+        this.rewards = null;
     }
 
     @Override
@@ -57,8 +64,12 @@ public class SendMessageDelegate implements JavaDelegate {
                     step, execution.getProcessInstanceId());
             return;
         }
-        messages.apply(new MessageRequest(execution.getProcessInstanceId() + ":" + step, customerId, Channel.of(channel),
-                (String) execution.getVariableLocal("template"), (String) execution.getVariableLocal("category"), templateVariables(execution)));
+        Map<String, Object> variables = templateVariables(execution);
+        Delivery delivery = messages.apply(new MessageRequest(execution.getProcessInstanceId() + ":" + step, customerId, Channel.of(channel),
+                (String) execution.getVariableLocal("template"), (String) execution.getVariableLocal("category"), variables));
+        if (rewards != null && delivery != null && delivery.status() == DeliveryLog.Status.SENT && variables.get("offer") instanceof Map<?, ?> offer) {
+            rewards.sent(delivery.idempotencyKey(), customerId, offer, ClockUtil.getCurrentTime().toInstant()); // a learned offer went out
+        }
     }
 
     /** What a template sees besides the customer: event, lastEvent, offer. */

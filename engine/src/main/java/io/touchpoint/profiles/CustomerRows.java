@@ -25,6 +25,7 @@ class CustomerRows {
             "customer_event", "customer_id",
             "delivery_log", "customer_id",
             "decision_log", "customer_id",
+            "offer_exposure", "customer_id",
             "journey_entry", "customer_id",
             "journey_goal", "customer_id",
             "journey_split", "customer_id",
@@ -32,7 +33,8 @@ class CustomerRows {
             "customer_merge", "merged_id,survivor_id");
 
     /** The tables whose rows follow a customer through a merge; the profile row itself is merged, not moved. */
-    private static final List<String> HISTORIES = List.of("customer_identity", "customer_event", "delivery_log", "decision_log");
+    private static final List<String> HISTORIES = List.of("customer_identity", "customer_event", "delivery_log", "decision_log",
+            "offer_exposure");
     private static final String PROFILE = "customer_profile";
 
     private final JdbcTemplate jdbc;

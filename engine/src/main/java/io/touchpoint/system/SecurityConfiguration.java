@@ -65,6 +65,10 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.DELETE, "/api/rules/**").hasRole("MARKETER")
                         .requestMatchers(HttpMethod.PUT, "/api/templates/**").hasRole("MARKETER")
                         .requestMatchers(HttpMethod.DELETE, "/api/templates/**").hasRole("MARKETER")
+                        // the offer catalogue and resetting what the learning decisions learned about an offer
+                        .requestMatchers(HttpMethod.PUT, "/api/offers/**").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.DELETE, "/api/offers/**").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.POST, "/api/offers/*/learning/reset").hasRole("MARKETER")
                         // --- end of rules and templates
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         // Prometheus scrapes with a user of the metrics role (viewer and above include it)

@@ -33,6 +33,7 @@ class ConsolePagesIT extends ConsoleIT {
         pages.put("#/messages", "Messages · Touchpoint console");
         pages.put("#/analytics", "Analytics · Touchpoint console");
         pages.put("#/rules", "Rules · Touchpoint console");
+        pages.put("#/offers", "Offers · Touchpoint console");
         pages.put("#/mailbox", "Mailbox · Touchpoint console");
         pages.put("#/no-such-page", "Page not found · Touchpoint console");
         try (Browser browser = new Browser(port)) {

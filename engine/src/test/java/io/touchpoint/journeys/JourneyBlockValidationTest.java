@@ -82,6 +82,24 @@ class JourneyBlockValidationTest {
     }
 
     @Test
+    void aBadLearningSettingIsRefusedByTheParserTheStepRunsWith() throws IOException {
+        String decide = "<camunda:inputParameter name=\"decision\">abandoned-cart-offer</camunda:inputParameter>";
+        assertRefused(sample("abandoned-cart.bpmn").replace(decide, decide + "<camunda:inputParameter name=\"mode\">learning</camunda:inputParameter>"
+                + "<camunda:inputParameter name=\"holdout\">half</camunda:inputParameter>"), "Decide_Offer", "'holdout' is 'half', not a whole percentage");
+        assertRefused(sample("abandoned-cart.bpmn").replace(decide, decide + "<camunda:inputParameter name=\"mode\">learning</camunda:inputParameter>"
+                + "<camunda:inputParameter name=\"attributionWindow\">a week</camunda:inputParameter>"), "Decide_Offer", "'attributionWindow' is 'a week'");
+    }
+
+    @Test
+    void aBadSendTimeIsRefused() throws IOException {
+        String template = "<camunda:inputParameter name=\"template\">win-back-offer</camunda:inputParameter>";
+        assertRefused(sample("win-back.bpmn").replace(template, template + "<camunda:inputParameter name=\"sendTime\">tonight</camunda:inputParameter>"),
+                "Send_WinBackOffer", "'sendTime' is 'tonight', not one of [bestTime, now]");
+        assertRefused(sample("win-back.bpmn").replace(template, template + "<camunda:inputParameter name=\"sendTime\">bestTime</camunda:inputParameter>"
+                + "<camunda:inputParameter name=\"sendWindow\">P30D</camunda:inputParameter>"), "Send_WinBackOffer", "a send window is at most 7 days");
+    }
+
+    @Test
     void anEmptyTemplateParameterIsRefused() throws IOException {
         assertRefused(sample("welcome-series.bpmn").replace("name=\"template\">welcome-3<", "name=\"template\"><"),
                 "Send_Welcome3", "'template' is empty");

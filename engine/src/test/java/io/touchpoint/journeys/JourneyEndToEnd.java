@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import jakarta.mail.internet.MimeMessage;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Job;
@@ -46,7 +47,8 @@ import io.touchpoint.channels.ProviderStub;
  * time, so the quiet hours and caps the test meets are the ones it means, whenever it runs. The application's clock
  * follows the engine clock, so the delivery log (and so the caps) sees the moved time too.
  */
-@TestPropertySource(properties = "camunda.bpm.process-engine-name=journeysEndToEnd")
+// the learning offers draw from a seeded generator, so a run of the learning tests can be repeated
+@TestPropertySource(properties = {"camunda.bpm.process-engine-name=journeysEndToEnd", "touchpoint.learning.seed=20"})
 @Import(JourneyEndToEnd.EngineClock.class)
 abstract class JourneyEndToEnd extends EngineIT {
 
@@ -86,6 +88,8 @@ abstract class JourneyEndToEnd extends EngineIT {
     DeliveryLog deliveries;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    RepositoryService repository;
 
     /** The engine clock's start: the real now. */
     Instant start;
@@ -194,5 +198,30 @@ abstract class JourneyEndToEnd extends EngineIT {
 
     boolean ended(ProcessInstance journey) {
         return runtime.createProcessInstanceQuery().processInstanceId(journey.getId()).count() == 0;
+    }
+
+    /**
+     * Deploys a probe journey once per context: message start event {@code startEvent}, the journey's category,
+     * re-entry always, several runs at once, {@code steps} from the start to the end event {@code End}.
+     */
+    void deploy(String key, String startEvent, String category, String steps, String firstStep) {
+        if (repository.createProcessDefinitionQuery().processDefinitionKey(key).count() > 0) {
+            return;
+        }
+        repository.createDeployment().addString(key + ".bpmn", ModelerBpmn.saved("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                                  id="Definitions_%1$s" targetNamespace="https://touchpoint.io/journeys">
+                  <bpmn:message id="Message_Start" name="%2$s" />
+                  <bpmn:process id="%1$s" isExecutable="true" camunda:historyTimeToLive="1">
+                    <bpmn:extensionElements><camunda:properties><camunda:property name="category" value="%3$s" />\
+                <camunda:property name="reentry" value="always" /><camunda:property name="singleActive" value="false" /></camunda:properties></bpmn:extensionElements>
+                    <bpmn:startEvent id="Start"><bpmn:messageEventDefinition messageRef="Message_Start" /></bpmn:startEvent>
+                    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start" targetRef="%5$s" />
+                    %4$s
+                    <bpmn:endEvent id="End" />
+                  </bpmn:process>
+                </bpmn:definitions>
+                """.formatted(key, startEvent, category, steps, firstStep))).deploy();
     }
 }

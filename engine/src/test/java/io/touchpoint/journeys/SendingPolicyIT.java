@@ -9,7 +9,6 @@ import java.time.LocalTime;
 import java.util.Date;
 import java.util.UUID;
 
-import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -24,9 +23,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  * is neither held nor capped.
  */
 class SendingPolicyIT extends JourneyEndToEnd {
-
-    @Autowired
-    RepositoryService repository;
 
     @BeforeEach
     void deployProbes() {
@@ -107,26 +103,5 @@ class SendingPolicyIT extends JourneyEndToEnd {
                 <bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name="channel">email</camunda:inputParameter>\
                 <camunda:inputParameter name="template">%s</camunda:inputParameter><camunda:inputParameter name="category">%s</camunda:inputParameter>\
                 </camunda:inputOutput></bpmn:extensionElements>""".formatted(template, category);
-    }
-
-    private void deploy(String key, String startEvent, String category, String steps, String firstStep) {
-        if (repository.createProcessDefinitionQuery().processDefinitionKey(key).count() > 0) {
-            return;
-        }
-        repository.createDeployment().addString(key + ".bpmn", ModelerBpmn.saved("""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
-                                  id="Definitions_%1$s" targetNamespace="https://touchpoint.io/journeys">
-                  <bpmn:message id="Message_Start" name="%2$s" />
-                  <bpmn:process id="%1$s" isExecutable="true" camunda:historyTimeToLive="1">
-                    <bpmn:extensionElements><camunda:properties><camunda:property name="category" value="%3$s" />\
-                <camunda:property name="reentry" value="always" /><camunda:property name="singleActive" value="false" /></camunda:properties></bpmn:extensionElements>
-                    <bpmn:startEvent id="Start"><bpmn:messageEventDefinition messageRef="Message_Start" /></bpmn:startEvent>
-                    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start" targetRef="%5$s" />
-                    %4$s
-                    <bpmn:endEvent id="End" />
-                  </bpmn:process>
-                </bpmn:definitions>
-                """.formatted(key, startEvent, category, steps, firstStep))).deploy();
     }
 }

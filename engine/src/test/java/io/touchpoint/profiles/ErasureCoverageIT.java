@@ -28,6 +28,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.touchpoint.EngineIT;
+import io.touchpoint.decisions.DecisionRequest;
+import io.touchpoint.decisions.DecisionService;
+import io.touchpoint.decisions.LearningSettings;
 
 /**
  * Erase leaves nothing that names the customer: every table of ours is either erased ({@link CustomerRows#NAMING_CUSTOMERS})
@@ -45,6 +48,7 @@ class ErasureCoverageIT extends EngineIT {
             "event_source_key",  // hashed API keys of sending systems
             "stored_file",       // rule files and message templates saved over the API
             "stored_file_area",  // their version per area
+            "offer_arm",         // conversions and failures per offer of a learning decision, no customer
             "console_run_action", // an operator's cancel or move of a run: run id, steps, reason, operator
             "console_retry_job"); // the jobs of an operator's retry: job, incident and run ids, the earlier failure
     /** Column names that say a table holds something about a person, whatever list it is on. */
@@ -54,6 +58,8 @@ class ErasureCoverageIT extends EngineIT {
     JdbcTemplate jdbc;
     @Autowired
     RuntimeService runtime;
+    @Autowired
+    DecisionService decisions;
 
     @Test
     void everyTableOfOursIsErasedOrNamesNoCustomer() {
@@ -94,6 +100,9 @@ class ErasureCoverageIT extends EngineIT {
         accepted(post("/api/events", """
                 {"type": "alias", "customerId": "%s", "properties": {"previousId": "%s"}}""".formatted(customer, mergedAway)));
         recordJourneyRowsIfNoneYet(customer);
+        // a learning decision that holds the customer out: an offer_exposure row (the baseline of the uplift)
+        decisions.decide(DecisionRequest.of("next-best-offer", customer).learning(LearningSettings.of(Map.of("mode", "learning",
+                "holdout", "100", "explorationFloor", "0"))));
         for (Map.Entry<String, List<String>> table : CustomerRows.NAMING_CUSTOMERS.entrySet()) {
             String where = String.join(" = ? or ", table.getValue()) + " = ?";
             assertThat(jdbc.queryForObject("select count(*) from " + table.getKey() + " where " + where, Integer.class,

@@ -52,6 +52,12 @@ class ApiRolesIT extends EngineIT {
             PUT    /api/templates/none/en                MARKETER
             POST   /api/journeys/none/migrations         MARKETER
             GET    /api/rules/status                     VIEWER
+            GET    /api/offers                           VIEWER
+            GET    /api/offers/none                      VIEWER
+            PUT    /api/offers/none                      MARKETER
+            DELETE /api/offers/none                      MARKETER
+            POST   /api/offers/none/learning/reset       MARKETER
+            GET    /api/console/offers                   VIEWER
             GET    /api/event-sources/keys               ADMIN
             POST   /api/event-sources/keys               ADMIN
             DELETE /api/event-sources/keys/none          ADMIN
