@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,10 +24,14 @@ import org.slf4j.MDC;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.touchpoint.profiles.ProfileService;
 import io.touchpoint.profiles.ProfileUpdate;
+import io.touchpoint.profiles.SegmentMoves;
 
 /**
  * Accepts one validated event: records it once (by event id), updates the customer's profile and starts or
@@ -53,9 +58,14 @@ public class EventIntake {
     private final Clock clock;
     /** The map behind the routes' idempotent repository ({@link EventIdempotency}), asked and filled a batch at a time. */
     private final IMap<String, Boolean> eventIds;
+    /** A transaction of its own, even when called as another commits (the segment events of a change outside an event). */
+    private final TransactionTemplate ownTransaction;
 
     EventIntake(JdbcTemplate jdbc, TransactionTemplate transaction, ProfileService profiles,
-                EventDispatch journeys, ObjectMapper json, Clock clock, IMap<String, Boolean> eventIdWindow) {
+                EventDispatch journeys, ObjectMapper json, Clock clock, IMap<String, Boolean> eventIdWindow,
+                PlatformTransactionManager transactions) {
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.profiles = profiles;
@@ -82,7 +92,15 @@ public class EventIntake {
                     status.setRollbackOnly();
                     return false;
                 }
-                apply(ready);
+                Deque<CustomerEvent> following = new ArrayDeque<>(apply(ready));
+                while (!following.isEmpty()) { // segments entered and left, in the same transaction
+                    Ready next = ready(following.removeFirst());
+                    record(next);
+                    List<CustomerEvent> more = apply(next);
+                    for (int i = more.size() - 1; i >= 0; i--) {
+                        following.addFirst(more.get(i));
+                    }
+                }
                 return true;
             }));
             if (!fresh) {
@@ -108,8 +126,9 @@ public class EventIntake {
             transaction.executeWithoutResult(status -> {
                 Set<String> seen = seen(received.stream().map(CustomerEvent::eventId).filter(id -> id != null && !id.isBlank()).toList());
                 Deque<CustomerEvent> left = new ArrayDeque<>(received);
+                Set<CustomerEvent> following = Collections.newSetFromMap(new IdentityHashMap<>());
                 while (!left.isEmpty()) {
-                    journeys.together(() -> takeOneCommandsWorth(left, seen, outcomes));
+                    journeys.together(() -> takeOneCommandsWorth(left, seen, outcomes, following));
                 }
             });
         } catch (RuntimeException failed) {
@@ -126,8 +145,10 @@ public class EventIntake {
     /**
      * Takes events off the front of {@code left} while each is of a customer not met before in this call: the
      * journeys of one command are written at its end, and a customer's next event must see what the last one did.
+     * The segment events an event causes go to the front of {@code left} (so before the customer's next event),
+     * marked as {@code following}: they have no outcome of their own.
      */
-    private void takeOneCommandsWorth(Deque<CustomerEvent> left, Set<String> seen, List<Outcome> outcomes) {
+    private void takeOneCommandsWorth(Deque<CustomerEvent> left, Set<String> seen, List<Outcome> outcomes, Set<CustomerEvent> following) {
         Set<String> customers = new HashSet<>();
         while (!left.isEmpty()) {
             Ready ready;
@@ -142,21 +163,28 @@ public class EventIntake {
             if (!customers.add(event.customerId())) {
                 return; // the next command takes it (and settles its ids again, as they were)
             }
-            left.removeFirst();
+            boolean caused = following.remove(left.removeFirst());
             if (!seen.add(event.eventId())) {
                 outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), true), null));
                 continue;
             }
             record(ready); // first: an id another node holds fails the batch before a profile changes
+            List<CustomerEvent> more;
             try {
-                apply(ready);
+                more = apply(ready);
             } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
                 jdbc.update("delete from customer_event where event_id = ?", event.eventId());
                 seen.remove(event.eventId());
                 outcomes.add(new Outcome(null, refused.getMessage()));
                 continue;
             }
-            outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), false), null));
+            for (int i = more.size() - 1; i >= 0; i--) {
+                left.addFirst(more.get(i));
+                following.add(more.get(i));
+            }
+            if (!caused) {
+                outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), false), null));
+            }
         }
     }
 
@@ -184,14 +212,51 @@ public class EventIntake {
         return new Ready(event, update, payload);
     }
 
-    /** Applies the event to the profile and the journeys; what is logged meanwhile carries its id and type (MDC). */
-    private void apply(Ready ready) {
+    /**
+     * Applies the event to the profile and the journeys; what is logged meanwhile carries its id and type (MDC).
+     * Answers the events it causes: the segments the customer entered and left, to be taken in after it.
+     */
+    private List<CustomerEvent> apply(Ready ready) {
         CustomerEvent event = ready.event();
         try (MDC.MDCCloseable id = MDC.putCloseable(MDC_EVENT_ID, event.eventId());
              MDC.MDCCloseable type = MDC.putCloseable(MDC_EVENT_TYPE, event.type())) {
-            profiles.apply(event.customerId(), ready.update().forEvent(event.eventId(), event.type(), event.occurredAt()));
+            SegmentMoves moves = profiles.apply(event.customerId(), ready.update().forEvent(event.eventId(), event.type(), event.occurredAt()));
             journeys.dispatch(event);
+            return segmentEvents(moves, event.eventId());
         }
+    }
+
+    /**
+     * Takes in the segment events of a profile change made outside an event (an operator's edit, a re-check when
+     * time moved on, a journey's profile update): once that change's transaction has committed, each in one of its own.
+     */
+    @TransactionalEventListener(fallbackExecution = true)
+    void segmentsMoved(SegmentMoves moves) {
+        for (CustomerEvent event : segmentEvents(moves, null)) {
+            try {
+                ownTransaction.executeWithoutResult(status -> accept(event));
+            } catch (RuntimeException e) {
+                log.error("TP-EVENT-002 The {} event of segment {} could not be taken in; the membership stands in the profile", event.type(),
+                        event.properties().get(SegmentMoves.SEGMENT_ID), e);
+            }
+        }
+    }
+
+    /**
+     * {@code segment_entered} and {@code segment_exited} events (property {@code segmentId}) for what moved. Their ids
+     * follow from the event that caused them, or from the customer, segment and moment: a repeat is taken in once.
+     */
+    static List<CustomerEvent> segmentEvents(SegmentMoves moves, String causeId) {
+        List<CustomerEvent> events = new ArrayList<>();
+        moves.exited().forEach((segment, at) -> events.add(segmentEvent(SegmentMoves.EXITED, moves.customerId(), segment, at, causeId)));
+        moves.entered().forEach((segment, at) -> events.add(segmentEvent(SegmentMoves.ENTERED, moves.customerId(), segment, at, causeId)));
+        return events;
+    }
+
+    private static CustomerEvent segmentEvent(String type, String customerId, String segmentId, java.time.Instant at, String causeId) {
+        String identity = type + "\n" + segmentId + "\n" + (causeId != null ? causeId : customerId + "\n" + at.toEpochMilli());
+        String eventId = "seg-" + UUID.nameUUIDFromBytes(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new CustomerEvent(eventId, type, customerId, Map.of(), at, Map.of(SegmentMoves.SEGMENT_ID, segmentId));
     }
 
     /** The ids among these seen before: in the idempotency window (as the routes' idempotent consumer asks it), or recorded. */

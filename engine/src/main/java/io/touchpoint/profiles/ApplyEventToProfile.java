@@ -10,53 +10,64 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 
 /**
- * Applies a {@link ProfileUpdate} to a profile atomically, on the member that owns the customer's entry, and
- * answers the identities the update added (to be recorded as the customer's own), or null when it added none.
- * It answers no more than that: the answer is serialised, and a whole profile would cost more than the update.
+ * Applies a {@link ProfileUpdate} to a profile atomically, on the member that owns the customer's entry, evaluates
+ * the customer's segments again ({@link ProfileSegments}) and answers what the update added: the identities (to be
+ * recorded as the customer's own) and the segments entered and left; null when it changed neither. It answers no
+ * more than that: the answer is serialised, and a whole profile would cost more than the update.
  */
-class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, HashMap<String, Set<String>>> {
+class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, ApplyEventToProfile.Added>, HazelcastInstanceAware {
+
+    /** What an update added: identities (kind → values; null when none) and the segments it moved the customer in or out of. */
+    record Added(HashMap<String, Set<String>> identities, SegmentMoves moves) implements java.io.Serializable {
+    }
 
     private final ProfileUpdate update;
     private final int historyLimit;
-    /** False on backups: only the owner keeps the version before the event ({@link ProfileUndo}). */
-    private final boolean owner;
+    private transient HazelcastInstance member;
+    /** The profile as this processor left it: what the backups are set to (they do not apply the update again). */
+    private transient CustomerProfile applied;
 
     ApplyEventToProfile(ProfileUpdate update, int historyLimit) {
-        this(update, historyLimit, true);
-    }
-
-    private ApplyEventToProfile(ProfileUpdate update, int historyLimit, boolean owner) {
         this.update = update;
         this.historyLimit = historyLimit;
-        this.owner = owner;
     }
 
     @Override
-    public EntryProcessor<String, CustomerProfile, HashMap<String, Set<String>>> getBackupProcessor() {
-        return new ApplyEventToProfile(update, historyLimit, false);
+    public void setHazelcastInstance(HazelcastInstance member) {
+        this.member = member;
     }
 
     @Override
-    public HashMap<String, Set<String>> process(Map.Entry<String, CustomerProfile> entry) {
+    public EntryProcessor<String, CustomerProfile, Added> getBackupProcessor() {
+        return applied == null ? null : new ProfileUndo.SetTo<>(applied);
+    }
+
+    @Override
+    public Added process(Map.Entry<String, CustomerProfile> entry) {
         CustomerProfile current = entry.getValue() != null ? entry.getValue() : CustomerProfile.empty(entry.getKey(), update.at());
         if (alreadyApplied(current)) {
             return null;
         }
-        CustomerProfile next = ProfileSize.checked(applied(current, update, historyLimit), "properties");
-        if (owner && update.eventId() != null) {
+        CustomerProfile next = ProfileSegments.evaluated(member, ProfileSize.checked(applied(current, update, historyLimit), "properties"),
+                update.counted(), update.at());
+        if (update.eventId() != null) {
             ProfileUndo.remember(update.eventId(), entry.getValue(), next);
         }
         entry.setValue(next);
+        applied = next;
         HashMap<String, Set<String>> added = new HashMap<>();
         update.identities().forEach((kind, value) -> {
             if (!current.identities().getOrDefault(kind, Set.of()).contains(value)) {
                 added.put(kind, Set.of(value));
             }
         });
-        return added.isEmpty() ? null : added;
+        SegmentMoves moves = SegmentMoves.between(current, next, update.at());
+        return added.isEmpty() && moves.isEmpty() ? null : new Added(added.isEmpty() ? null : added, moves);
     }
 
     /**
@@ -87,7 +98,7 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
                 isEvent ? current.computedTraits().after(update.type(), occurredAt, update.total()) : current.computedTraits(),
                 isEvent ? newestFirst(List.of(new RecentEvent(update.eventId(), update.type(), occurredAt)), current.recentEvents(), historyLimit)
                         : current.recentEvents(),
-                current.eventCount() + 1, current.mergedIds(), current.createdAt(), update.at());
+                current.eventCount() + 1, current.mergedIds(), current.createdAt(), update.at(), current.segments());
     }
 
     /** The profile with these attributes set (a null value removes one), each stamped with the time it was set. */
@@ -108,7 +119,7 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
         });
         return new CustomerProfile(current.customerId(), current.email(), current.phone(), current.identities(), attributes, setAt,
                 current.consents(), current.timeZone(), current.locale(), current.computedTraits(), current.recentEvents(), current.eventCount(),
-                current.mergedIds(), current.createdAt(), at);
+                current.mergedIds(), current.createdAt(), at, current.segments());
     }
 
     /** Two histories as one, newest first, at most {@code limit} long. */

@@ -42,13 +42,14 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
         Timestamp updatedAt = Timestamp.from(profile.updatedAt());
         String name = displayName(profile);
         String searchText = searchText(customerId, profile.email(), profile.phone(), name);
-        int updated = jdbc.update("update customer_profile set email = ?, phone = ?, profile_json = ?, updated_at = ?, display_name = ?, search_text = ?"
-                        + " where customer_id = ?",
-                profile.email(), profile.phone(), document, updatedAt, name, searchText, customerId);
+        Timestamp recheckAt = profile.segments().recheckAt() == null ? null : Timestamp.from(profile.segments().recheckAt());
+        int updated = jdbc.update("update customer_profile set email = ?, phone = ?, profile_json = ?, updated_at = ?, display_name = ?, search_text = ?,"
+                        + " segments_due_at = ? where customer_id = ?",
+                profile.email(), profile.phone(), document, updatedAt, name, searchText, recheckAt, customerId);
         if (updated == 0) {
-            jdbc.update("insert into customer_profile (customer_id, email, phone, profile_json, updated_at, display_name, search_text)"
-                            + " values (?, ?, ?, ?, ?, ?, ?)",
-                    customerId, profile.email(), profile.phone(), document, updatedAt, name, searchText);
+            jdbc.update("insert into customer_profile (customer_id, email, phone, profile_json, updated_at, display_name, search_text, segments_due_at)"
+                            + " values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    customerId, profile.email(), profile.phone(), document, updatedAt, name, searchText, recheckAt);
         }
     }
 
@@ -88,6 +89,23 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
     @Override
     public Iterable<String> loadAllKeys() {
         return null; // lazy: profiles are loaded one by one when first asked for
+    }
+
+    /** Customers whose segments may have changed by time alone by {@code now}, the longest due first (an index holds the due times). */
+    List<String> dueForSegmentRecheck(java.time.Instant now, int limit) {
+        return jdbc.queryForList("select customer_id from customer_profile where segments_due_at <= ? order by segments_due_at limit ?",
+                String.class, Timestamp.from(now), limit);
+    }
+
+    /**
+     * A page of stored profiles in customer id order, after {@code afterCustomerId} (null: from the first): how the
+     * segments read every customer (preview, backfill) without filling the cache.
+     */
+    public List<CustomerProfile> page(String afterCustomerId, int limit) {
+        return afterCustomerId == null
+                ? jdbc.query("select profile_json from customer_profile order by customer_id limit ?", (row, n) -> read(row.getString(1)), limit)
+                : jdbc.query("select profile_json from customer_profile where customer_id > ? order by customer_id limit ?",
+                        (row, n) -> read(row.getString(1)), afterCustomerId, limit);
     }
 
     /** The customer who owns an identity (kind "email", "phone", "anonymousId", "userId", ...), if any. */
