@@ -95,7 +95,8 @@ public class ProfileService {
      * them into this one first. Throws {@link InvalidProfileUpdateException} for an attribute of the wrong type or
      * an alias of a customer to itself, having changed nothing. Answers the segments the customer entered and left
      * when the update is an event (the intake turns them into events in its transaction); for an update that is no
-     * event (a journey's profile update) they are published as {@link SegmentMoves} and the answer is empty.
+     * event (a journey's profile update) and for a merge they are published as {@link SegmentMoves} (taken in after
+     * the commit) and the answer is empty.
      */
     public SegmentMoves apply(String customerId, ProfileUpdate update) {
         String current = merges.current(customerId);
@@ -108,7 +109,7 @@ public class ProfileService {
             SegmentMoves merged = merge(current, others, checked);
             if (merged != null) {
                 metrics.updated(ProfileMetrics.MERGE);
-                return moved(merged, checked);
+                return moved(merged, false); // after the commit: until then the survivor's row is held and its cached entry old
             }
             if (attempt == MERGE_ATTEMPTS) {
                 throw new ConcurrencyFailureException("customer " + current + " kept being merged by other events; retry the event");
@@ -121,12 +122,12 @@ public class ProfileService {
             store.claimIdentities(current, added.identities());
         }
         metrics.updated(ProfileMetrics.EVENT);
-        return moved(added == null ? SegmentMoves.none(current) : added.moves(), checked);
+        return moved(added == null ? SegmentMoves.none(current) : added.moves(), checked.type() != null);
     }
 
-    /** The moves for the intake when the update is an event; else published, and none answered. */
-    private SegmentMoves moved(SegmentMoves moves, ProfileUpdate update) {
-        if (update.type() != null || moves.isEmpty()) {
+    /** The moves for the intake, or published (taken in once the caller's transaction commits) and none answered. */
+    private SegmentMoves moved(SegmentMoves moves, boolean forTheIntake) {
+        if (forTheIntake || moves.isEmpty()) {
             return moves;
         }
         published.publishEvent(moves);

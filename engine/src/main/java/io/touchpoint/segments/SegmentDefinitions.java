@@ -140,6 +140,8 @@ class SegmentDefinitions {
                 String name = file.getFilename();
                 files.put(name.substring(0, name.length() - SUFFIX.length()), file.getContentAsByteArray());
             }
+        } catch (java.io.FileNotFoundException noFolder) {
+            return files; // a jar or home without segments: only the stored ones
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the segments folder " + location, e);
         }
