@@ -1,11 +1,9 @@
 package io.touchpoint.segments;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.Period;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
@@ -312,13 +310,12 @@ sealed interface Condition {
         };
     }
 
-    /** A period of days and more ("P60D") or a duration of hours and less ("PT12H"), as ISO-8601 writes them. */
     static Instant plus(Instant instant, String iso) {
-        return iso.contains("T") ? instant.plus(Duration.parse(iso)) : instant.atZone(ZoneOffset.UTC).plus(Period.parse(iso)).toInstant();
+        return Windows.plus(instant, iso);
     }
 
     static Instant minus(Instant instant, String iso) {
-        return iso.contains("T") ? instant.minus(Duration.parse(iso)) : instant.atZone(ZoneOffset.UTC).minus(Period.parse(iso)).toInstant();
+        return Windows.minus(instant, iso);
     }
 
     private static boolean same(Object actual, Object expected) {
@@ -339,6 +336,9 @@ sealed interface Condition {
     private static BigDecimal number(Object value) {
         if (value instanceof BigDecimal decimal) {
             return decimal;
+        }
+        if (value instanceof Integer || value instanceof Long) {
+            return BigDecimal.valueOf(((Number) value).longValue());
         }
         if (value instanceof Number number) {
             return new BigDecimal(number.toString());
