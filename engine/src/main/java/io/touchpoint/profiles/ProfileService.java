@@ -151,9 +151,12 @@ public class ProfileService {
         return checked;
     }
 
-    /** Evaluates the customer's segments again now (a changed segment); empty when the customer is unknown. */
-    public Optional<CustomerProfile> recheckSegments(String customerId) {
-        return edited(merges.current(customerId), EditProfile.recheckSegments(clock.instant()));
+    /**
+     * Evaluates the customer's segments again now with their event counters completed from the event history (a
+     * changed segment's backfill); publishes what moved. Empty when the customer is unknown.
+     */
+    public Optional<CustomerProfile> recheckSegments(String customerId, Map<String, List<Instant>> recounted) {
+        return edited(merges.current(customerId), EditProfile.recheckSegments(clock.instant(), recounted));
     }
 
     /** Applies an edit where the profile is kept and publishes the segments it moved the customer in or out of. */

@@ -108,6 +108,14 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
                         (row, n) -> read(row.getString(1)), afterCustomerId, limit);
     }
 
+    /** A page of stored customer ids in order, after {@code afterCustomerId} (null: from the first). */
+    public List<String> customerIds(String afterCustomerId, int limit) {
+        return afterCustomerId == null
+                ? jdbc.queryForList("select customer_id from customer_profile order by customer_id limit ?", String.class, limit)
+                : jdbc.queryForList("select customer_id from customer_profile where customer_id > ? order by customer_id limit ?",
+                        String.class, afterCustomerId, limit);
+    }
+
     /** The customer who owns an identity (kind "email", "phone", "anonymousId", "userId", ...), if any. */
     public Optional<String> ownerOf(String kind, String value) {
         return jdbc.queryForList("select customer_id from customer_identity where kind = ? and identity_value = ?",

@@ -3,6 +3,7 @@ package io.touchpoint.segments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -39,6 +40,7 @@ class SegmentDefinitions {
     private final SegmentParser parser;
     private final HazelcastInstance member;
     private volatile SegmentSet current = SegmentSet.EMPTY;
+    private final List<java.util.function.LongConsumer> swapListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SegmentDefinitions(ResourcePatternResolver resources, @Value("${touchpoint.folders.segments}") String location, StoredFiles stored,
                        ObjectMapper json, HazelcastInstance member) {
@@ -54,6 +56,11 @@ class SegmentDefinitions {
         reload();
         stored.onChange(AREA, this::refresh);
         refresh(); // a change made while this node loaded
+    }
+
+    /** Runs {@code listener} with the new version each time a change is saved on this node. */
+    void onSaved(java.util.function.LongConsumer listener) {
+        swapListeners.add(listener);
     }
 
     /** The segments running on this node. */
@@ -79,7 +86,9 @@ class SegmentDefinitions {
             });
             return next;
         }, this::swapIn);
-        return current;
+        SegmentSet saved = current;
+        swapListeners.forEach(listener -> listener.accept(saved.version()));
+        return saved;
     }
 
     /** Loads the folder's segments and the stored ones again and swaps them in at once. */

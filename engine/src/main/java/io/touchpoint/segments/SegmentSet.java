@@ -135,6 +135,13 @@ final class SegmentSet implements ProfileSegments {
         return sources;
     }
 
+    /** The event conditions whose counters the profiles keep, by counter key. */
+    Map<String, Condition.EventCount> eventCounts() {
+        Map<String, Condition.EventCount> conditions = new LinkedHashMap<>();
+        counters.forEach((key, counter) -> conditions.put(key, counter.condition()));
+        return conditions;
+    }
+
     boolean defines(String segmentId) {
         return positions.containsKey(segmentId);
     }

@@ -33,18 +33,20 @@ class SegmentsApi {
 
     private final SegmentDefinitions definitions;
     private final SegmentPreview preview;
+    private final SegmentBackfill backfill;
 
-    SegmentsApi(SegmentDefinitions definitions, SegmentPreview preview) {
+    SegmentsApi(SegmentDefinitions definitions, SegmentPreview preview, SegmentBackfill backfill) {
         this.definitions = definitions;
         this.preview = preview;
+        this.backfill = backfill;
     }
 
     /** One segment as listed: usable ({@code problem} null) or left out with the reason. */
     record Listing(String id, String name, String description, List<String> references, String problem) {
     }
 
-    /** The segments of the running version. */
-    record Listings(long version, List<Listing> segments) {
+    /** The segments of the running version, and how far their backfill over the stored customers got (null before it started). */
+    record Listings(long version, SegmentBackfill.Progress backfill, List<Listing> segments) {
     }
 
     @GetMapping
@@ -55,7 +57,7 @@ class SegmentsApi {
                 List.copyOf(segment.references()), null)));
         running.problems().forEach((id, problem) -> listings.add(new Listing(id, null, null, List.of(), problem.getMessage())));
         listings.sort(java.util.Comparator.comparing(Listing::id));
-        return new Listings(Math.max(running.version(), 0), listings);
+        return new Listings(Math.max(running.version(), 0), backfill.progress().orElse(null), listings);
     }
 
     @GetMapping("/{id}")

@@ -53,10 +53,42 @@ class SegmentsIT extends JourneyEndToEnd {
     }
 
     @AfterEach
-    void removeTheSegments() {
+    void removeTheSegments() throws IOException {
         for (int i = saved.size() - 1; i >= 0; i--) {
             send(request("/api/segments/" + saved.get(i)).header("Authorization", basic(USER, PASSWORD)).DELETE().build());
         }
+        backfilled();
+    }
+
+    @Test
+    void aNewSegmentTakesInTheCustomersWhoMeetItAlreadyPastEventsCounted() throws Exception {
+        String customer = customer("backfill-" + UUID.randomUUID() + "@example.com", "\"itBackfill\": \"yes\"");
+        event("it_buy", customer, "{\"total\": 150}");
+        event("it_buy", customer, "{\"total\": 30}");
+        event("it_buy", customer, "{\"total\": 120}");
+        String other = customer("backfill-" + UUID.randomUUID() + "@example.com", "\"itBackfill\": \"yes\"");
+        event("it_buy", other, "{\"total\": 150}");
+
+        save("it-backfilled", """
+                {"condition": {"all": [{"attribute": "itBackfill", "eq": "yes"},
+                   {"event": "it_buy", "where": [{"property": "total", "gt": 100}], "atLeast": 2, "within": "P30D"}]}}""");
+
+        JsonNode progress = json.readTree(get("/api/segments").body()).path("backfill");
+        assertThat(progress.path("processed").asLong()).isEqualTo(progress.path("total").asLong()).isPositive();
+        assertThat(segmentsOf(customer)).containsOnlyKeys("it-backfilled");
+        assertThat(segmentsOf(other)).as("one order over 100 only").isEmpty();
+        assertThat(segmentEvents(customer)).containsExactly("segment_entered it-backfilled");
+        assertThat(journey("segmentWelcome", customer)).isNotNull();
+    }
+
+    /** Waits (bounded) until the backfill of the running segment version has finished. */
+    private void backfilled() throws IOException {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode listing = json.readTree(get("/api/segments").body());
+            JsonNode backfill = listing.path("backfill");
+            return backfill.path("version").asLong() == listing.path("version").asLong() && !backfill.path("finishedAt").isNull()
+                    && !backfill.path("finishedAt").isMissingNode();
+        });
     }
 
     @Test
@@ -198,10 +230,11 @@ class SegmentsIT extends JourneyEndToEnd {
         assertThat(bad.body()).contains("condition has unknown operator 'between'");
     }
 
-    private void save(String id, String definition) {
+    private void save(String id, String definition) throws IOException {
         HttpResponse<String> response = put(id, definition);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         saved.add(id);
+        backfilled();
     }
 
     private HttpResponse<String> put(String id, String definition) {
