@@ -41,47 +41,25 @@ sealed interface Condition {
     default void references(Collection<String> into) {
     }
 
-    record All(List<Condition> conditions) implements Condition {
+    /** {@code all} ({@code every} true) or {@code any} of the conditions. */
+    record Combination(boolean every, List<Condition> conditions) implements Condition {
         @Override
         public boolean test(Facts facts) {
             for (Condition condition : conditions) {
-                if (!condition.test(facts)) {
-                    return false;
+                if (condition.test(facts) != every) {
+                    return !every;
                 }
             }
-            return true;
+            return every;
         }
 
         @Override
         public Instant flipsAt(Facts facts) {
-            return earliestFlip(conditions, facts);
-        }
-
-        @Override
-        public void eventCounts(Collection<EventCount> into) {
-            conditions.forEach(condition -> condition.eventCounts(into));
-        }
-
-        @Override
-        public void references(Collection<String> into) {
-            conditions.forEach(condition -> condition.references(into));
-        }
-    }
-
-    record Any(List<Condition> conditions) implements Condition {
-        @Override
-        public boolean test(Facts facts) {
+            Instant earliest = null;
             for (Condition condition : conditions) {
-                if (condition.test(facts)) {
-                    return true;
-                }
+                earliest = earliest(earliest, condition.flipsAt(facts));
             }
-            return false;
-        }
-
-        @Override
-        public Instant flipsAt(Facts facts) {
-            return earliestFlip(conditions, facts);
+            return earliest;
         }
 
         @Override
@@ -282,14 +260,6 @@ sealed interface Condition {
         public void eventCounts(Collection<EventCount> into) {
             into.add(this);
         }
-    }
-
-    private static Instant earliestFlip(List<Condition> conditions, Facts facts) {
-        Instant earliest = null;
-        for (Condition condition : conditions) {
-            earliest = earliest(earliest, condition.flipsAt(facts));
-        }
-        return earliest;
     }
 
     static Instant earliest(Instant a, Instant b) {

@@ -114,7 +114,7 @@ final class SegmentParser {
                     for (int i = 0; i < list.size(); i++) {
                         conditions.add(condition(list.get(i), path + "." + kind + "[" + i + "]", depth + 1));
                     }
-                    yield kind.equals("all") ? new Condition.All(List.copyOf(conditions)) : new Condition.Any(List.copyOf(conditions));
+                    yield new Condition.Combination(kind.equals("all"), List.copyOf(conditions));
                 }
                 case "not" -> {
                     only(node, path, "not");
