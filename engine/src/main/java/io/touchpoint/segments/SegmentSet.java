@@ -142,10 +142,6 @@ final class SegmentSet implements ProfileSegments {
         return conditions;
     }
 
-    boolean defines(String segmentId) {
-        return positions.containsKey(segmentId);
-    }
-
     @Override
     public SegmentMembership evaluate(CustomerProfile profile, CountedEvent event, Instant now) {
         if (ordered.isEmpty() && profile.segments().joined().isEmpty() && profile.segments().counters().isEmpty()) {
