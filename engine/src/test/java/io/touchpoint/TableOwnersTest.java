@@ -43,6 +43,7 @@ class TableOwnersTest {
             Map.entry("journey_goal", "journeys"),
             Map.entry("journey_split", "journeys"),
             Map.entry("journey_active", "journeys"),
+            Map.entry("segment_backfill", "segments"),
             Map.entry("stored_file", "system"),
             Map.entry("stored_file_area", "system"),
             Map.entry("console_run_action", "console"),

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The reads of {@code customer_event} that other features make: an event again by its id (a journey step's retry),
- * a customer's events (the console's timeline) and events of some types in a date range (the console's analytics).
+ * a customer's events (the console's timeline), events of some types in a date range (the console's analytics) and
+ * some customers' events of some types (a segment's backfill).
  */
 @Component
 public class EventHistory {
@@ -54,6 +55,19 @@ public class EventHistory {
         return jdbc.query("select customer_id, occurred_at from customer_event where type in (" + marks(types) + ")"
                         + " and occurred_at >= ? and occurred_at < ?",
                 (row, n) -> new Recorded(row.getString(1), null, instant(row.getTimestamp(2)), null), arguments(types, from, to));
+    }
+
+    /** The customer, type, moment and payload of the events of these types these customers had since {@code from}. */
+    public List<Recorded> ofCustomers(List<String> customerIds, List<String> types, Instant from) {
+        if (customerIds.isEmpty() || types.isEmpty()) {
+            return List.of();
+        }
+        List<Object> arguments = new ArrayList<>(customerIds);
+        arguments.addAll(types);
+        arguments.add(Timestamp.from(from));
+        return jdbc.query("select customer_id, type, occurred_at, payload from customer_event where customer_id in (" + marks(customerIds)
+                        + ") and type in (" + marks(types) + ") and occurred_at >= ?",
+                (row, n) -> new Recorded(row.getString(1), row.getString(2), instant(row.getTimestamp(3)), row.getString(4)), arguments.toArray());
     }
 
     private static String marks(List<String> types) {

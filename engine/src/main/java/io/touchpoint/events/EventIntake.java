@@ -8,11 +8,13 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,10 +25,14 @@ import org.slf4j.MDC;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.touchpoint.profiles.ProfileService;
 import io.touchpoint.profiles.ProfileUpdate;
+import io.touchpoint.profiles.SegmentMoves;
 
 /**
  * Accepts one validated event: records it once (by event id), updates the customer's profile and starts or
@@ -53,6 +59,8 @@ public class EventIntake {
     private final Clock clock;
     /** The map behind the routes' idempotent repository ({@link EventIdempotency}), asked and filled a batch at a time. */
     private final IMap<String, Boolean> eventIds;
+    /** A transaction of its own, even when called as another commits (the segment events of a change outside an event). */
+    private final TransactionTemplate ownTransaction;
 
     /** Single events that arrive while another group commits: the next group takes them, up to this many. */
     private final int groupSize;
@@ -60,8 +68,11 @@ public class EventIntake {
 
     EventIntake(JdbcTemplate jdbc, TransactionTemplate transaction, ProfileService profiles,
                 EventDispatch journeys, ObjectMapper json, Clock clock, IMap<String, Boolean> eventIdWindow,
+                PlatformTransactionManager transactions,
                 @org.springframework.beans.factory.annotation.Value("${touchpoint.events.batch-events-per-transaction}") int groupSize) {
         this.groupSize = groupSize;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.profiles = profiles;
@@ -109,7 +120,15 @@ public class EventIntake {
                     status.setRollbackOnly();
                     return false;
                 }
-                apply(ready);
+                Deque<CustomerEvent> following = new ArrayDeque<>(apply(ready));
+                while (!following.isEmpty()) { // segments entered and left, in the same transaction
+                    Ready next = ready(following.removeFirst());
+                    record(next);
+                    List<CustomerEvent> more = apply(next);
+                    for (int i = more.size() - 1; i >= 0; i--) {
+                        following.addFirst(more.get(i));
+                    }
+                }
                 return true;
             }));
             if (!fresh) {
@@ -130,28 +149,31 @@ public class EventIntake {
      * events that {@link #mayMerge may merge} profiles.
      */
     public Optional<List<Outcome>> acceptTogether(List<CustomerEvent> received) {
-        return together(received, received.stream().map(CustomerEvent::eventId), this::ready, "A batch");
+        return together(received.stream().<Supplier<Ready>>map(event -> () -> ready(event)).toList(),
+                received.stream().map(CustomerEvent::eventId), "A batch");
     }
 
     /** Single events already made ready, in one transaction: {@link #accept}'s group commit. */
     private Optional<List<Outcome>> acceptReady(List<Ready> received) {
-        return together(received, received.stream().map(ready -> ready.event().eventId()), ready -> ready, "A group of single");
+        return together(received.stream().<Supplier<Ready>>map(ready -> () -> ready).toList(),
+                received.stream().map(ready -> ready.event().eventId()), "A group of single");
     }
 
     /**
-     * Events in one transaction, in their order, each made {@link Ready} in turn (an earlier event may own the
-     * identity a later one names): one outcome each, in their order; empty when the transaction failed as a whole.
+     * Events in one transaction, in their order, each made {@link Ready} when its turn comes (an earlier event may
+     * own the identity a later one names): one outcome each, in their order; empty when the transaction failed as a
+     * whole.
      */
-    private <T> Optional<List<Outcome>> together(List<T> received, java.util.stream.Stream<String> givenIds,
-                                                 java.util.function.Function<T, Ready> readied, String what) {
+    private Optional<List<Outcome>> together(List<Supplier<Ready>> received, java.util.stream.Stream<String> givenIds, String what) {
         List<Outcome> outcomes = new ArrayList<>();
         try {
             transaction.executeWithoutResult(status -> {
                 Set<String> seen = seen(givenIds.filter(id -> id != null && !id.isBlank()).toList());
-                Deque<T> left = new ArrayDeque<>(received);
+                Deque<Supplier<Ready>> left = new ArrayDeque<>(received);
+                Set<Supplier<Ready>> following = Collections.newSetFromMap(new IdentityHashMap<>());
                 List<Ready> recorded = new ArrayList<>();
                 while (!left.isEmpty()) {
-                    journeys.together(() -> takeOneCommandsWorth(left, readied, seen, recorded, outcomes));
+                    journeys.together(() -> takeOneCommandsWorth(left, following, seen, recorded, outcomes));
                 }
                 recordAll(recorded);
             });
@@ -169,40 +191,57 @@ public class EventIntake {
     /**
      * Takes events off the front of {@code left} while each is of a customer not met before in this call: the
      * journeys of one command are written at its end, and a customer's next event must see what the last one did.
-     * The events to record are added to {@code recorded}: the transaction records them all in one batch before it
-     * commits (one round trip to the database, not one each); an id another node recorded meanwhile fails it then,
-     * and what it changed is taken back.
+     * The segment events an event causes go to the front of {@code left} (so before the customer's next event),
+     * marked as {@code following}: they have no outcome of their own. The events to record are added to
+     * {@code recorded}: the transaction records them all in one batch before it commits (one round trip to the
+     * database, not one each); an id another node recorded meanwhile fails it then, and what it changed is taken back.
      */
-    private <T> void takeOneCommandsWorth(Deque<T> left, java.util.function.Function<T, Ready> readied, Set<String> seen,
-                                          List<Ready> recorded, List<Outcome> outcomes) {
+    private void takeOneCommandsWorth(Deque<Supplier<Ready>> left, Set<Supplier<Ready>> following, Set<String> seen,
+                                      List<Ready> recorded, List<Outcome> outcomes) {
         Set<String> customers = new HashSet<>();
         while (!left.isEmpty()) {
+            boolean caused = following.contains(left.peekFirst());
             Ready ready;
             try {
-                ready = readied.apply(left.peekFirst()); // in order: an earlier event of the batch may own the identity this one names
+                ready = left.peekFirst().get(); // in order: an earlier event of the batch may own the identity this one names
             } catch (InvalidEventException | PayloadTooLargeException refused) {
-                left.removeFirst();
-                outcomes.add(new Outcome(null, refused.getMessage()));
+                following.remove(left.removeFirst());
+                if (!caused) {
+                    outcomes.add(new Outcome(null, refused.getMessage()));
+                }
                 continue;
             }
             CustomerEvent event = ready.event();
             if (!customers.add(event.customerId())) {
                 return; // the next command takes it (and settles its ids again, as they were)
             }
-            left.removeFirst();
+            following.remove(left.removeFirst());
             if (!seen.add(event.eventId())) {
-                outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), true), null));
+                if (!caused) {
+                    outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), true), null));
+                }
                 continue;
             }
+            List<CustomerEvent> more;
             try {
-                apply(ready);
+                more = apply(ready);
             } catch (ProfileUpdate.InvalidProfileUpdateException refused) {
                 seen.remove(event.eventId());
-                outcomes.add(new Outcome(null, refused.getMessage()));
+                if (!caused) {
+                    outcomes.add(new Outcome(null, refused.getMessage()));
+                }
                 continue;
             }
             recorded.add(ready);
-            outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), false), null));
+            for (int i = more.size() - 1; i >= 0; i--) {
+                CustomerEvent next = more.get(i);
+                Supplier<Ready> item = () -> ready(next);
+                left.addFirst(item);
+                following.add(item);
+            }
+            if (!caused) {
+                outcomes.add(new Outcome(new Accepted(event.eventId(), event.customerId(), false), null));
+            }
         }
     }
 
@@ -230,14 +269,51 @@ public class EventIntake {
         return new Ready(event, update, payload);
     }
 
-    /** Applies the event to the profile and the journeys; what is logged meanwhile carries its id and type (MDC). */
-    private void apply(Ready ready) {
+    /**
+     * Applies the event to the profile and the journeys; what is logged meanwhile carries its id and type (MDC).
+     * Answers the events it causes: the segments the customer entered and left, to be taken in after it.
+     */
+    private List<CustomerEvent> apply(Ready ready) {
         CustomerEvent event = ready.event();
         try (MDC.MDCCloseable id = MDC.putCloseable(MDC_EVENT_ID, event.eventId());
              MDC.MDCCloseable type = MDC.putCloseable(MDC_EVENT_TYPE, event.type())) {
-            profiles.apply(event.customerId(), ready.update().forEvent(event.eventId(), event.type(), event.occurredAt()));
+            SegmentMoves moves = profiles.apply(event.customerId(), ready.update().forEvent(event.eventId(), event.type(), event.occurredAt()));
             journeys.dispatch(event);
+            return segmentEvents(moves, event.eventId());
         }
+    }
+
+    /**
+     * Takes in the segment events of a profile change made outside an event (an operator's edit, a re-check when
+     * time moved on, a journey's profile update): once that change's transaction has committed, each in one of its own.
+     */
+    @TransactionalEventListener(fallbackExecution = true)
+    void segmentsMoved(SegmentMoves moves) {
+        for (CustomerEvent event : segmentEvents(moves, null)) {
+            try {
+                ownTransaction.executeWithoutResult(status -> acceptAlone(ready(event)));
+            } catch (RuntimeException e) {
+                log.error("TP-EVENT-002 The {} event of segment {} could not be taken in; the membership stands in the profile", event.type(),
+                        event.properties().get(SegmentMoves.SEGMENT_ID), e);
+            }
+        }
+    }
+
+    /**
+     * {@code segment_entered} and {@code segment_exited} events (property {@code segmentId}) for what moved. Their ids
+     * follow from the event that caused them, or from the customer, segment and moment: a repeat is taken in once.
+     */
+    static List<CustomerEvent> segmentEvents(SegmentMoves moves, String causeId) {
+        List<CustomerEvent> events = new ArrayList<>();
+        moves.exited().forEach((segment, at) -> events.add(segmentEvent(SegmentMoves.EXITED, moves.customerId(), segment, at, causeId)));
+        moves.entered().forEach((segment, at) -> events.add(segmentEvent(SegmentMoves.ENTERED, moves.customerId(), segment, at, causeId)));
+        return events;
+    }
+
+    private static CustomerEvent segmentEvent(String type, String customerId, String segmentId, java.time.Instant at, String causeId) {
+        String identity = type + "\n" + segmentId + "\n" + (causeId != null ? causeId : customerId + "\n" + at.toEpochMilli());
+        String eventId = "seg-" + UUID.nameUUIDFromBytes(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new CustomerEvent(eventId, type, customerId, Map.of(), at, Map.of(SegmentMoves.SEGMENT_ID, segmentId));
     }
 
     /** The ids among these seen before: in the idempotency window (as the routes' idempotent consumer asks it), or recorded. */

@@ -10,63 +10,74 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 
 /**
- * Applies a {@link ProfileUpdate} to a profile atomically, on the member that owns the customer's entry, and
- * answers the identities the update added (to be recorded as the customer's own), or null when it added none.
- * It answers no more than that: the answer is serialised, and a whole profile would cost more than the update.
+ * Applies a {@link ProfileUpdate} to a profile atomically, on the member that owns the customer's entry, evaluates
+ * the customer's segments again ({@link ProfileSegments}) and answers what the update added: the identities (to be
+ * recorded as the customer's own) and the segments entered and left; null when it changed neither. It answers no
+ * more than that: the answer is serialised, and a whole profile would cost more than the update.
  */
-class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, HashMap<String, Set<String>>> {
+class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, ApplyEventToProfile.Added>, HazelcastInstanceAware {
+
+    /** What an update added: identities (kind → values; null when none) and the segments it moved the customer in or out of. */
+    record Added(HashMap<String, Set<String>> identities, SegmentMoves moves) implements java.io.Serializable {
+    }
 
     private final ProfileUpdate update;
     private final int historyLimit;
-    /** False on backups: only the owner keeps the version before the event ({@link ProfileUndo}). */
-    private final boolean owner;
     /** Whether the caller's transaction writes the new version to the database ({@link ProfileStore#leaveToTransaction}). */
     private final boolean transactionWrites;
+    private transient HazelcastInstance member;
+    /** The profile as this processor left it: what the backups are set to (they do not apply the update again). */
+    private transient CustomerProfile applied;
 
     /**
      * @param transactionWrites true when the caller's transaction writes the profile's row before it commits,
      *                          so the map does not write it through on its own
      */
     ApplyEventToProfile(ProfileUpdate update, int historyLimit, boolean transactionWrites) {
-        this(update, historyLimit, true, transactionWrites);
-    }
-
-    private ApplyEventToProfile(ProfileUpdate update, int historyLimit, boolean owner, boolean transactionWrites) {
         this.update = update;
         this.historyLimit = historyLimit;
-        this.owner = owner;
         this.transactionWrites = transactionWrites;
     }
 
     @Override
-    public EntryProcessor<String, CustomerProfile, HashMap<String, Set<String>>> getBackupProcessor() {
-        return new ApplyEventToProfile(update, historyLimit, false, transactionWrites);
+    public void setHazelcastInstance(HazelcastInstance member) {
+        this.member = member;
     }
 
     @Override
-    public HashMap<String, Set<String>> process(Map.Entry<String, CustomerProfile> entry) {
+    public EntryProcessor<String, CustomerProfile, Added> getBackupProcessor() {
+        return applied == null ? null : new ProfileUndo.SetTo<>(applied);
+    }
+
+    @Override
+    public Added process(Map.Entry<String, CustomerProfile> entry) {
         CustomerProfile current = entry.getValue() != null ? entry.getValue() : CustomerProfile.empty(entry.getKey(), update.at());
         if (alreadyApplied(current)) {
             return null;
         }
-        CustomerProfile next = ProfileSize.checked(applied(current, update, historyLimit), "properties");
-        if (owner && update.eventId() != null) {
+        CustomerProfile next = ProfileSegments.evaluated(member, ProfileSize.checked(applied(current, update, historyLimit), "properties"),
+                update.counted(), update.at());
+        if (update.eventId() != null) {
             ProfileUndo.remember(update.eventId(), entry.getValue(), next);
         }
-        if (owner && transactionWrites) {
+        if (transactionWrites) { // only the owner runs this: the backups are set to what it left (SetTo)
             ProfileStore.leaveToTransaction(entry.getKey(), next);
         }
         entry.setValue(next);
+        applied = next;
         HashMap<String, Set<String>> added = new HashMap<>();
         update.identities().forEach((kind, value) -> {
             if (!current.identities().getOrDefault(kind, Set.of()).contains(value)) {
                 added.put(kind, Set.of(value));
             }
         });
-        return added.isEmpty() ? null : added;
+        SegmentMoves moves = SegmentMoves.between(current, next, update.at());
+        return added.isEmpty() && moves.isEmpty() ? null : new Added(added.isEmpty() ? null : added, moves);
     }
 
     /**
@@ -98,7 +109,7 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
                 isEvent ? current.computedTraits().after(update.type(), occurredAt, update.total()) : current.computedTraits(),
                 isEvent ? newestFirst(List.of(new RecentEvent(update.eventId(), update.type(), occurredAt)), current.recentEvents(), historyLimit)
                         : current.recentEvents(),
-                current.eventCount() + 1, current.mergedIds(), current.createdAt(), at);
+                current.eventCount() + 1, current.mergedIds(), current.createdAt(), at, current.segments());
     }
 
     /**
@@ -122,7 +133,7 @@ class ApplyEventToProfile implements EntryProcessor<String, CustomerProfile, Has
         });
         return new CustomerProfile(current.customerId(), current.email(), current.phone(), current.identities(), attributes, setAt,
                 current.consents(), current.timeZone(), current.locale(), current.computedTraits(), current.recentEvents(), current.eventCount(),
-                current.mergedIds(), current.createdAt(), at);
+                current.mergedIds(), current.createdAt(), at, current.segments());
     }
 
     /** Two histories as one, newest first, at most {@code limit} long. */

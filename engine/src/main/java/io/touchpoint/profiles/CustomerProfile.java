@@ -27,6 +27,7 @@ import java.util.Set;
  * @param recentEvents        the latest events, newest first, bounded by {@code touchpoint.profiles.recent-events}
  * @param eventCount          how many events were applied to this customer (all merged profiles included)
  * @param mergedIds           customer ids merged into this one
+ * @param segments            the segments the customer is in and what their conditions count ({@link SegmentMembership})
  */
 public record CustomerProfile(
         String customerId,
@@ -43,7 +44,8 @@ public record CustomerProfile(
         long eventCount,
         Set<String> mergedIds,
         Instant createdAt,
-        Instant updatedAt) implements Serializable {
+        Instant updatedAt,
+        SegmentMembership segments) implements Serializable {
 
     /** The purpose of a message: marketing needs consent; transactional is sent unless explicitly refused. */
     public static final String MARKETING = "marketing";
@@ -62,6 +64,22 @@ public record CustomerProfile(
         computedTraits = computedTraits == null ? ComputedTraits.NONE : computedTraits;
         recentEvents = List.copyOf(recentEvents == null ? List.of() : recentEvents);
         mergedIds = Collections.unmodifiableSet(new LinkedHashSet<>(mergedIds == null ? Set.of() : mergedIds));
+        segments = segments == null ? SegmentMembership.NONE : segments;
+    }
+
+    /** A profile in no segment yet. */
+    public CustomerProfile(String customerId, String email, String phone, Map<String, Set<String>> identities, Map<String, Object> attributes,
+                           Map<String, Instant> attributesUpdatedAt, Map<String, Boolean> consents, String timeZone, String locale,
+                           ComputedTraits computedTraits, List<RecentEvent> recentEvents, long eventCount, Set<String> mergedIds,
+                           Instant createdAt, Instant updatedAt) {
+        this(customerId, email, phone, identities, attributes, attributesUpdatedAt, consents, timeZone, locale, computedTraits,
+                recentEvents, eventCount, mergedIds, createdAt, updatedAt, SegmentMembership.NONE);
+    }
+
+    /** The same profile with another segment membership. */
+    public CustomerProfile withSegments(SegmentMembership membership) {
+        return new CustomerProfile(customerId, email, phone, identities, attributes, attributesUpdatedAt, consents, timeZone, locale,
+                computedTraits, recentEvents, eventCount, mergedIds, createdAt, updatedAt, membership);
     }
 
     /** The shape of the first profile version, kept for callers that build a profile by hand. */

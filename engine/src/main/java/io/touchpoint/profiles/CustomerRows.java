@@ -30,6 +30,7 @@ class CustomerRows {
             "journey_goal", "customer_id",
             "journey_split", "customer_id",
             "journey_active", "customer_id",
+            "segment_backfill", "after_customer_id",
             "customer_merge", "merged_id,survivor_id");
 
     /** The tables whose rows follow a customer through a merge; the profile row itself is merged, not moved. */

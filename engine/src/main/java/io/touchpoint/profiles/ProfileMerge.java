@@ -55,6 +55,21 @@ final class ProfileMerge {
                 survivor.computedTraits().plus(merged.computedTraits()),
                 ApplyEventToProfile.newestFirst(survivor.recentEvents(), merged.recentEvents(), historyLimit),
                 survivor.eventCount() + merged.eventCount(), mergedIds,
-                ComputedTraits.earliest(survivor.createdAt(), merged.createdAt()), at);
+                ComputedTraits.earliest(survivor.createdAt(), merged.createdAt()), at, withCounters(survivor.segments(), merged.segments()));
+    }
+
+    /**
+     * The survivor's segments with both customers' event counters united (newest first); which segments the merged
+     * customer is in is evaluated again ({@link ProfileSegments}), so the survivor's memberships and join times stand.
+     */
+    private static SegmentMembership withCounters(SegmentMembership survivor, SegmentMembership merged) {
+        Map<String, java.util.List<Instant>> counters = new LinkedHashMap<>(survivor.counters());
+        merged.counters().forEach((key, moments) -> counters.merge(key, moments, (a, b) -> {
+            java.util.List<Instant> both = new java.util.ArrayList<>(a);
+            both.addAll(b);
+            both.sort(java.util.Comparator.reverseOrder());
+            return both;
+        }));
+        return new SegmentMembership(survivor.joined(), counters, survivor.recheckAt());
     }
 }

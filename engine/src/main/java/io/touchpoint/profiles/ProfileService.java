@@ -20,6 +20,7 @@ import com.hazelcast.map.IMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -57,10 +58,13 @@ public class ProfileService {
     private final Clock clock;
     private final int historyLimit;
     private final ProfileMetrics metrics;
+    private final ApplicationEventPublisher published;
 
     ProfileService(HazelcastInstance hazelcast, ProfileStore store, MergedCustomers merges, CustomerRows rows,
                    CustomerRuns journeys, AttributeTypes types, PlatformTransactionManager transactions, Clock clock,
-                   @Value("${touchpoint.profiles.recent-events:20}") int historyLimit, ProfileMetrics metrics) {
+                   @Value("${touchpoint.profiles.recent-events:20}") int historyLimit, ProfileMetrics metrics,
+                   ApplicationEventPublisher published) {
+        this.published = published;
         this.hazelcast = hazelcast;
         this.profiles = hazelcast.getMap(MAP_NAME);
         this.store = store;
@@ -89,9 +93,12 @@ public class ProfileService {
      * Applies an update atomically; concurrent updates of one customer are applied one after the other. An
      * {@code identify} or {@code alias} update whose identities (or previousId) belong to other customers merges
      * them into this one first. Throws {@link InvalidProfileUpdateException} for an attribute of the wrong type or
-     * an alias of a customer to itself, having changed nothing.
+     * an alias of a customer to itself, having changed nothing. Answers the segments the customer entered and left
+     * when the update is an event (the intake turns them into events in its transaction); for an update that is no
+     * event (a journey's profile update) and for a merge they are published as {@link SegmentMoves} (taken in after
+     * the commit) and the answer is empty.
      */
-    public void apply(String customerId, ProfileUpdate update) {
+    public SegmentMoves apply(String customerId, ProfileUpdate update) {
         String current = merges.current(customerId);
         ProfileUpdate checked = update.withTraits(types.check(update.traits(), "properties.traits."));
         for (int attempt = 1; checked.links(); attempt++) {
@@ -99,9 +106,10 @@ public class ProfileService {
             if (others.isEmpty()) {
                 break;
             }
-            if (merge(current, others, checked)) {
+            SegmentMoves merged = merge(current, others, checked);
+            if (merged != null) {
                 metrics.updated(ProfileMetrics.MERGE);
-                return;
+                return moved(merged, false); // after the commit: until then the survivor's row is held and its cached entry old
             }
             if (attempt == MERGE_ATTEMPTS) {
                 throw new ConcurrencyFailureException("customer " + current + " kept being merged by other events; retry the event");
@@ -109,14 +117,61 @@ public class ProfileService {
             current = merges.current(customerId); // another event merged one of them first: find who they are now
         }
         boolean inTransaction = checked.eventId() != null && TransactionSynchronizationManager.isSynchronizationActive();
-        Map<String, Set<String>> addedIdentities = profiles.executeOnKey(current, new ApplyEventToProfile(checked, historyLimit, inTransaction));
+        ApplyEventToProfile.Added added = profiles.executeOnKey(current, new ApplyEventToProfile(checked, historyLimit, inTransaction));
         if (inTransaction) {
             inTransaction(current, checked.eventId());
         }
-        if (addedIdentities != null) {
-            store.claimIdentities(current, addedIdentities);
+        if (added != null && added.identities() != null) {
+            store.claimIdentities(current, added.identities());
         }
         metrics.updated(ProfileMetrics.EVENT);
+        return moved(added == null ? SegmentMoves.none(current) : added.moves(), checked.type() != null);
+    }
+
+    /** The moves for the intake, or published (taken in once the caller's transaction commits) and none answered. */
+    private SegmentMoves moved(SegmentMoves moves, boolean forTheIntake) {
+        if (forTheIntake || moves.isEmpty()) {
+            return moves;
+        }
+        published.publishEvent(moves);
+        return SegmentMoves.none(moves.customerId());
+    }
+
+    /**
+     * Evaluates the segments again of the customers whose membership may have changed by time alone by now (a
+     * "no order for 60 days" condition), at most {@code limit} of those this member owns, the longest due first;
+     * publishes what moved. Answers how many were re-checked.
+     */
+    public int recheckDueSegments(int limit) {
+        Instant now = clock.instant();
+        int checked = 0;
+        for (String customerId : store.dueForSegmentRecheck(now, limit)) {
+            if (hazelcast.getPartitionService().getPartition(customerId).getOwner().localMember()) {
+                edited(customerId, EditProfile.recheckSegments(now));
+                checked++;
+            }
+        }
+        return checked;
+    }
+
+    /**
+     * Evaluates the customer's segments again now with their event counters completed from the event history (a
+     * changed segment's backfill); publishes what moved. Empty when the customer is unknown.
+     */
+    public Optional<CustomerProfile> recheckSegments(String customerId, Map<String, List<Instant>> recounted) {
+        return edited(merges.current(customerId), EditProfile.recheckSegments(clock.instant(), recounted));
+    }
+
+    /** Applies an edit where the profile is kept and publishes the segments it moved the customer in or out of. */
+    private Optional<CustomerProfile> edited(String customerId, EditProfile edit) {
+        EditProfile.Edited edited = profiles.executeOnKey(customerId, edit);
+        if (edited == null) {
+            return Optional.empty();
+        }
+        if (!edited.moves().isEmpty()) {
+            published.publishEvent(edited.moves());
+        }
+        return Optional.of(edited.profile());
     }
 
     /** An event applied to a cached profile in the current transaction. */
@@ -205,7 +260,7 @@ public class ProfileService {
     /** Sets (a null value removes) attributes of a known customer, re-planning journeys' waits on them; empty when the customer is unknown. */
     public Optional<CustomerProfile> patchAttributes(String customerId, Map<String, Object> attributes) {
         Map<String, Object> checked = types.check(attributes, "attributes.");
-        Optional<CustomerProfile> patched = Optional.ofNullable(profiles.executeOnKey(merges.current(customerId), EditProfile.patchAttributes(checked, clock.instant())));
+        Optional<CustomerProfile> patched = edited(merges.current(customerId), EditProfile.patchAttributes(checked, clock.instant()));
         patched.ifPresent(profile -> {
             journeys.attributesChanged(profile, checked.keySet());
             metrics.updated(ProfileMetrics.EDIT);
@@ -216,7 +271,7 @@ public class ProfileService {
     /** Replaces the consents of a known customer; empty when the customer is unknown. */
     public Optional<CustomerProfile> replaceConsents(String customerId, Map<String, Object> consents) {
         Map<String, Boolean> checked = ProfileUpdate.consents(consents, "consents");
-        Optional<CustomerProfile> replaced = Optional.ofNullable(profiles.executeOnKey(merges.current(customerId), EditProfile.replaceConsents(checked, clock.instant())));
+        Optional<CustomerProfile> replaced = edited(merges.current(customerId), EditProfile.replaceConsents(checked, clock.instant()));
         replaced.ifPresent(profile -> metrics.updated(ProfileMetrics.EDIT));
         return replaced;
     }
@@ -270,19 +325,21 @@ public class ProfileService {
     /**
      * Merges the other customers into the survivor and applies the update, all or nothing: the database changes
      * (profiles, identities, histories, merge records, journeys) commit together, with the caller's transaction
-     * if there is one; the cached entries are dropped only after the commit and reload from the database.
+     * if there is one; the cached entries are dropped only after the commit and reload from the database. Answers
+     * the segments the survivor entered and left, or null when another event merged them first and nothing changed.
      */
-    private boolean merge(String survivorId, List<String> others, ProfileUpdate update) {
+    private SegmentMoves merge(String survivorId, List<String> others, ProfileUpdate update) {
         List<String> all = new ArrayList<>(others);
         all.add(survivorId);
         Instant at = update.at();
         AtomicBoolean merged = new AtomicBoolean();
-        whileHolding(all, () -> {
+        SegmentMoves moves = whileHolding(all, () -> {
             if (merges.anyMergedAway(all)) {
                 return null; // merged by another event between looking them up and locking them: changes nothing
             }
             merged.set(true);
-            CustomerProfile survivor = Optional.ofNullable(profiles.get(survivorId)).orElseGet(() -> CustomerProfile.empty(survivorId, at));
+            CustomerProfile before = profiles.get(survivorId);
+            CustomerProfile survivor = Optional.ofNullable(before).orElseGet(() -> CustomerProfile.empty(survivorId, at));
             Map<String, CustomerProfile> mergedAway = new LinkedHashMap<>();
             others.forEach(other -> mergedAway.put(other, profiles.get(other)));
             for (Map.Entry<String, CustomerProfile> other : mergedAway.entrySet()) {
@@ -293,11 +350,12 @@ public class ProfileService {
                 journeys.move(other.getKey(), survivorId);
                 merges.record(other.getKey(), survivorId, at);
             }
-            CustomerProfile result = ProfileSize.checked(ApplyEventToProfile.applied(survivor, update, historyLimit), "identities");
+            CustomerProfile result = ProfileSegments.evaluated(hazelcast,
+                    ProfileSize.checked(ApplyEventToProfile.applied(survivor, update, historyLimit), "identities"), update.counted(), at);
             store.store(survivorId, result);
             store.claimIdentities(survivorId, result.identities());
             journeys.attributesChanged(result, result.attributes().keySet());
-            return result;
+            return SegmentMoves.between(before, result, at);
         }, () -> {
             if (merged.get()) {
                 others.forEach(other -> merges.remember(other, survivorId));
@@ -307,7 +365,7 @@ public class ProfileService {
             log.info("Merged {} customer(s) into another", others.size());
             log.debug("Merged customer(s) {} into {}", others, survivorId);
         }
-        return merged.get();
+        return merged.get() ? moves : null;
     }
 
     /**

@@ -62,22 +62,23 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
         Timestamp updatedAt = Timestamp.from(profile.updatedAt());
         String name = displayName(profile);
         String searchText = searchText(customerId, profile.email(), profile.phone(), name);
-        int updated = jdbc.update("update customer_profile set email = ?, phone = ?, profile_json = ?, updated_at = ?, display_name = ?, search_text = ?"
-                        + " where customer_id = ?",
-                profile.email(), profile.phone(), document, updatedAt, name, searchText, customerId);
+        Timestamp recheckAt = profile.segments().recheckAt() == null ? null : Timestamp.from(profile.segments().recheckAt());
+        int updated = jdbc.update("update customer_profile set email = ?, phone = ?, profile_json = ?, updated_at = ?, display_name = ?, search_text = ?,"
+                        + " segments_due_at = ? where customer_id = ?",
+                profile.email(), profile.phone(), document, updatedAt, name, searchText, recheckAt, customerId);
         if (updated == 0) {
-            jdbc.update("insert into customer_profile (customer_id, email, phone, profile_json, updated_at, display_name, search_text)"
-                            + " values (?, ?, ?, ?, ?, ?, ?)",
-                    customerId, profile.email(), profile.phone(), document, updatedAt, name, searchText);
+            jdbc.update("insert into customer_profile (customer_id, email, phone, profile_json, updated_at, display_name, search_text, segments_due_at)"
+                            + " values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    customerId, profile.email(), profile.phone(), document, updatedAt, name, searchText, recheckAt);
         }
     }
 
     /** Rows in one statement: PostgreSQL takes up to 32,767 parameters in one, H2 more. */
     private static final int ROWS_PER_STATEMENT = 500;
-    private static final String COLUMNS = "customer_id, email, phone, profile_json, updated_at, display_name, search_text";
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?)";
+    private static final String COLUMNS = "customer_id, email, phone, profile_json, updated_at, display_name, search_text, segments_due_at";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String SET_COLUMNS = "email = s.email, phone = s.phone, profile_json = s.profile_json, updated_at = s.updated_at,"
-            + " display_name = s.display_name, search_text = s.search_text";
+            + " display_name = s.display_name, search_text = s.search_text, segments_due_at = s.segments_due_at";
 
     /**
      * Writes profiles in one statement per {@value #ROWS_PER_STATEMENT} (in the caller's transaction), each row
@@ -89,11 +90,12 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
         List<CustomerProfile> sorted = profiles.stream().sorted(java.util.Comparator.comparing(CustomerProfile::customerId)).toList();
         for (int from = 0; from < sorted.size(); from += ROWS_PER_STATEMENT) {
             List<CustomerProfile> some = sorted.subList(from, Math.min(sorted.size(), from + ROWS_PER_STATEMENT));
-            List<Object> values = new ArrayList<>(some.size() * 7);
+            List<Object> values = new ArrayList<>(some.size() * 8);
             for (CustomerProfile profile : some) {
                 String name = displayName(profile);
                 values.addAll(java.util.Arrays.asList(profile.customerId(), profile.email(), profile.phone(), write(profile),
-                        Timestamp.from(profile.updatedAt()), name, searchText(profile.customerId(), profile.email(), profile.phone(), name)));
+                        Timestamp.from(profile.updatedAt()), name, searchText(profile.customerId(), profile.email(), profile.phone(), name),
+                        profile.segments().recheckAt() == null ? null : Timestamp.from(profile.segments().recheckAt())));
             }
             jdbc.update(upsertLatest(some.size()), values.toArray());
         }
@@ -157,6 +159,31 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
     @Override
     public Iterable<String> loadAllKeys() {
         return null; // lazy: profiles are loaded one by one when first asked for
+    }
+
+    /** Customers whose segments may have changed by time alone by {@code now}, the longest due first (an index holds the due times). */
+    List<String> dueForSegmentRecheck(java.time.Instant now, int limit) {
+        return jdbc.queryForList("select customer_id from customer_profile where segments_due_at <= ? order by segments_due_at limit ?",
+                String.class, Timestamp.from(now), limit);
+    }
+
+    /**
+     * A page of stored profiles in customer id order, after {@code afterCustomerId} (null: from the first): how the
+     * segments read every customer (preview, backfill) without filling the cache.
+     */
+    public List<CustomerProfile> page(String afterCustomerId, int limit) {
+        return afterCustomerId == null
+                ? jdbc.query("select profile_json from customer_profile order by customer_id limit ?", (row, n) -> read(row.getString(1)), limit)
+                : jdbc.query("select profile_json from customer_profile where customer_id > ? order by customer_id limit ?",
+                        (row, n) -> read(row.getString(1)), afterCustomerId, limit);
+    }
+
+    /** A page of stored customer ids in order, after {@code afterCustomerId} (null: from the first). */
+    public List<String> customerIds(String afterCustomerId, int limit) {
+        return afterCustomerId == null
+                ? jdbc.queryForList("select customer_id from customer_profile order by customer_id limit ?", String.class, limit)
+                : jdbc.queryForList("select customer_id from customer_profile where customer_id > ? order by customer_id limit ?",
+                        String.class, afterCustomerId, limit);
     }
 
     /** The customer who owns an identity (kind "email", "phone", "anonymousId", "userId", ...), if any. */

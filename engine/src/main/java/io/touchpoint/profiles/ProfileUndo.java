@@ -81,16 +81,21 @@ final class ProfileUndo {
 
         @Override
         public EntryProcessor<String, CustomerProfile, Boolean> getBackupProcessor() {
-            return reverted == null ? null : new SetTo(reverted.profile());
+            return reverted == null ? null : new SetTo<>(reverted.profile());
         }
     }
 
-    /** A backup's copy of a reverted profile. */
-    private record SetTo(CustomerProfile profile) implements EntryProcessor<String, CustomerProfile, Boolean> {
+    /** A backup's copy of a profile as the owner's processor left it (reverted, updated, edited). */
+    record SetTo<R>(CustomerProfile profile) implements EntryProcessor<String, CustomerProfile, R> {
         @Override
-        public Boolean process(Map.Entry<String, CustomerProfile> entry) {
+        public R process(Map.Entry<String, CustomerProfile> entry) {
             entry.setValue(profile);
-            return true;
+            return null;
+        }
+
+        @Override
+        public EntryProcessor<String, CustomerProfile, R> getBackupProcessor() {
+            return null;
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param identities kind → value, trimmed; email addresses in lower case
  * @param total      {@code properties.total} when it is a number (the order value of an {@code order_placed})
  * @param previousId {@code properties.previousId} of an {@code alias} event: the customer to merge into this one
+ * @param properties the event's properties, as the segments' event counters read them
  */
 public record ProfileUpdate(
         Map<String, String> identities,
@@ -27,7 +28,8 @@ public record ProfileUpdate(
         String eventId,
         String type,
         Instant occurredAt,
-        Instant at) implements Serializable {
+        Instant at,
+        Map<String, Object> properties) implements Serializable {
 
     /** Event types that link identities: their identities (and an alias's previousId) merge known profiles. */
     public static final String IDENTIFY = "identify";
@@ -35,6 +37,7 @@ public record ProfileUpdate(
 
     public ProfileUpdate {
         identities = Collections.unmodifiableMap(new LinkedHashMap<>(identities == null ? Map.of() : identities));
+        properties = properties == null ? Map.of() : properties;
     }
 
     /**
@@ -45,16 +48,21 @@ public record ProfileUpdate(
     public static ProfileUpdate of(Map<String, String> identities, Map<String, Object> properties, Instant at) {
         return new ProfileUpdate(normalized(identities), object(properties, "traits"), consentsOf(properties),
                 text(properties, "timeZone", 64), text(properties, "locale", 35), number(properties.get("total")),
-                text(properties, "previousId", 200), null, null, null, at);
+                text(properties, "previousId", 200), null, null, null, at, properties);
     }
 
     /** The same update, knowing the event it comes from. */
     public ProfileUpdate forEvent(String eventId, String type, Instant occurredAt) {
-        return new ProfileUpdate(identities, traits, consents, timeZone, locale, total, previousId, eventId, type, occurredAt, at);
+        return new ProfileUpdate(identities, traits, consents, timeZone, locale, total, previousId, eventId, type, occurredAt, at, properties);
     }
 
     ProfileUpdate withTraits(Map<String, Object> checkedTraits) {
-        return new ProfileUpdate(identities, checkedTraits, consents, timeZone, locale, total, previousId, eventId, type, occurredAt, at);
+        return new ProfileUpdate(identities, checkedTraits, consents, timeZone, locale, total, previousId, eventId, type, occurredAt, at, properties);
+    }
+
+    /** The event as the segments' event counters read it; null when the update is no event. */
+    ProfileSegments.CountedEvent counted() {
+        return type == null ? null : new ProfileSegments.CountedEvent(type, occurredAt != null ? occurredAt : at, properties);
     }
 
     public String email() {

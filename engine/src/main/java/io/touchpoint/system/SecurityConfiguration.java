@@ -63,6 +63,9 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.DELETE, "/api/rules/*.drl").hasRole(codeRole.toUpperCase(Locale.ROOT))
                         .requestMatchers(HttpMethod.PUT, "/api/rules/**").hasRole("MARKETER")
                         .requestMatchers(HttpMethod.DELETE, "/api/rules/**").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.PUT, "/api/segments/**").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.DELETE, "/api/segments/**").hasRole("MARKETER")
+                        .requestMatchers(HttpMethod.POST, "/api/segments/preview").hasRole("MARKETER")
                         .requestMatchers(HttpMethod.PUT, "/api/templates/**").hasRole("MARKETER")
                         .requestMatchers(HttpMethod.DELETE, "/api/templates/**").hasRole("MARKETER")
                         // the offer catalogue and resetting what the learning decisions learned about an offer

@@ -10,13 +10,13 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Decides where the editable folders {@code workflows/}, {@code rules/} and {@code routes/} are read from:
+ * Decides where the editable folders {@code workflows/}, {@code rules/}, {@code routes/} and {@code segments/} are read from:
  * the folder under {@code touchpoint.home} when it exists (a checkout), else the copy packaged in the jar.
  * Publishes {@code touchpoint.folders.<name>} as a Spring resource location ending in "/".
  */
 public class TouchpointFolders implements EnvironmentPostProcessor {
 
-    static final String[] FOLDERS = {"workflows", "rules", "routes"};
+    static final String[] FOLDERS = {"workflows", "rules", "routes", "segments"};
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

@@ -139,6 +139,11 @@ class ErasureCoverageIT extends EngineIT {
             jdbc.update("insert into journey_split (customer_id, journey_key, split_id, variant, assigned_at) values (?, 'abandonedCart', 'Split_Offer', 'A', ?)",
                     customer, now);
         }
+        if (jdbc.queryForObject("select count(*) from segment_backfill where after_customer_id = ?", Integer.class, customer) == 0) {
+            // a segment backfill that stopped right after this customer (a version of its own, so no real one is touched)
+            jdbc.update("insert into segment_backfill (version, after_customer_id, processed, total, started_at) values (?, ?, 1, 2, ?)",
+                    -Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L) - 1, customer, now);
+        }
     }
 
     /** Our tables (not Camunda's, not Flyway's) → their columns, in lower case. */

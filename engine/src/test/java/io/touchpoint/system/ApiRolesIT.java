@@ -51,6 +51,11 @@ class ApiRolesIT extends EngineIT {
             POST   /api/templates/none/preview           MARKETER
             PUT    /api/templates/none/en                MARKETER
             POST   /api/journeys/none/migrations         MARKETER
+            GET    /api/segments                         VIEWER
+            GET    /api/segments/none                    VIEWER
+            PUT    /api/segments/none                    MARKETER
+            DELETE /api/segments/none                    MARKETER
+            POST   /api/segments/preview                 MARKETER
             GET    /api/rules/status                     VIEWER
             GET    /api/offers                           VIEWER
             GET    /api/offers/none                      VIEWER
