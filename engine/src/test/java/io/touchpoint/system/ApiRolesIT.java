@@ -51,6 +51,9 @@ class ApiRolesIT extends EngineIT {
             POST   /api/templates/none/preview           MARKETER
             PUT    /api/templates/none/en                MARKETER
             POST   /api/journeys/none/migrations         MARKETER
+            POST   /api/journeys/test                    MARKETER
+            POST   /api/journeys/backtest                MARKETER
+            GET    /api/journeys/backtest/none           VIEWER
             GET    /api/rules/status                     VIEWER
             GET    /api/event-sources/keys               ADMIN
             POST   /api/event-sources/keys               ADMIN
