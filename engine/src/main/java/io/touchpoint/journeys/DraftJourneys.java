@@ -68,7 +68,7 @@ public class DraftJourneys {
 
     /** Where a backtest is: RUNNING (with progress), DONE (with its report) or FAILED (with the reason). */
     public record BacktestStatus(String id, String state, String journey, int events, int replayed, Instant startedAt,
-                                 Instant finishedAt, BacktestReport report, String error) {
+                                 Instant finishedAt, BacktestReport report, String error, Long sandboxStartMillis, Long replayMillis) {
     }
 
     private final JourneySandbox sandbox;
@@ -167,6 +167,8 @@ public class DraftJourneys {
             try {
                 SandboxJob.Result result = sandbox.run(file, draft, job, running -> backtest.running = running);
                 refusedOrNot(file, result);
+                backtest.sandboxStartMillis = result.startMillis();
+                backtest.replayMillis = result.runMillis();
                 backtest.report = new BacktestReport(from, to, profileUpdates.size(), result.report(), collisions(journey, result.report(), zones, from, to));
             } catch (RuntimeException e) {
                 log.warn("TP-JOURNEY-011 Backtest {} of {} failed: {}", backtest.id, journey, e.getMessage());
@@ -272,6 +274,8 @@ public class DraftJourneys {
         volatile BacktestReport report;
         volatile String error;
         volatile Instant finishedAt;
+        volatile Long sandboxStartMillis;
+        volatile Long replayMillis;
 
         Backtest(String id, String journey, int events, Instant startedAt) {
             this.id = id;
@@ -283,7 +287,7 @@ public class DraftJourneys {
         BacktestStatus status() {
             String state = finishedAt == null ? "RUNNING" : error == null ? "DONE" : "FAILED";
             int replayed = report != null ? events : running == null ? 0 : running.progress();
-            return new BacktestStatus(id, state, journey, events, replayed, startedAt, finishedAt, report, error);
+            return new BacktestStatus(id, state, journey, events, replayed, startedAt, finishedAt, report, error, sandboxStartMillis, replayMillis);
         }
     }
 }

@@ -34,11 +34,11 @@ public final class SandboxMain {
             context = new SpringApplicationBuilder(TouchpointApplication.class).bannerMode(Banner.Mode.OFF)
                     .run(Arrays.copyOfRange(args, 1, args.length));
             long started = System.nanoTime();
-            result = context.getBean(SandboxRun.class).run(job, done -> progress(folder, done));
-            LoggerFactory.getLogger(SandboxMain.class).info("Journey sandbox started in {} ms, ran its job in {} ms",
-                    (started - start) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+            result = context.getBean(SandboxRun.class).run(job, done -> progress(folder, done))
+                    .timed((started - start) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+            LoggerFactory.getLogger(SandboxMain.class).info("Journey sandbox started in {} ms, ran its job in {} ms", result.startMillis(), result.runMillis());
         } catch (Throwable failure) {
-            result = new SandboxJob.Result(null, null, null, failure.toString());
+            result = new SandboxJob.Result(null, null, null, failure.toString(), 0, 0);
             status = 1;
         }
         Path written = folder.resolve("result.json.part");

@@ -44,15 +44,15 @@ class SandboxRun {
 
     SandboxJob.Result run(SandboxJob job, IntConsumer progress) {
         if (!deployer.refused().isEmpty()) {
-            return new SandboxJob.Result(deployer.refused().get(0).reason(), null, null, null);
+            return new SandboxJob.Result(deployer.refused().get(0).reason(), null, null, null, 0, 0);
         }
         ProcessDefinition journey = repository.createProcessDefinitionQuery().processDefinitionKey(job.journey()).latestVersion().singleResult();
         if (journey == null) {
-            return new SandboxJob.Result("the file has no process with id '" + job.journey() + "'", null, null, null);
+            return new SandboxJob.Result("the file has no process with id '" + job.journey() + "'", null, null, null, 0, 0);
         }
         if (job.isBacktest()) {
             List<String> failures = replay.replay(journey.getId(), job.profiles(), job.events(), job.until(), progress);
-            return new SandboxJob.Result(null, null, replay.report(journey.getId(), job.events().size(), failures), null);
+            return new SandboxJob.Result(null, null, replay.report(journey.getId(), job.events().size(), failures), null, 0, 0);
         }
         List<SandboxJob.ScenarioResult> results = new ArrayList<>();
         List<JourneyScenario> scenarios = JourneyScenario.parse("scenario", job.scenarios());
@@ -67,7 +67,7 @@ class SandboxRun {
             results.add(new SandboxJob.ScenarioResult(scenario.name(), differences.isEmpty(), differences));
             progress.accept(i + 1);
         }
-        return new SandboxJob.Result(null, results, null, null);
+        return new SandboxJob.Result(null, results, null, null, 0, 0);
     }
 
     /** Plays one scenario for a customer of its own and answers its differences (empty: it passed). */

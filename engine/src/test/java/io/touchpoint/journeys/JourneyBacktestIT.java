@@ -7,15 +7,9 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -27,13 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.touchpoint.channels.Channel;
 import io.touchpoint.channels.MessageRequest;
 import io.touchpoint.channels.MessageService;
-import io.touchpoint.events.CustomerEvent;
 import io.touchpoint.events.EventIntake;
 
 /**
@@ -51,9 +42,8 @@ class JourneyBacktestIT extends JourneyEndToEnd {
     static final int DEFAULT_CUSTOMERS = 300;
     private static final Instant FROM = Instant.parse("2025-06-02T00:00:00Z");
     private static final Instant TO = FROM.plus(Duration.ofDays(7));
-    private static final List<String> ZONES = List.of("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC");
 
-    private final ObjectMapper json = JsonMapper.builder().findAndAddModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+    private final ObjectMapper json = SandboxJob.JSON;
 
     @Autowired
     EventIntake intake;
@@ -64,14 +54,10 @@ class JourneyBacktestIT extends JourneyEndToEnd {
     @Autowired
     JourneyReplay replay;
 
-    /** What the test recorded: the period's events, and per customer the local days a live journey sent them a message on. */
-    record Seeded(List<CustomerEvent> events, Map<String, Set<LocalDate>> liveSendDays, Map<String, ZoneId> zones) {
-    }
-
     @Test
     void aBacktestReportsWhatTheLiveEngineWouldHaveDoneAndChangesNothingLive() throws IOException {
         int customers = Integer.getInteger("backtest.customers", DEFAULT_CUSTOMERS);
-        Seeded seeded = seed(customers, "bt-" + UUID.randomUUID().toString().substring(0, 8));
+        RecordedWeek seeded = seed(customers);
         ClockUtil.reset();
         long liveRuns = runtime.createProcessInstanceQuery().count();
         long liveJobs = management.createJobQuery().count();
@@ -127,59 +113,22 @@ class JourneyBacktestIT extends JourneyEndToEnd {
     }
 
     /**
-     * Records a week of events for {@code customers} customers through the live intake (profiles first, the week
-     * before), and sends a transactional email (not counted by the marketing caps) through the live message service on the local day of every tenth
-     * customer's first cart.
+     * Records the week through the live intake (profiles first, the week before), and sends a transactional email
+     * (not counted by the marketing caps) through the live message service at each of its live sends.
      */
-    private Seeded seed(int customers, String prefix) {
-        Random random = new Random(21);
-        List<CustomerEvent> period = new ArrayList<>();
-        List<CustomerEvent> profilesBefore = new ArrayList<>();
-        Map<String, ZoneId> zones = new HashMap<>();
-        Map<String, Instant> liveSends = new HashMap<>();
-        for (int i = 0; i < customers; i++) {
-            String customer = prefix + "-" + i;
-            ZoneId zone = ZoneId.of(ZONES.get(i % ZONES.size()));
-            zones.put(customer, zone);
-            Map<String, Object> profile = new HashMap<>(Map.of("timeZone", zone.getId(), "traits", Map.of("firstName", "Customer" + i)));
-            if (i % 10 == 3) {
-                profile.put("consents", Map.of("email", false));
-            }
-            profilesBefore.add(new CustomerEvent(null, "profile_updated", customer,
-                    Map.of("email", customer + "@example.com", "phone", "+49151" + (1_000_000 + i)), FROM.minus(Duration.ofDays(1)), profile));
-            Instant cart = FROM.plus(Duration.ofMinutes(random.nextInt(6 * 24 * 60)));
-            double total = 20 + random.nextInt(230);
-            period.add(cart(customer, cart, total, "k-" + i));
-            if (random.nextInt(100) < 45) {
-                period.add(new CustomerEvent(null, "order_placed", customer, Map.of(), cart.plus(Duration.ofMinutes(10 + random.nextInt(190))),
-                        Map.of("orderId", "o-" + i, "total", total)));
-            }
-            if (random.nextInt(100) < 20) {
-                period.add(cart(customer, cart.plus(Duration.ofMinutes(24 * 60 + random.nextInt(24 * 60))), total / 2, "k2-" + i));
-            }
-            if (i % 10 == 7) {
-                liveSends.put(customer, cart.plus(Duration.ofMinutes(30)));
-            }
-        }
-        profilesBefore.forEach(intake::accept);
-        period.sort(java.util.Comparator.comparing(CustomerEvent::occurredAt));
-        period.forEach(intake::accept);
-        Map<String, Set<LocalDate>> liveSendDays = new HashMap<>();
-        liveSends.forEach((customer, at) -> {
-            ClockUtil.setCurrentTime(Date.from(at));
-            messages.send(new MessageRequest("live-" + customer + ":Send_Welcome", customer, Channel.EMAIL, "welcome-1", "transactional", Map.of()));
-            liveSendDays.computeIfAbsent(customer, c -> new HashSet<>()).add(LocalDate.ofInstant(at, zones.get(customer)));
+    private RecordedWeek seed(int customers) {
+        RecordedWeek week = RecordedWeek.generate(customers, "bt-" + UUID.randomUUID().toString().substring(0, 8), FROM, 21);
+        week.profiles().forEach(intake::accept);
+        week.events().forEach(intake::accept);
+        week.liveSends().entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(send -> {
+            ClockUtil.setCurrentTime(Date.from(send.getValue()));
+            messages.send(new MessageRequest("live-" + send.getKey() + ":Send_Welcome", send.getKey(), Channel.EMAIL, "welcome-1", "transactional", Map.of()));
         });
-        return new Seeded(period, liveSendDays, zones);
-    }
-
-    private static CustomerEvent cart(String customer, Instant at, double total, String cartId) {
-        return new CustomerEvent(null, "cart_abandoned", customer, Map.of(), at,
-                Map.of("cartId", cartId, "total", total, "items", List.of(Map.of("sku", "D-1", "name", "Linen dress", "quantity", 1, "price", total))));
+        return week;
     }
 
     /** The live engine on the same events: the draft deployed, the customers' earlier runs of the journey gone, the events played again. */
-    private JourneyReplay.Report liveRunOf(String draft, Seeded seeded) {
+    private JourneyReplay.Report liveRunOf(String draft, RecordedWeek seeded) {
         Set<String> customers = seeded.zones().keySet();
         runtime.createProcessInstanceQuery().processDefinitionKey("abandonedCart").list().stream()
                 .filter(run -> customers.contains(run.getBusinessKey()))
@@ -190,9 +139,9 @@ class JourneyBacktestIT extends JourneyEndToEnd {
         return replay.report(journey.getId(), seeded.events().size(), failures);
     }
 
-    private static Set<String> expectedCollisions(JourneyReplay.Report report, Seeded seeded) {
+    private static Set<String> expectedCollisions(JourneyReplay.Report report, RecordedWeek seeded) {
         return report.messages().stream()
-                .filter(message -> seeded.liveSendDays().getOrDefault(message.customerId(), Set.of()).contains(message.localTime().toLocalDate()))
+                .filter(message -> message.localTime().toLocalDate().equals(seeded.liveSendDays().get(message.customerId())))
                 .map(message -> message.customerId() + " " + message.at()).collect(Collectors.toSet());
     }
 
