@@ -12,8 +12,9 @@ import messages from './pages/messages.js';
 import analytics from './pages/analytics.js';
 import rules from './pages/rules.js';
 import mailbox from './pages/mailbox.js';
+import tryJourney from './pages/try.js';
 
-const PAGES = { journeys, journey, customers, run, incidents, messages, analytics, rules, mailbox };
+const PAGES = { journeys, journey, customers, run, incidents, messages, analytics, rules, mailbox, try: tryJourney };
 const NAV = { journey: 'journeys', run: 'journeys' };
 const REFRESH_MS = 3000;
 let current = null;

@@ -170,6 +170,8 @@ public class DraftJourneys {
                 backtest.sandboxStartMillis = result.startMillis();
                 backtest.replayMillis = result.runMillis();
                 backtest.report = new BacktestReport(from, to, profileUpdates.size(), result.report(), collisions(journey, result.report(), zones, from, to));
+                log.info("Backtest {} of {}: {} events of {} customers replayed in {} ms (the sandbox started in {} ms)", backtest.id, journey,
+                        replayed.size(), profileUpdates.size(), result.runMillis(), result.startMillis());
             } catch (RuntimeException e) {
                 log.warn("TP-JOURNEY-011 Backtest {} of {} failed: {}", backtest.id, journey, e.getMessage());
                 backtest.error = e.getMessage();

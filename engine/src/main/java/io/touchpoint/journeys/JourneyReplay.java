@@ -192,6 +192,14 @@ public class JourneyReplay {
                 messages, suppressed, heldBack, java.util.Arrays.stream(hourly).boxed().toList(), failures.stream().limit(20).toList());
     }
 
+    /** The end event a run ended at (for a goal: the end event inside its event sub-process). */
+    String endEvent(HistoricProcessInstance run) {
+        return history.createHistoricActivityInstanceQuery().processInstanceId(run.getId()).finished()
+                .orderByHistoricActivityInstanceEndTime().desc().list().stream()
+                .filter(activity -> activity.getActivityType().endsWith("EndEvent")).findFirst()
+                .map(HistoricActivityInstance::getActivityId).orElse(run.getEndActivityId());
+    }
+
     private ZoneId zoneOf(String customerId) {
         try {
             return profiles.find(customerId).map(CustomerProfile::timeZone).filter(zone -> zone != null && !zone.isBlank())

@@ -88,7 +88,7 @@ class SandboxRun {
 
         List<HistoricProcessInstance> runs = history.createHistoricProcessInstanceQuery().processDefinitionId(journey.getId())
                 .processInstanceBusinessKey(customer).orderByProcessInstanceStartTime().asc().list();
-        List<String> ends = runs.stream().filter(run -> run.getEndTime() != null).map(this::endEvent).toList();
+        List<String> ends = runs.stream().filter(run -> run.getEndTime() != null).map(replay::endEvent).toList();
         List<String> waiting = runs.stream().filter(run -> run.getEndTime() == null)
                 .flatMap(run -> runtime.getActiveActivityIds(run.getId()).stream()).toList();
         List<SentMessage> sent = replay.report(journey.getId(), events.size(), List.of()).messages().stream()
@@ -99,13 +99,5 @@ class SandboxRun {
         List<String> differences = new ArrayList<>(failures);
         differences.addAll(scenario.differences(sent, ends, waiting));
         return differences;
-    }
-
-    /** The end event a run ended at (for a goal: the end event inside its event sub-process). */
-    private String endEvent(HistoricProcessInstance run) {
-        return history.createHistoricActivityInstanceQuery().processInstanceId(run.getId()).finished()
-                .orderByHistoricActivityInstanceEndTime().desc().list().stream()
-                .filter(activity -> activity.getActivityType().endsWith("EndEvent")).findFirst()
-                .map(activity -> activity.getActivityId()).orElse(run.getEndActivityId());
     }
 }

@@ -23,8 +23,8 @@ public class ClockConfiguration {
         return sandbox ? new EngineClock() : Clock.systemUTC();
     }
 
-    /** The engine's clock ({@link ClockUtil}) as a {@link Clock}. */
-    static final class EngineClock extends Clock {
+    /** The engine's clock ({@link ClockUtil}) as a {@link Clock}: what the application reads where tests move the engine clock too. */
+    public static final class EngineClock extends Clock {
         @Override
         public ZoneId getZone() {
             return ZoneOffset.UTC;

@@ -34,6 +34,7 @@ class ConsolePagesIT extends ConsoleIT {
         pages.put("#/analytics", "Analytics · Touchpoint console");
         pages.put("#/rules", "Rules · Touchpoint console");
         pages.put("#/mailbox", "Mailbox · Touchpoint console");
+        pages.put("#/try", "Try a journey · Touchpoint console");
         pages.put("#/no-such-page", "Page not found · Touchpoint console");
         try (Browser browser = new Browser(port)) {
             browser.signIn("operator", "operator");

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -36,6 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import io.touchpoint.EngineIT;
+import io.touchpoint.system.ClockConfiguration;
 import io.touchpoint.channels.DeliveryLog;
 import io.touchpoint.channels.ProviderStub;
 
@@ -56,22 +56,7 @@ abstract class JourneyEndToEnd extends EngineIT {
         @Bean
         @Primary
         Clock engineClock() {
-            return new Clock() {
-                @Override
-                public ZoneId getZone() {
-                    return ZoneOffset.UTC;
-                }
-
-                @Override
-                public Clock withZone(ZoneId zone) {
-                    return this;
-                }
-
-                @Override
-                public Instant instant() {
-                    return ClockUtil.getCurrentTime().toInstant();
-                }
-            };
+            return new ClockConfiguration.EngineClock();
         }
     }
 

@@ -18,6 +18,7 @@ import io.touchpoint.events.CustomerEvent;
  * profile (the day before the week; every tenth without email consent), a cart left at any hour, for 45% an order
  * 10 to 200 minutes later (before and after a one- or two-hour reminder), for 20% a second cart a day or two later,
  * and for every tenth customer the moment a live journey sent them a message (half an hour after their first cart).
+ * Events that would fall after the week are left out.
  */
 record RecordedWeek(Instant from, List<CustomerEvent> profiles, List<CustomerEvent> events, Map<String, Instant> liveSends,
                     Map<String, ZoneId> zones) {
@@ -65,6 +66,8 @@ record RecordedWeek(Instant from, List<CustomerEvent> profiles, List<CustomerEve
                 liveSends.put(customer, cart.plus(Duration.ofMinutes(30)));
             }
         }
+        Instant to = from.plus(Duration.ofDays(7));
+        events.removeIf(event -> !event.occurredAt().isBefore(to)); // an order or a second cart after the week is not in it
         events.sort(Comparator.comparing(CustomerEvent::occurredAt));
         return new RecordedWeek(from, profiles, events, liveSends, zones);
     }
