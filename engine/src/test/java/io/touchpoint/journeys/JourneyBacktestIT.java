@@ -39,7 +39,7 @@ import io.touchpoint.events.EventIntake;
  */
 class JourneyBacktestIT extends JourneyEndToEnd {
 
-    static final int DEFAULT_CUSTOMERS = 200;
+    static final int DEFAULT_CUSTOMERS = 100;
     private static final Instant FROM = Instant.parse("2025-06-02T00:00:00Z");
     private static final Instant TO = FROM.plus(Duration.ofDays(7));
 

@@ -35,7 +35,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import io.touchpoint.EngineIT;
-import io.touchpoint.system.ClockConfiguration;
 import io.touchpoint.channels.DeliveryLog;
 import io.touchpoint.channels.ProviderStub;
 
@@ -47,16 +46,16 @@ import io.touchpoint.channels.ProviderStub;
  * follows the engine clock, so the delivery log (and so the caps) sees the moved time too.
  */
 @TestPropertySource(properties = "camunda.bpm.process-engine-name=journeysEndToEnd")
-@Import(JourneyEndToEnd.EngineClock.class)
+@Import(JourneyEndToEnd.FollowEngineClock.class)
 abstract class JourneyEndToEnd extends EngineIT {
 
     /** The application's clock follows the engine clock here, so the delivery log (and so the caps) sees moved time too. */
     @TestConfiguration
-    static class EngineClock {
+    static class FollowEngineClock {
         @Bean
         @Primary
         Clock engineClock() {
-            return new ClockConfiguration.EngineClock();
+            return new EngineClock();
         }
     }
 
