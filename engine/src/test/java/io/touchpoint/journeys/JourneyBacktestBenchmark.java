@@ -23,8 +23,8 @@ import io.touchpoint.events.CustomerEvent;
 import io.touchpoint.events.EventIntake;
 
 /**
- * Backtest throughput: a week of recorded events ({@link RecordedWeek}; 4,000 customers ≈ 9,800 events by
- * default, {@code -Dbenchmark.customers=40000} for ≈ 100,000) backtested against the abandoned-cart journey with a two-hour wait.
+ * Backtest throughput: a week of recorded events ({@link RecordedWeek}: about 1.65 events a customer; 4,000
+ * customers ≈ 6,600 events by default, {@code -Dbenchmark.customers=60000} for ≈ 100,000) backtested against the abandoned-cart journey with a two-hour wait.
  * Logs the sandbox's start, the replay's events per second (in the sandbox, report included) and the whole request's
  * time; asserts only that the backtest finished. Run:
  * {@code ./mvnw -pl engine -am verify -Pbenchmark -Dit.test=JourneyBacktestBenchmark}
