@@ -16,7 +16,8 @@ export const may = (role) => session.roles.includes(role);
  */
 export async function api(path, options = {}) {
   const headers = { 'Accept': 'application/json', ...(options.headers || {}) };
-  if (options.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
+  if (options.body instanceof FormData) delete headers['Content-Type']; // the browser sets multipart's boundary
+  else if (options.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
   const body = options.body === undefined || headers['Content-Type'] !== 'application/json' ? options.body : JSON.stringify(options.body);
   if (options.method && options.method !== 'GET' && session.csrf) headers[session.csrf.header] = session.csrf.token;
   let response;

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Service;
 
@@ -38,9 +39,12 @@ public class MessageService {
     private final EngagementLinks links;
     private final RateLimits rateLimits;
     private final MessageMetrics metrics;
+    /** Set in a journey sandbox only: messages are captured there instead of delivered. */
+    private final CapturedMessages capture;
 
     MessageService(List<MessageChannel> channels, ProfileService profiles, MessageTemplates templates,
-                   DeliveryLog deliveries, EngagementLinks links, RateLimits rateLimits, MessageMetrics metrics) {
+                   DeliveryLog deliveries, EngagementLinks links, RateLimits rateLimits, MessageMetrics metrics,
+                   ObjectProvider<CapturedMessages> capture) {
         channels.forEach(c -> this.channels.put(c.channel(), c));
         this.profiles = profiles;
         this.templates = templates;
@@ -48,6 +52,7 @@ public class MessageService {
         this.links = links;
         this.rateLimits = rateLimits;
         this.metrics = metrics;
+        this.capture = capture.getIfAvailable();
     }
 
     public Delivery send(MessageRequest request) {
@@ -88,7 +93,7 @@ public class MessageService {
         try {
             OutboundMessage message = new OutboundMessage(messageId, request.idempotencyKey(), request.customerId(),
                     request.template(), request.category(), recipient.address(), content);
-            providerMessageId = metrics.timed(request.channel(), () -> channel.deliver(message));
+            providerMessageId = capture != null ? capture.keep(message) : metrics.timed(request.channel(), () -> channel.deliver(message));
         } catch (MessageOutcomeUnknownException noAnswer) {
             deliveries.mark(request.idempotencyKey(), Status.UNKNOWN, rootMessage(noAnswer), null);
             metrics.counted(request, MessageMetrics.UNKNOWN);

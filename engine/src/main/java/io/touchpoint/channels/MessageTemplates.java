@@ -67,9 +67,12 @@ public class MessageTemplates {
         refresh(); // a change made while this node loaded
     }
 
-    /** Loads the folder's templates and the stored ones again and swaps them in at once. */
-    synchronized void reload() throws IOException {
-        StoredFiles.Snapshot saved = stored.read(AREA);
+    /** The template files in force: the folder's with the ones stored over the API laid over them (a journey sandbox's input). */
+    public Map<String, String> sources() throws IOException {
+        return sources(stored.read(AREA));
+    }
+
+    private Map<String, String> sources(StoredFiles.Snapshot saved) throws IOException {
         Map<String, String> sources = new TreeMap<>();
         for (Resource file : resources.getResources(location + "*.yaml")) {
             sources.put(file.getFilename(), file.getContentAsString(StandardCharsets.UTF_8));
@@ -81,6 +84,13 @@ public class MessageTemplates {
                 sources.put(file, new String(content, StandardCharsets.UTF_8));
             }
         });
+        return sources;
+    }
+
+    /** Loads the folder's templates and the stored ones again and swaps them in at once. */
+    synchronized void reload() throws IOException {
+        StoredFiles.Snapshot saved = stored.read(AREA);
+        Map<String, String> sources = sources(saved);
         Map<String, MessageTemplate> templates = new HashMap<>();
         Map<String, String> refused = new HashMap<>();
         sources.forEach((filename, source) -> {

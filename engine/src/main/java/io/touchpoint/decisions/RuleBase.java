@@ -191,6 +191,11 @@ public class RuleBase {
         return stored == null ? new Snapshot(0, Map.of()) : stored.read(AREA);
     }
 
+    /** The rule files in force: the folder's with the ones stored over the API laid over them, by name (a journey sandbox's input). */
+    public Map<String, byte[]> files() throws IOException {
+        return ruleFiles(storedFiles());
+    }
+
     /** The folder's rule files with the stored ones laid over them, by name. */
     private Map<String, byte[]> ruleFiles(Snapshot storedFiles) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 /**
  * The reads of {@code customer_event} that other features make: an event again by its id (a journey step's retry),
  * a customer's events (the console's timeline), events of some types in a date range (the console's analytics) and
- * some customers' events of some types (a segment's backfill).
+ * some customers' events of some types (a segment's backfill) and every event of a period (a journey backtest).
  */
 @Component
 public class EventHistory {
@@ -68,6 +68,14 @@ public class EventHistory {
         return jdbc.query("select customer_id, type, occurred_at, payload from customer_event where customer_id in (" + marks(customerIds)
                         + ") and type in (" + marks(types) + ") and occurred_at >= ?",
                 (row, n) -> new Recorded(row.getString(1), row.getString(2), instant(row.getTimestamp(3)), row.getString(4)), arguments.toArray());
+    }
+
+    /** Every event that occurred in {@code [from, to)} (customer, type, when, payload), oldest first, at most {@code limit}. */
+    public List<Recorded> occurredBetween(Instant from, Instant to, int limit) {
+        return jdbc.query("select customer_id, type, occurred_at, payload from customer_event where occurred_at >= ? and occurred_at < ?"
+                        + " order by occurred_at, received_at limit ?",
+                (row, n) -> new Recorded(row.getString(1), row.getString(2), instant(row.getTimestamp(3)), row.getString(4)),
+                Timestamp.from(from), Timestamp.from(to), limit);
     }
 
     private static String marks(List<String> types) {

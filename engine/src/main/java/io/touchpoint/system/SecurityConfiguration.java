@@ -90,6 +90,8 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.DELETE, "/api/customers/**").hasRole("OPERATOR")
                         // deploying journeys, rules and message templates, migrating running customers
                         .requestMatchers(HttpMethod.POST, "/api/journeys/*/migrations").hasRole("MARKETER")
+                        // trying a draft journey in a sandbox: a scenario, or a backtest over recorded events
+                        .requestMatchers(HttpMethod.POST, "/api/journeys/test", "/api/journeys/backtest").hasRole("MARKETER")
                         // the Camunda REST API, call by call (EngineRestRules); anything it does not name is refused
                         .requestMatchers(EngineRestRules.PREFIX, EngineRestRules.PREFIX + "/**").access(engineRest(roleHierarchy))
                         // acting on running journeys: retries, jobs, messages, instances

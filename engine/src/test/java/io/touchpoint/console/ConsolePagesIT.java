@@ -35,6 +35,7 @@ class ConsolePagesIT extends ConsoleIT {
         pages.put("#/rules", "Rules · Touchpoint console");
         pages.put("#/offers", "Offers · Touchpoint console");
         pages.put("#/mailbox", "Mailbox · Touchpoint console");
+        pages.put("#/try", "Try a journey · Touchpoint console");
         pages.put("#/no-such-page", "Page not found · Touchpoint console");
         try (Browser browser = new Browser(port)) {
             browser.signIn("operator", "operator");

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -49,31 +48,16 @@ import io.touchpoint.channels.ProviderStub;
  */
 // the learning offers draw from a seeded generator, so a run of the learning tests can be repeated
 @TestPropertySource(properties = {"camunda.bpm.process-engine-name=journeysEndToEnd", "touchpoint.learning.seed=20"})
-@Import(JourneyEndToEnd.EngineClock.class)
+@Import(JourneyEndToEnd.FollowEngineClock.class)
 abstract class JourneyEndToEnd extends EngineIT {
 
     /** The application's clock follows the engine clock here, so the delivery log (and so the caps) sees moved time too. */
     @TestConfiguration
-    static class EngineClock {
+    static class FollowEngineClock {
         @Bean
         @Primary
         Clock engineClock() {
-            return new Clock() {
-                @Override
-                public ZoneId getZone() {
-                    return ZoneOffset.UTC;
-                }
-
-                @Override
-                public Clock withZone(ZoneId zone) {
-                    return this;
-                }
-
-                @Override
-                public Instant instant() {
-                    return ClockUtil.getCurrentTime().toInstant();
-                }
-            };
+            return new EngineClock();
         }
     }
 

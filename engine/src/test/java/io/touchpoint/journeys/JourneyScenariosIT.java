@@ -54,6 +54,8 @@ class JourneyScenariosIT extends JourneyEndToEnd {
     private final ObjectMapper json = new ObjectMapper();
     @Autowired
     RepositoryService repository;
+    @Autowired
+    JourneyReplay replay;
 
     @TestFactory
     Stream<DynamicTest> everyScenarioOfTheShippedJourneysPasses() throws IOException {
@@ -192,7 +194,7 @@ class JourneyScenariosIT extends JourneyEndToEnd {
         List<HistoricProcessInstance> runs = history.createHistoricProcessInstanceQuery().processDefinitionKey(scenario.journey())
                 .processInstanceBusinessKey(customer).orderByProcessInstanceStartTime().asc().list();
         Set<String> runIds = runs.stream().map(HistoricProcessInstance::getId).collect(Collectors.toSet());
-        List<String> ends = runs.stream().filter(run -> run.getEndTime() != null).map(this::endEvent).toList();
+        List<String> ends = runs.stream().filter(run -> run.getEndTime() != null).map(replay::endEvent).toList();
         List<String> waiting = runs.stream().filter(run -> run.getEndTime() == null)
                 .flatMap(run -> runtime.getActiveActivityIds(run.getId()).stream()).toList();
         List<String> sms = PROVIDERS.received(SMS_PATH).stream().map(request -> URLDecoder.decode(request.body(), StandardCharsets.UTF_8))
@@ -217,14 +219,6 @@ class JourneyScenariosIT extends JourneyEndToEnd {
         List<String> differences = new ArrayList<>(failures);
         differences.addAll(scenario.differences(sent, ends, waiting));
         return differences;
-    }
-
-    /** The end event a run ended at (for a goal: the end event inside its event sub-process). */
-    private String endEvent(HistoricProcessInstance run) {
-        return history.createHistoricActivityInstanceQuery().processInstanceId(run.getId()).finished()
-                .orderByHistoricActivityInstanceEndTime().desc().list().stream()
-                .filter(activity -> activity.getActivityType().endsWith("EndEvent")).findFirst()
-                .map(activity -> activity.getActivityId()).orElse(run.getEndActivityId());
     }
 
     private String emailContent(String address, String messageId) {

@@ -56,6 +56,9 @@ class ApiRolesIT extends EngineIT {
             PUT    /api/segments/none                    MARKETER
             DELETE /api/segments/none                    MARKETER
             POST   /api/segments/preview                 MARKETER
+            POST   /api/journeys/test                    MARKETER
+            POST   /api/journeys/backtest                MARKETER
+            GET    /api/journeys/backtest/none           VIEWER
             GET    /api/rules/status                     VIEWER
             GET    /api/offers                           VIEWER
             GET    /api/offers/none                      VIEWER

@@ -1,0 +1,220 @@
+package io.touchpoint.journeys;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.history.HistoricActivityInstance;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
+import org.springframework.stereotype.Component;
+
+import io.touchpoint.channels.DeliveryLog;
+import io.touchpoint.channels.DeliveryReports;
+import io.touchpoint.channels.RenderedMessage;
+import io.touchpoint.decisions.DecisionLog;
+import io.touchpoint.decisions.DecisionRequest;
+import io.touchpoint.events.CustomerEvent;
+import io.touchpoint.events.EventIntake;
+import io.touchpoint.profiles.CustomerProfile;
+import io.touchpoint.profiles.ProfileService;
+
+/**
+ * Plays events through the engine on a virtual clock (README "Testing a journey before it goes live"): each event
+ * goes in through {@link EventIntake} at the moment it occurred, and before it every job of the journey that falls
+ * due is executed in due-date order with the engine clock moved to its due date, as the job executor would. Then
+ * {@link #report} tells what the journey did: entries, per-step counts, ends, conversions, every message with its
+ * rendered content, the sends the sending policy held back and the hourly volume in the customers' local time.
+ * It moves the JVM-global engine clock: it runs in a journey sandbox (a process of its own, {@link JourneySandbox})
+ * or in a test that owns its JVM, never in a live engine.
+ */
+@Component
+public class JourneyReplay {
+
+    /** Executed jobs per replayed event beyond which a journey is taken to loop. */
+    static final int MAX_JOBS_PER_EVENT = 50;
+    private static final Set<DeliveryLog.Status> WENT_OUT = Set.of(DeliveryLog.Status.SENT, DeliveryLog.Status.QUEUED);
+
+    /** A message the journey sent (or, in a sandbox, would have sent), in the customer's local time too. */
+    public record Message(String customerId, String step, String channel, String template, String status, Instant at,
+                          LocalDateTime localTime, String subject, String content, String reason) {
+        /** The message without what a run cannot reproduce exactly (its rendered content, with per-message links). */
+        public Message withoutContent() {
+            return new Message(customerId, step, channel, template, status, at, localTime, subject, null, reason);
+        }
+    }
+
+    /** A send the sending policy held back: deferred to a later time (quiet hours, caps) or not sent at all. */
+    public record HeldBack(String customerId, String step, Instant decidedAt, Instant sendAt, boolean sent, List<String> reasons) {
+    }
+
+    /** What a journey did with the replayed events. */
+    public record Report(String journey, int version, long eventsReplayed, long entries, Map<String, Long> steps,
+                         Map<String, Long> ends, long conversions, List<Message> messages, List<Message> suppressed,
+                         List<HeldBack> heldBack, List<Long> hourlyVolume, List<String> failures) {
+    }
+
+    private final EventIntake intake;
+    private final ManagementService management;
+    private final HistoryService history;
+    private final DeliveryReports deliveries;
+    private final DecisionLog decisions;
+    private final JourneyRecords records;
+    private final ProfileService profiles;
+
+    JourneyReplay(EventIntake intake, ManagementService management, HistoryService history, DeliveryReports deliveries,
+                  DecisionLog decisions, JourneyRecords records, ProfileService profiles) {
+        this.intake = intake;
+        this.management = management;
+        this.history = history;
+        this.deliveries = deliveries;
+        this.decisions = decisions;
+        this.records = records;
+        this.profiles = profiles;
+    }
+
+    /**
+     * Sets the customers' profiles as they are now ({@code profile_updated} events at the first event's time), then
+     * plays the events in time order, running the journey's due jobs between them, and the jobs due up to
+     * {@code until} after the last. Event ids are left out, so events already recorded here are taken again.
+     *
+     * @param progress told the number of events replayed so far, every 100 events and at the end
+     * @return the failures of jobs that threw, one line each
+     */
+    public List<String> replay(String processDefinitionId, Collection<CustomerEvent> profileUpdates, List<CustomerEvent> events,
+                               Instant until, IntConsumer progress) {
+        List<CustomerEvent> ordered = events.stream().sorted(java.util.Comparator.comparing(CustomerEvent::occurredAt)).toList();
+        List<String> failures = new ArrayList<>();
+        if (ordered.isEmpty()) {
+            return failures;
+        }
+        Instant first = ordered.get(0).occurredAt();
+        ClockUtil.setCurrentTime(Date.from(first));
+        for (CustomerEvent profile : profileUpdates) {
+            intake.accept(new CustomerEvent(null, profile.type(), profile.customerId(), profile.identities(), first, profile.properties()));
+        }
+        int replayed = 0;
+        for (CustomerEvent event : ordered) {
+            runJobsUntil(processDefinitionId, event.occurredAt(), failures);
+            intake.accept(new CustomerEvent(null, event.type(), event.customerId(), event.identities(), event.occurredAt(), event.properties()));
+            if (++replayed % 100 == 0) {
+                progress.accept(replayed);
+            }
+        }
+        runJobsUntil(processDefinitionId, until, failures);
+        progress.accept(replayed);
+        return failures;
+    }
+
+    /**
+     * Executes the jobs of the journey in the order they fall due, moving the engine clock to each due date, up to
+     * {@code until}; then leaves the clock there. A job that throws is retried as the engine would (its retry
+     * cycle), and its failure is added to {@code failures}.
+     */
+    void runJobsUntil(String processDefinitionId, Instant until, List<String> failures) {
+        for (int executed = 0; executed < MAX_JOBS_PER_EVENT * 100; executed++) {
+            Instant now = ClockUtil.getCurrentTime().toInstant();
+            Job next = management.createJobQuery().processDefinitionId(processDefinitionId).withRetriesLeft().active()
+                    .orderByJobDuedate().asc().listPage(0, 1).stream().findFirst().orElse(null);
+            Instant due = next == null ? null : next.getDuedate() == null ? now : next.getDuedate().toInstant();
+            if (due == null || due.isAfter(until)) {
+                if (until.isAfter(now)) {
+                    ClockUtil.setCurrentTime(Date.from(until));
+                }
+                return;
+            }
+            if (due.isAfter(now)) {
+                ClockUtil.setCurrentTime(Date.from(due));
+            }
+            try {
+                management.executeJob(next.getId());
+            } catch (RuntimeException e) {
+                failures.add("a step failed at " + ClockUtil.getCurrentTime().toInstant() + ": " + e.getMessage());
+            }
+        }
+        throw new IllegalStateException("more than " + MAX_JOBS_PER_EVENT * 100 + " jobs ran between two events: does the journey loop?");
+    }
+
+    /** What the runs of one journey version did: counts, messages, held-back sends, hourly volume. */
+    public Report report(String processDefinitionId, long eventsReplayed, List<String> failures) {
+        List<HistoricProcessInstance> runs = history.createHistoricProcessInstanceQuery().processDefinitionId(processDefinitionId)
+                .orderByProcessInstanceStartTime().asc().list();
+        Map<String, Long> steps = new TreeMap<>();
+        Map<String, Long> ends = new TreeMap<>();
+        for (HistoricActivityInstance activity : history.createHistoricActivityInstanceQuery().processDefinitionId(processDefinitionId).list()) {
+            steps.merge(activity.getActivityId(), 1L, Long::sum);
+            if (activity.getActivityType().endsWith("EndEvent") && activity.getEndTime() != null) {
+                ends.merge(activity.getActivityId(), 1L, Long::sum);
+            }
+        }
+        Map<String, ZoneId> zones = new LinkedHashMap<>();
+        List<Message> messages = new ArrayList<>();
+        List<Message> suppressed = new ArrayList<>();
+        List<HeldBack> heldBack = new ArrayList<>();
+        for (HistoricProcessInstance run : runs) {
+            String customer = run.getBusinessKey();
+            ZoneId zone = zones.computeIfAbsent(customer, this::zoneOf);
+            for (DeliveryReports.RunMessage sent : deliveries.ofJourneyRun(run.getId())) {
+                DeliveryLog.Entry entry = sent.entry();
+                Message message = new Message(customer, entry.idempotencyKey().substring(entry.idempotencyKey().indexOf(':') + 1),
+                        entry.channel(), entry.template(), entry.status().name(), entry.createdAt(),
+                        LocalDateTime.ofInstant(entry.createdAt(), zone), entry.subject(), content(sent.content()), entry.reason());
+                (WENT_OUT.contains(entry.status()) ? messages : suppressed).add(message);
+            }
+            for (DecisionLog.Entry decision : decisions.forJourneyRun(run.getId())) {
+                boolean deferred = decision.eligible() && decision.sendAt() != null && decision.sendAt().isAfter(decision.decidedAt());
+                if (DecisionRequest.SEND_MESSAGE.equals(decision.decisionName()) && (deferred || !decision.eligible())) {
+                    heldBack.add(new HeldBack(customer, decision.step(), decision.decidedAt(), decision.sendAt(), decision.eligible(), decision.reasons()));
+                }
+            }
+        }
+        long[] hourly = new long[24];
+        messages.forEach(message -> hourly[message.localTime().getHour()]++);
+        String key = runs.isEmpty() ? null : runs.get(0).getProcessDefinitionKey();
+        Integer version = runs.isEmpty() ? null : runs.get(0).getProcessDefinitionVersion();
+        return new Report(key, version == null ? 0 : version, eventsReplayed, runs.size(), steps, ends,
+                records.goalsOf(runs.stream().map(HistoricProcessInstance::getId).toList()).size(),
+                messages, suppressed, heldBack, java.util.Arrays.stream(hourly).boxed().toList(), failures.stream().limit(20).toList());
+    }
+
+    /** The end event a run ended at (for a goal: the end event inside its event sub-process). */
+    String endEvent(HistoricProcessInstance run) {
+        return history.createHistoricActivityInstanceQuery().processInstanceId(run.getId()).finished()
+                .orderByHistoricActivityInstanceEndTime().desc().list().stream()
+                .filter(activity -> activity.getActivityType().endsWith("EndEvent")).findFirst()
+                .map(HistoricActivityInstance::getActivityId).orElse(run.getEndActivityId());
+    }
+
+    private ZoneId zoneOf(String customerId) {
+        try {
+            return profiles.find(customerId).map(CustomerProfile::timeZone).filter(zone -> zone != null && !zone.isBlank())
+                    .map(ZoneId::of).orElse(ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            return ZoneOffset.UTC;
+        }
+    }
+
+    /** A rendered message as one text: subject, preheader, title, text and body (HTML only when there is no text). */
+    static String content(RenderedMessage rendered) {
+        if (rendered == null) {
+            return null;
+        }
+        return Stream.of(rendered.subject(), rendered.preheader(), rendered.title(), rendered.text() != null ? rendered.text() : rendered.html(), rendered.body())
+                .filter(part -> part != null && !part.isBlank()).collect(Collectors.joining("\n"));
+    }
+}
