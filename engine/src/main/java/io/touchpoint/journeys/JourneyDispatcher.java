@@ -360,7 +360,8 @@ public class JourneyDispatcher implements EventDispatch {
         if (settings.keyed() && updateRun(target, event, place)) {
             return;
         }
-        boolean active = !settings.keyed() && activeJourneys(event.customerId()).contains(target.definitionKey());
+        // asked only where it matters: a journey that lets a customer in any number of times never asks the tables
+        boolean active = settings.oneAtATime() && !settings.keyed() && activeJourneys(event.customerId()).contains(target.definitionKey());
         Instant lastEntry = settings.reentry() == JourneySettings.Reentry.NEVER || settings.reentry() == JourneySettings.Reentry.COOL_DOWN
                 ? records.lastEntry(event.customerId(), target.definitionKey(), instanceKey).orElse(null) : null;
         if (!settings.allowsEntry(lastEntry, active, clock.instant())) {
