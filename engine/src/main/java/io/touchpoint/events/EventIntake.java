@@ -62,15 +62,9 @@ public class EventIntake {
     /** A transaction of its own, even when called as another commits (the segment events of a change outside an event). */
     private final TransactionTemplate ownTransaction;
 
-    /** Single events that arrive while another group commits: the next group takes them, up to this many. */
-    private final int groupSize;
-    private final GroupCommit<Ready, Outcome> groups = new GroupCommit<>();
-
     EventIntake(JdbcTemplate jdbc, TransactionTemplate transaction, ProfileService profiles,
                 EventDispatch journeys, ObjectMapper json, Clock clock, IMap<String, Boolean> eventIdWindow,
-                PlatformTransactionManager transactions,
-                @org.springframework.beans.factory.annotation.Value("${touchpoint.events.batch-events-per-transaction}") int groupSize) {
-        this.groupSize = groupSize;
+                PlatformTransactionManager transactions) {
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.jdbc = jdbc;
@@ -91,25 +85,11 @@ public class EventIntake {
     }
 
     /**
-     * One event, in a transaction with the single events that arrive meanwhile on other threads (a group commit):
-     * a commit is the dearest part of a small event (H2 rewrites the pages it touched, PostgreSQL flushes its log),
-     * so under load many threads' events share one, and alone an event commits at once. The answer comes after the
-     * commit that holds the event. When the group's transaction fails as a whole, each of its events goes in again
-     * on its own; identify and alias events (which may merge profiles) always do.
+     * One event in a transaction of its own; identify and alias events may merge profiles first. The segment events
+     * it causes go in in the same transaction.
      */
     public Accepted accept(CustomerEvent received) {
-        Ready ready = ready(received);
-        if (mayMerge(ready.event())) {
-            return acceptAlone(ready);
-        }
-        Optional<Outcome> outcome = groups.submit(ready, groupSize, this::acceptReady);
-        if (outcome.isEmpty()) {
-            return acceptAlone(ready);
-        }
-        if (outcome.get().accepted() == null) {
-            throw new InvalidEventException(outcome.get().refusal());
-        }
-        return outcome.get().accepted();
+        return acceptAlone(ready(received));
     }
 
     private Accepted acceptAlone(Ready ready) {
@@ -151,12 +131,6 @@ public class EventIntake {
     public Optional<List<Outcome>> acceptTogether(List<CustomerEvent> received) {
         return together(received.stream().<Supplier<Ready>>map(event -> () -> ready(event)).toList(),
                 received.stream().map(CustomerEvent::eventId), "A batch");
-    }
-
-    /** Single events already made ready, in one transaction: {@link #accept}'s group commit. */
-    private Optional<List<Outcome>> acceptReady(List<Ready> received) {
-        return together(received.stream().<Supplier<Ready>>map(ready -> () -> ready).toList(),
-                received.stream().map(ready -> ready.event().eventId()), "A group of single");
     }
 
     /**
