@@ -89,10 +89,7 @@ public class EventIntake {
      * it causes go in in the same transaction.
      */
     public Accepted accept(CustomerEvent received) {
-        return acceptAlone(ready(received));
-    }
-
-    private Accepted acceptAlone(Ready ready) {
+        Ready ready = ready(received);
         CustomerEvent event = ready.event();
         try {
             boolean fresh = Boolean.TRUE.equals(transaction.execute(status -> {
@@ -265,7 +262,7 @@ public class EventIntake {
     void segmentsMoved(SegmentMoves moves) {
         for (CustomerEvent event : segmentEvents(moves, null)) {
             try {
-                ownTransaction.executeWithoutResult(status -> acceptAlone(ready(event)));
+                ownTransaction.executeWithoutResult(status -> accept(event));
             } catch (RuntimeException e) {
                 log.error("TP-EVENT-002 The {} event of segment {} could not be taken in; the membership stands in the profile", event.type(),
                         event.properties().get(SegmentMoves.SEGMENT_ID), e);
