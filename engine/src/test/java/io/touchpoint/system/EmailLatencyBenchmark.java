@@ -41,7 +41,8 @@ import io.touchpoint.system.EmailLoad.Shot;
  * Asserts only what must hold at any speed: every accepted event's email exactly once, no connection-pool error in
  * the engine's log. Run: {@code ./mvnw -pl engine -am verify -Pbenchmark -Dit.test=EmailLatencyBenchmark}; inside
  * {@code -Dbenchmark.jvmArgs="..."}: {@code -Dbenchmark.seconds=60}, {@code -Dbenchmark.rates=50,100,200,400},
- * {@code -Dbenchmark.curveSeconds=30}, and {@code -Dbenchmark.engineArgs=--key=value,...} to try engine settings.
+ * {@code -Dbenchmark.curveSeconds=30}, {@code -Dbenchmark.engineArgs=--key=value,...} to try engine settings and
+ * {@code -Dbenchmark.engineJvmArgs=-Xmx1g,...} the engine JVM's options (a flight recording, for one).
  */
 class EmailLatencyBenchmark {
 
@@ -53,6 +54,8 @@ class EmailLatencyBenchmark {
     static final List<Integer> CURVE_RATES = Arrays.stream(System.getProperty("benchmark.rates", "50,100,200,400").split(","))
             .filter(r -> !r.isBlank()).map(r -> Integer.valueOf(r.trim())).toList();
     static final int CURVE_SECONDS = Integer.getInteger("benchmark.curveSeconds", 30);
+    static final List<String> ENGINE_JVM_ARGS = Arrays.stream(System.getProperty("benchmark.engineJvmArgs", "-Xmx1g").split(",(?=-)"))
+            .filter(a -> !a.isBlank()).toList();
     static final List<String> ENGINE_ARGS = Arrays.stream(System.getProperty("benchmark.engineArgs", "").split(","))
             .filter(a -> !a.isBlank()).toList();
 
@@ -76,7 +79,7 @@ class EmailLatencyBenchmark {
     void eventToEmailLatencyAtFixedRatesThroughSingleRest() throws Exception {
         smtp.start();
         engine = new PackagedEngine("email-latency", home, smtp.getSmtp().getPort(), "email-latency",
-                List.of("-Xmx1g"), ENGINE_ARGS).awaitTakesEvents(Duration.ofMinutes(8));
+                ENGINE_JVM_ARGS, ENGINE_ARGS).awaitTakesEvents(Duration.ofMinutes(8));
         String apiKey = new ObjectMapper().readTree(engine.post("/api/event-sources/keys", "{\"source\": \"benchmark\"}").body()).get("key").asText();
         EmailLoad load = new EmailLoad(engine, smtp, apiKey).deployJourney();
 
