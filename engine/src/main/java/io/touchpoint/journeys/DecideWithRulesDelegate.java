@@ -73,7 +73,7 @@ public class DecideWithRulesDelegate implements JavaDelegate {
         for (String variable : ((String) execution.getVariableLocal("resultVariables")).split("\\s*,\\s*")) {
             Object value = results.get(variable);
             execution.getProcessInstance().setVariable(variable, value instanceof Map<?, ?> map
-                    ? Variables.objectValue(map).serializationDataFormat(Variables.SerializationDataFormats.JSON).create() : value);
+                    ? Variables.objectValue(new java.util.LinkedHashMap<>(map)).serializationDataFormat(Variables.SerializationDataFormats.JSON).create() : value);
         }
     }
 

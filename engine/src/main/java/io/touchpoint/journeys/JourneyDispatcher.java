@@ -58,7 +58,7 @@ public class JourneyDispatcher implements EventDispatch {
     /** The value of the journey's instance key property (e.g. the bookingRef) of a keyed run. */
     public static final String INSTANCE_KEY = "instanceKey";
     /** What {@link #TRIGGER} and {@link #LAST_EVENT} read back as: a map of the event's fields. */
-    static final String EVENT_TYPE_NAME = "java.util.LinkedHashMap<java.lang.String,java.lang.Object>";
+    static final String EVENT_TYPE_NAME = "java.util.LinkedHashMap"; // a class name: see PlainJsonTypes
 
     private final RuntimeService runtime;
     private final ManagementService management;

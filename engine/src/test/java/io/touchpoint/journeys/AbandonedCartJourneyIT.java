@@ -61,6 +61,25 @@ public class AbandonedCartJourneyIT extends EngineIT {
     }
 
     @Test
+    void theRunsJsonVariablesAreNamedByClassesSoReadingThemLooksUpNoMissingClass() throws Exception {
+        String customer = newCustomer();
+        assertThat(post("/api/events", cartAbandoned(customer, "ida@example.com", 129.00)).statusCode()).isEqualTo(202);
+        ProcessInstance journey = journeyOf(customer);
+
+        org.camunda.bpm.engine.variable.value.ObjectValue trigger = runtime.getVariableTyped(journey.getId(), JourneyDispatcher.TRIGGER, false);
+        assertThat(trigger.getObjectTypeName()).isEqualTo("java.util.LinkedHashMap");
+        org.camunda.bpm.engine.variable.VariableMap variables = runtime.getVariablesTyped(journey.getId(), false);
+        assertThat(variables.keySet()).allSatisfy(name -> {
+            if (variables.getValueTyped(name) instanceof org.camunda.bpm.engine.variable.value.ObjectValue object) {
+                assertThat(Class.forName(object.getObjectTypeName())).as(object.getObjectTypeName()).isNotNull();
+            }
+        });
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> event = (java.util.Map<String, Object>) runtime.getVariable(journey.getId(), JourneyDispatcher.TRIGGER);
+        assertThat(event).containsEntry("type", "cart_abandoned").containsKey("properties");
+    }
+
+    @Test
     void aReminderDueInQuietHoursWaitsUntilEightInTheCustomersMorning() {
         String customer = newCustomer();
         post("/api/events", """
