@@ -76,7 +76,8 @@ import io.touchpoint.journeys.ModelerBpmn;
  * {@code -Dbenchmark.emailRates=50,100,200}, {@code -Dbenchmark.emailSeconds=20}; opt-in scale curve:
  * {@code -Dbenchmark.waiting=100000,1000000} (starts and continues again once that many journeys wait);
  * {@code -Dbenchmark.database=postgres} (the local PostgreSQL, databases {@code touchpoint_outside} and
- * {@code touchpoint_outside_raw} made afresh); {@code -Dbenchmark.engineArgs=--key=value,...} to try engine settings.
+ * {@code touchpoint_outside_raw} made afresh); {@code -Dbenchmark.engineArgs=--key=value,...} to try engine settings;
+ * {@code -Dbenchmark.engineJvmArgs=-Xmx2g,...} the engine JVM's options (a flight recording, for one).
  */
 class OutsideBenchmark {
 
@@ -92,6 +93,8 @@ class OutsideBenchmark {
     static final List<Integer> WAITING = numbers(System.getProperty("benchmark.waiting", ""));
     static final int PROFILES = Integer.getInteger("benchmark.profiles", 0);
     static final boolean POSTGRES = "postgres".equals(System.getProperty("benchmark.database"));
+    static final List<String> ENGINE_JVM_ARGS = Arrays.stream(System.getProperty("benchmark.engineJvmArgs", "-Xmx2g").split(",(?=-)"))
+            .filter(a -> !a.isBlank()).toList();
     static final List<String> ENGINE_ARGS = Arrays.stream(System.getProperty("benchmark.engineArgs", "").split(","))
             .filter(a -> !a.isBlank()).toList();
     static final Path DOCS = Path.of(System.getProperty("benchmark.docs", "../docs/benchmarks.md")).toAbsolutePath().normalize();
@@ -233,7 +236,7 @@ class OutsideBenchmark {
             rawUrl = POSTGRES_URL + "touchpoint_outside_raw";
         }
         settings.addAll(ENGINE_ARGS);
-        touchpoint = new PackagedEngine("outside", home, smtp.getSmtp().getPort(), "outside-benchmark", List.of("-Xmx2g"), settings)
+        touchpoint = new PackagedEngine("outside", home, smtp.getSmtp().getPort(), "outside-benchmark", ENGINE_JVM_ARGS, settings)
                 .awaitTakesEvents(Duration.ofMinutes(8));
         apiKey = json.readTree(touchpoint.post("/api/event-sources/keys", "{\"source\": \"benchmark\"}").body()).get("key").asText();
         raw = new RawCamunda("raw-" + run, rawUrl, POSTGRES ? "postgres" : "sa", "");
