@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,12 +32,21 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
     private final JdbcTemplate jdbc;
     private final ObjectWriter writer;
     private final ObjectReader reader;
+    private final ObjectReader forSegments;
 
     ProfileStore(JdbcTemplate jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
         // empty and null fields are left out of the stored document: a smaller row is a cheaper write
         this.writer = json.copy().setSerializationInclusion(JsonInclude.Include.NON_EMPTY).writerFor(CustomerProfile.class);
         this.reader = json.readerFor(CustomerProfile.class);
+        this.forSegments = json.copy().addMixIn(CustomerProfile.class, ReadForSegments.class)
+                .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule().addDeserializer(java.time.Instant.class, new StoredInstants()))
+                .readerFor(CustomerProfile.class);
+    }
+
+    /** The parts of a stored profile no segment condition reads, skipped by {@link #scanForSegments}. */
+    @JsonIgnoreProperties({"recentEvents", "attributesUpdatedAt", "mergedIds", "updatedAt", "timeZone", "locale"})
+    private interface ReadForSegments {
     }
 
     /**
@@ -167,23 +178,64 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
                 String.class, Timestamp.from(now), limit);
     }
 
+    /** Rows per query of a scan: each result stays small (H2 holds a query's result in memory). */
+    private static final int SCAN_PAGE = 5000;
+
     /**
-     * A page of stored profiles in customer id order, after {@code afterCustomerId} (null: from the first): how the
-     * segments read every customer (preview, backfill) without filling the cache.
+     * Stored profiles in customer id order after {@code afterCustomerId} (null: from the first) up to and including
+     * {@code upToCustomerId} (null: to the last), at most {@code limit}, each handed to {@code each} as it is read: how
+     * the segments read every customer (preview, backfill) without going through the cache. They are read without
+     * what no segment condition reads (recent events, when each attribute or the profile was set, merged ids, time zone,
+     * locale) and with instants read by {@link StoredInstants}: for evaluating, never
+     * to be stored again. Answers the last customer id read (null: none).
      */
-    public List<CustomerProfile> page(String afterCustomerId, int limit) {
-        return afterCustomerId == null
-                ? jdbc.query("select profile_json from customer_profile order by customer_id limit ?", (row, n) -> read(row.getString(1)), limit)
-                : jdbc.query("select profile_json from customer_profile where customer_id > ? order by customer_id limit ?",
-                        (row, n) -> read(row.getString(1)), afterCustomerId, limit);
+    public String scanForSegments(String afterCustomerId, String upToCustomerId, long limit, Consumer<CustomerProfile> each) {
+        String after = afterCustomerId;
+        long left = limit;
+        while (left > 0) {
+            int page = (int) Math.min(SCAN_PAGE, left);
+            List<Object> arguments = new ArrayList<>(3);
+            StringBuilder sql = new StringBuilder("select customer_id, profile_json from customer_profile where 1 = 1");
+            if (after != null) {
+                sql.append(" and customer_id > ?");
+                arguments.add(after);
+            }
+            if (upToCustomerId != null) {
+                sql.append(" and customer_id <= ?");
+                arguments.add(upToCustomerId);
+            }
+            arguments.add(page);
+            String[] last = {null};
+            int[] read = {0};
+            jdbc.query(sql.append(" order by customer_id limit ?").toString(), (java.sql.ResultSet row) -> {
+                each.accept(readForSegments(row.getString(2)));
+                last[0] = row.getString(1);
+                read[0]++;
+            }, arguments.toArray());
+            if (read[0] == 0) {
+                break;
+            }
+            after = last[0];
+            left -= read[0];
+            if (read[0] < page) {
+                break;
+            }
+        }
+        return after == null || after.equals(afterCustomerId) ? null : after;
     }
 
-    /** A page of stored customer ids in order, after {@code afterCustomerId} (null: from the first). */
-    public List<String> customerIds(String afterCustomerId, int limit) {
-        return afterCustomerId == null
-                ? jdbc.queryForList("select customer_id from customer_profile order by customer_id limit ?", String.class, limit)
-                : jdbc.queryForList("select customer_id from customer_profile where customer_id > ? order by customer_id limit ?",
-                        String.class, afterCustomerId, limit);
+    /**
+     * The customer ids that cut the stored profiles into {@code parts} ranges of about the same size, in order (fewer
+     * when there are fewer customers): a scan of each range after the previous id up to its own covers every customer.
+     */
+    public List<String> splitPoints(int parts) {
+        long count = count(null);
+        List<String> points = new ArrayList<>();
+        for (int part = 1; part < parts && count >= parts; part++) {
+            points.addAll(jdbc.queryForList("select customer_id from customer_profile order by customer_id offset ? rows fetch next 1 rows only",
+                    String.class, count * part / parts));
+        }
+        return points;
     }
 
     /** The customer who owns an identity (kind "email", "phone", "anonymousId", "userId", ...), if any. */
@@ -304,6 +356,14 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
             return writer.writeValueAsString(profile);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write profile " + profile.customerId(), e);
+        }
+    }
+
+    private CustomerProfile readForSegments(String document) {
+        try {
+            return forSegments.readValue(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read stored profile: " + e.getOriginalMessage(), e);
         }
     }
 
