@@ -182,60 +182,84 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
     private static final int SCAN_PAGE = 5000;
 
     /**
-     * Stored profiles in customer id order after {@code afterCustomerId} (null: from the first) up to and including
-     * {@code upToCustomerId} (null: to the last), at most {@code limit}, each handed to {@code each} as it is read: how
-     * the segments read every customer (preview, backfill) without going through the cache. They are read without
-     * what no segment condition reads (recent events, when each attribute or the profile was set, merged ids, time zone,
-     * locale) and with instants read by {@link StoredInstants}: for evaluating, never
-     * to be stored again. Answers the last customer id read (null: none).
+     * Stored profiles in the order the database keeps them, after the position {@code after} (null: from the first)
+     * up to and including {@code upTo} (null: to the last), at most {@code limit}, each handed to {@code each} as it is
+     * read: how the segments read every customer (preview, backfill) without going through the cache. A position is
+     * the row's place in the table on H2, which keeps rows in the order they were first written (read in that order,
+     * each database page is read once; in customer id order a table larger than H2's cache is read a page per
+     * customer), the customer id on PostgreSQL. The profiles are read without what no segment condition reads (recent
+     * events, when each attribute or the profile was set, merged ids, time zone, locale) and with instants read by
+     * {@link StoredInstants}: for evaluating, never to be stored again. Answers the position of the last one read
+     * (null: none).
      */
-    public String scanForSegments(String afterCustomerId, String upToCustomerId, long limit, Consumer<CustomerProfile> each) {
-        String after = afterCustomerId;
+    public String scanForSegments(String after, String upTo, long limit, Consumer<CustomerProfile> each) {
+        String position = postgres() ? "customer_id" : "_ROWID_";
+        String last = null;
         long left = limit;
         while (left > 0) {
             int page = (int) Math.min(SCAN_PAGE, left);
             List<Object> arguments = new ArrayList<>(3);
-            StringBuilder sql = new StringBuilder("select customer_id, profile_json from customer_profile where 1 = 1");
-            if (after != null) {
-                sql.append(" and customer_id > ?");
-                arguments.add(after);
+            StringBuilder sql = new StringBuilder("select " + position + ", profile_json from customer_profile where 1 = 1");
+            String from = last != null ? last : after;
+            if (from != null) {
+                sql.append(" and ").append(position).append(" > ?");
+                arguments.add(positionValue(from));
             }
-            if (upToCustomerId != null) {
-                sql.append(" and customer_id <= ?");
-                arguments.add(upToCustomerId);
+            if (upTo != null) {
+                sql.append(" and ").append(position).append(" <= ?");
+                arguments.add(positionValue(upTo));
             }
             arguments.add(page);
-            String[] last = {null};
+            String[] lastOfPage = {null};
             int[] read = {0};
-            jdbc.query(sql.append(" order by customer_id limit ?").toString(), (java.sql.ResultSet row) -> {
+            jdbc.query(sql.append(" order by ").append(position).append(" limit ?").toString(), (java.sql.ResultSet row) -> {
                 each.accept(readForSegments(row.getString(2)));
-                last[0] = row.getString(1);
+                lastOfPage[0] = row.getString(1);
                 read[0]++;
             }, arguments.toArray());
-            if (read[0] == 0) {
-                break;
+            if (read[0] > 0) {
+                last = lastOfPage[0];
             }
-            after = last[0];
             left -= read[0];
             if (read[0] < page) {
                 break;
             }
         }
-        return after == null || after.equals(afterCustomerId) ? null : after;
+        return last;
+    }
+
+    /** The scan position of a stored customer, to resume a scan after it (null: the customer is not stored). */
+    public String scanPositionOf(String customerId) {
+        return postgres() ? (storedDocument(customerId).isPresent() ? customerId : null)
+                : jdbc.queryForList("select _ROWID_ from customer_profile where customer_id = ?", String.class, customerId).stream().findFirst().orElse(null);
     }
 
     /**
-     * The customer ids that cut the stored profiles into {@code parts} ranges of about the same size, in order (fewer
-     * when there are fewer customers): a scan of each range after the previous id up to its own covers every customer.
+     * Positions that cut a scan of the stored profiles into {@code parts} ranges of about the same size, in order
+     * (fewer when there are few customers): a scan of each range after the previous position up to its own covers
+     * every customer.
      */
     public List<String> splitPoints(int parts) {
-        long count = count(null);
         List<String> points = new ArrayList<>();
-        for (int part = 1; part < parts && count >= parts; part++) {
-            points.addAll(jdbc.queryForList("select customer_id from customer_profile order by customer_id offset ? rows fetch next 1 rows only",
-                    String.class, count * part / parts));
+        if (postgres()) {
+            long count = count(null);
+            for (int part = 1; part < parts && count >= parts; part++) {
+                points.addAll(jdbc.queryForList("select customer_id from customer_profile order by customer_id offset ? rows fetch next 1 rows only",
+                        String.class, count * part / parts));
+            }
+            return points;
+        }
+        Map<String, Object> range = jdbc.queryForMap("select min(_ROWID_) as first, max(_ROWID_) as last from customer_profile");
+        if (range.get("first") instanceof Number first && range.get("last") instanceof Number last) {
+            for (int part = 1; part < parts && last.longValue() - first.longValue() >= parts; part++) {
+                points.add(String.valueOf(first.longValue() + (last.longValue() - first.longValue()) * part / parts));
+            }
         }
         return points;
+    }
+
+    private Object positionValue(String position) {
+        return postgres() ? position : Long.valueOf(position);
     }
 
     /** The customer who owns an identity (kind "email", "phone", "anonymousId", "userId", ...), if any. */

@@ -19,9 +19,9 @@ import io.touchpoint.profiles.ProfileStore;
 
 /**
  * How many customers a condition takes in, and some of them, before a marketer saves it: the stored profiles are
- * streamed from the database (not through the cache) in {@code touchpoint.segments.preview-threads} ranges of customer
- * ids at once, each read without what no condition reads, and the condition tested in memory by the same compiled
- * condition live membership uses ({@link SegmentSet#meets}). Another segment is read as the profiles hold it; an event
+ * streamed from the database (not through the cache) in {@code touchpoint.segments.preview-threads} ranges at once,
+ * each read without what no condition reads ({@link ProfileStore#scanForSegments}), and the condition tested in memory
+ * by the same compiled condition live membership uses ({@link SegmentSet#meets}). Another segment is read as the profiles hold it; an event
  * count reads the counters the saved segments keep, so an event condition no saved segment has counts nothing yet
  * (README "Segments and scheduled journeys"). The threads are shared by all previews: two at once take turns.
  */
