@@ -190,7 +190,8 @@ class SegmentBackfill {
      */
     static boolean changes(SegmentSet segments, CustomerProfile stored, Map<String, List<Instant>> recounted, Instant now) {
         SegmentMembership before = stored.segments();
-        return !segments.evaluate(stored.withSegments(before.withRecounted(recounted)), null, now).equals(before);
+        CustomerProfile counted = recounted.isEmpty() ? stored : stored.withSegments(before.withRecounted(recounted));
+        return !segments.evaluate(counted, null, now).equals(before);
     }
 
     /** Waits as long as the backfill ran ahead of {@code touchpoint.segments.backfill-rate} (0: no limit). */
