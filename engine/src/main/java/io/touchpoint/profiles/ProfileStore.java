@@ -249,11 +249,11 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
             }
             return points;
         }
-        Map<String, Object> range = jdbc.queryForMap("select min(_ROWID_) as first, max(_ROWID_) as last from customer_profile");
-        if (range.get("first") instanceof Number first && range.get("last") instanceof Number last) {
-            for (int part = 1; part < parts && last.longValue() - first.longValue() >= parts; part++) {
-                points.add(String.valueOf(first.longValue() + (last.longValue() - first.longValue()) * part / parts));
-            }
+        // the first and the last row by the table's own order (min() and max() would read every row)
+        List<Long> first = jdbc.queryForList("select _ROWID_ from customer_profile order by _ROWID_ limit 1", Long.class);
+        List<Long> last = jdbc.queryForList("select _ROWID_ from customer_profile order by _ROWID_ desc limit 1", Long.class);
+        for (int part = 1; part < parts && !first.isEmpty() && last.get(0) - first.get(0) >= parts; part++) {
+            points.add(String.valueOf(first.get(0) + (last.get(0) - first.get(0)) * part / parts));
         }
         return points;
     }

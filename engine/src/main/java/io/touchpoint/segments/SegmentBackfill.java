@@ -31,12 +31,13 @@ import io.touchpoint.profiles.SegmentMembership;
 /**
  * Evaluates a new segment version over every stored customer in the background, so that customers who changed
  * nothing since are in the segments they meet: the stored profiles are streamed from the database a page at a time
- * (not through the cache, in the order the database keeps them), the event counters of the page's customers are counted again from their recorded events
- * (one query a page), and each profile is evaluated in memory by the segments live membership uses. Only a customer
- * whose membership that changes is evaluated again where the profile is kept, as a live change would be (segment
- * events included). Progress is written after each page ({@code segment_backfill}: the last customer done); a restart
- * resumes the running version's backfill after that customer. A newer version stops an older backfill and starts its own. One
- * thread, at most {@code touchpoint.segments.backfill-rate} customers a second: intake goes on meanwhile.
+ * (not through the cache, in the order the database keeps them), the event counters of the page's customers are
+ * counted again from their recorded events (one query a page), and each profile is evaluated in memory by the
+ * segments live membership uses. Only a customer whose membership that changes is evaluated again where the profile
+ * is kept, as a live change would be (segment events included). Progress is written after each page
+ * ({@code segment_backfill}: the last customer done); a restart resumes the running version's backfill after that
+ * customer. A newer version stops an older backfill and starts its own. One thread, at most
+ * {@code touchpoint.segments.backfill-rate} customers a second: intake goes on meanwhile.
  */
 @Component
 class SegmentBackfill {
