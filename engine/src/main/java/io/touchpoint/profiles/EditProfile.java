@@ -74,7 +74,7 @@ class EditProfile implements EntryProcessor<String, CustomerProfile, EditProfile
                     next.eventCount(), next.mergedIds(), next.createdAt(), stamp, next.segments());
         }
         if (recounted != null && !recounted.isEmpty()) {
-            next = next.withSegments(withRecounted(next.segments()));
+            next = next.withSegments(next.segments().withRecounted(recounted));
         }
         next = ProfileSegments.evaluated(member, ProfileSize.checked(next, attributes != null ? "attributes" : "consents"), null, at);
         if (!next.equals(current)) {
@@ -82,25 +82,6 @@ class EditProfile implements EntryProcessor<String, CustomerProfile, EditProfile
             edited = next;
         }
         return new Edited(next, SegmentMoves.between(current, next, at));
-    }
-
-    /**
-     * Each recounted counter united with what the profile counted meanwhile: a moment as often as the more of the two
-     * holds it (an event counted live is in the history too; one applied after the history was read is not).
-     */
-    private SegmentMembership withRecounted(SegmentMembership membership) {
-        Map<String, java.util.List<Instant>> counters = new java.util.LinkedHashMap<>(membership.counters());
-        recounted.forEach((key, moments) -> {
-            Map<Instant, Integer> times = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
-            moments.forEach(moment -> times.merge(moment, 1, Integer::sum));
-            Map<Instant, Integer> live = new java.util.HashMap<>();
-            counters.getOrDefault(key, java.util.List.of()).forEach(moment -> live.merge(moment, 1, Integer::sum));
-            live.forEach((moment, count) -> times.merge(moment, count, Math::max));
-            java.util.List<Instant> union = new java.util.ArrayList<>();
-            times.forEach((moment, count) -> union.addAll(java.util.Collections.nCopies(count, moment)));
-            counters.put(key, union);
-        });
-        return new SegmentMembership(membership.joined(), counters, membership.recheckAt());
     }
 
     @Override

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,12 +32,21 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
     private final JdbcTemplate jdbc;
     private final ObjectWriter writer;
     private final ObjectReader reader;
+    private final ObjectReader forSegments;
 
     ProfileStore(JdbcTemplate jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
         // empty and null fields are left out of the stored document: a smaller row is a cheaper write
         this.writer = json.copy().setSerializationInclusion(JsonInclude.Include.NON_EMPTY).writerFor(CustomerProfile.class);
         this.reader = json.readerFor(CustomerProfile.class);
+        this.forSegments = json.copy().addMixIn(CustomerProfile.class, ReadForSegments.class)
+                .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule().addDeserializer(java.time.Instant.class, new StoredInstants()))
+                .readerFor(CustomerProfile.class);
+    }
+
+    /** The parts of a stored profile no segment condition reads, skipped by {@link #scanForSegments}. */
+    @JsonIgnoreProperties({"recentEvents", "attributesUpdatedAt", "mergedIds", "updatedAt", "timeZone", "locale"})
+    private interface ReadForSegments {
     }
 
     /**
@@ -167,23 +178,88 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
                 String.class, Timestamp.from(now), limit);
     }
 
+    /** Rows per query of a scan: each result stays small (H2 holds a query's result in memory). */
+    private static final int SCAN_PAGE = 5000;
+
     /**
-     * A page of stored profiles in customer id order, after {@code afterCustomerId} (null: from the first): how the
-     * segments read every customer (preview, backfill) without filling the cache.
+     * Stored profiles in the order the database keeps them, after the position {@code after} (null: from the first)
+     * up to and including {@code upTo} (null: to the last), at most {@code limit}, each handed to {@code each} as it is
+     * read: how the segments read every customer (preview, backfill) without going through the cache. A position is
+     * the row's place in the table on H2, which keeps rows in the order they were first written (read in that order,
+     * each database page is read once; in customer id order a table larger than H2's cache is read a page per
+     * customer), the customer id on PostgreSQL. The profiles are read without what no segment condition reads (recent
+     * events, when each attribute or the profile was set, merged ids, time zone, locale) and with instants read by
+     * {@link StoredInstants}: for evaluating, never to be stored again. Answers the position of the last one read
+     * (null: none).
      */
-    public List<CustomerProfile> page(String afterCustomerId, int limit) {
-        return afterCustomerId == null
-                ? jdbc.query("select profile_json from customer_profile order by customer_id limit ?", (row, n) -> read(row.getString(1)), limit)
-                : jdbc.query("select profile_json from customer_profile where customer_id > ? order by customer_id limit ?",
-                        (row, n) -> read(row.getString(1)), afterCustomerId, limit);
+    public String scanForSegments(String after, String upTo, long limit, Consumer<CustomerProfile> each) {
+        String position = postgres() ? "customer_id" : "_ROWID_";
+        String last = null;
+        long left = limit;
+        while (left > 0) {
+            int page = (int) Math.min(SCAN_PAGE, left);
+            List<Object> arguments = new ArrayList<>(3);
+            StringBuilder sql = new StringBuilder("select " + position + ", profile_json from customer_profile where 1 = 1");
+            String from = last != null ? last : after;
+            if (from != null) {
+                sql.append(" and ").append(position).append(" > ?");
+                arguments.add(positionValue(from));
+            }
+            if (upTo != null) {
+                sql.append(" and ").append(position).append(" <= ?");
+                arguments.add(positionValue(upTo));
+            }
+            arguments.add(page);
+            String[] lastOfPage = {null};
+            int[] read = {0};
+            jdbc.query(sql.append(" order by ").append(position).append(" limit ?").toString(), (java.sql.ResultSet row) -> {
+                each.accept(readForSegments(row.getString(2)));
+                lastOfPage[0] = row.getString(1);
+                read[0]++;
+            }, arguments.toArray());
+            if (read[0] > 0) {
+                last = lastOfPage[0];
+            }
+            left -= read[0];
+            if (read[0] < page) {
+                break;
+            }
+        }
+        return last;
     }
 
-    /** A page of stored customer ids in order, after {@code afterCustomerId} (null: from the first). */
-    public List<String> customerIds(String afterCustomerId, int limit) {
-        return afterCustomerId == null
-                ? jdbc.queryForList("select customer_id from customer_profile order by customer_id limit ?", String.class, limit)
-                : jdbc.queryForList("select customer_id from customer_profile where customer_id > ? order by customer_id limit ?",
-                        String.class, afterCustomerId, limit);
+    /** The scan position of a stored customer, to resume a scan after it (null: the customer is not stored). */
+    public String scanPositionOf(String customerId) {
+        return postgres() ? (storedDocument(customerId).isPresent() ? customerId : null)
+                : jdbc.queryForList("select _ROWID_ from customer_profile where customer_id = ?", String.class, customerId).stream().findFirst().orElse(null);
+    }
+
+    /**
+     * Positions that cut a scan of the stored profiles into {@code parts} ranges of about the same size, in order
+     * (fewer when there are few customers): a scan of each range after the previous position up to its own covers
+     * every customer.
+     */
+    public List<String> splitPoints(int parts) {
+        List<String> points = new ArrayList<>();
+        if (postgres()) {
+            long count = count(null);
+            for (int part = 1; part < parts && count >= parts; part++) {
+                points.addAll(jdbc.queryForList("select customer_id from customer_profile order by customer_id offset ? rows fetch next 1 rows only",
+                        String.class, count * part / parts));
+            }
+            return points;
+        }
+        // the first and the last row by the table's own order (min() and max() would read every row)
+        List<Long> first = jdbc.queryForList("select _ROWID_ from customer_profile order by _ROWID_ limit 1", Long.class);
+        List<Long> last = jdbc.queryForList("select _ROWID_ from customer_profile order by _ROWID_ desc limit 1", Long.class);
+        for (int part = 1; part < parts && !first.isEmpty() && last.get(0) - first.get(0) >= parts; part++) {
+            points.add(String.valueOf(first.get(0) + (last.get(0) - first.get(0)) * part / parts));
+        }
+        return points;
+    }
+
+    private Object positionValue(String position) {
+        return postgres() ? position : Long.valueOf(position);
     }
 
     /** The customer who owns an identity (kind "email", "phone", "anonymousId", "userId", ...), if any. */
@@ -304,6 +380,14 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
             return writer.writeValueAsString(profile);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write profile " + profile.customerId(), e);
+        }
+    }
+
+    private CustomerProfile readForSegments(String document) {
+        try {
+            return forSegments.readValue(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read stored profile: " + e.getOriginalMessage(), e);
         }
     }
 

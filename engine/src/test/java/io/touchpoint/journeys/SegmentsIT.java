@@ -81,6 +81,66 @@ class SegmentsIT extends JourneyEndToEnd {
         assertThat(journey("segmentWelcome", customer)).isNotNull();
     }
 
+    /**
+     * The backfill (customers there before the segments), live membership (the same customers again, made after the
+     * segments were saved) and the preview of the same condition agree, on a condition of every kind: attribute,
+     * trait, consent, identity, an event count in a window with a property filter, a nested segment and not.
+     */
+    @Test
+    void backfillLiveMembershipAndPreviewAgreeOnEveryKindOfCondition() throws Exception {
+        String tag = "mix-" + UUID.randomUUID();
+        String condition = """
+                {"all": [{"attribute": "itMixTag", "eq": "%s"}, {"not": {"segment": "it-mix-churned"}},
+                   {"any": [{"event": "it_mix_buy", "where": [{"property": "total", "gt": 100}], "atLeast": 2, "within": "P30D"},
+                            {"all": [{"consent": "email", "purpose": "marketing"}, {"identity": "phone"}, {"trait": "eventCount", "gte": 3}]}]}]}"""
+                .formatted(tag);
+        Map<String, Boolean> expected = new java.util.LinkedHashMap<>();
+        Map<String, Boolean> before = mixedCustomers(tag, "before", expected);
+
+        save("it-mix-churned", "{\"condition\": {\"attribute\": \"itMixChurned\", \"eq\": true}}");
+        save("it-mix", "{\"condition\": " + condition + "}");
+        mixedCustomers(tag, "after", expected);
+
+        for (String customer : expected.keySet()) {
+            assertThat(segmentsOf(customer).containsKey("it-mix")).as(customer + (before.containsKey(customer) ? " (backfilled)" : " (live)"))
+                    .isEqualTo(expected.get(customer));
+        }
+        HttpResponse<String> preview = post("/api/segments/preview", "{\"condition\": " + condition + ", \"sampleSize\": 100}");
+        assertThat(preview.statusCode()).as(preview.body()).isEqualTo(200);
+        JsonNode audience = json.readTree(preview.body());
+        List<String> members = expected.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+        assertThat(json.convertValue(audience.path("sample"), List.class)).containsExactlyInAnyOrderElementsOf(members);
+        assertThat(audience.path("count").asLong()).isEqualTo(members.size());
+    }
+
+    /**
+     * One customer of each shape the mixed condition tells apart (customer id → whether it meets it), added to
+     * {@code expected}: two big orders in the window; one big and one small; a reachable regular (consent, phone, 3
+     * events); a regular who refused marketing email; a regular without a phone; a big buyer who churned.
+     */
+    private Map<String, Boolean> mixedCustomers(String tag, String generation, Map<String, Boolean> expected) {
+        Map<String, Boolean> shapes = new java.util.LinkedHashMap<>();
+        shapes.put(mixed(tag, generation + "-big-buyer", false, null, false, 150, 120), true);
+        shapes.put(mixed(tag, generation + "-one-big-order", false, null, false, 150, 30), false);
+        shapes.put(mixed(tag, generation + "-regular", true, null, false, 10, 10), true);
+        shapes.put(mixed(tag, generation + "-refused-email", true, false, false, 10, 10), false);
+        shapes.put(mixed(tag, generation + "-no-phone", false, null, false, 10, 10), false);
+        shapes.put(mixed(tag, generation + "-churned-big-buyer", true, null, true, 150, 120), false);
+        expected.putAll(shapes);
+        return shapes;
+    }
+
+    private String mixed(String tag, String name, boolean phone, Boolean marketingEmail, boolean churned, int firstTotal, int secondTotal) {
+        String id = "c-" + name + "-" + UUID.randomUUID();
+        assertThat(post("/api/events", """
+                {"type": "profile_updated", "customerId": "%s", "identities": {"email": "%s@example.com"%s},
+                 "properties": {"traits": {"itMixTag": "%s", "itMixChurned": %s}%s}}""".formatted(id, id, phone ? ", \"phone\": \"+4915100000001\"" : "",
+                tag, churned, marketingEmail == null ? "" : ", \"consents\": {\"email.marketing\": " + marketingEmail + "}")).statusCode()).isEqualTo(202);
+        event("it_mix_buy", id, "{\"total\": " + firstTotal + "}");
+        event("it_mix_buy", id, "{\"total\": " + secondTotal + "}");
+        return id;
+    }
+
     /** Waits (bounded) until the backfill of the running segment version has finished. */
     private void backfilled() throws IOException {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {

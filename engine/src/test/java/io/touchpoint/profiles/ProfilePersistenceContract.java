@@ -47,6 +47,48 @@ abstract class ProfilePersistenceContract extends EngineIT {
     }
 
     @Test
+    void aScanForTheSegmentsReadsEveryStoredProfileOnceInRangesAndResumesAfterACustomer() {
+        List<String> customers = java.util.stream.IntStream.range(0, 7).mapToObj(i -> newCustomer()).toList();
+        customers.forEach(customer -> profiles.apply(customer, fullUpdate(customer)));
+
+        Map<String, CustomerProfile> all = new java.util.LinkedHashMap<>();
+        String last = store.scanForSegments(null, null, Long.MAX_VALUE, profile -> assertThat(all.put(profile.customerId(), profile)).isNull());
+        assertThat(all).hasSize((int) store.count(null)).containsKeys(customers.toArray(String[]::new));
+        assertThat(last).isEqualTo(store.scanPositionOf(List.copyOf(all.keySet()).get(all.size() - 1)));
+        CustomerProfile cached = profiles.find(customers.get(0)).orElseThrow();
+        assertThat(all.get(customers.get(0))).as("what the segments read, as the cache holds it").satisfies(scanned -> {
+            assertThat(scanned.attributes()).isEqualTo(cached.attributes());
+            assertThat(scanned.identities()).isEqualTo(cached.identities());
+            assertThat(scanned.consents()).isEqualTo(cached.consents());
+            assertThat(scanned.computedTraits()).isEqualTo(cached.computedTraits());
+            assertThat(scanned.eventCount()).isEqualTo(cached.eventCount());
+            assertThat(scanned.createdAt()).isEqualTo(cached.createdAt());
+            assertThat(scanned.segments()).isEqualTo(cached.segments());
+            assertThat(scanned.recentEvents()).as("not read").isEmpty();
+        });
+
+        List<String> bounds = new java.util.ArrayList<>();
+        bounds.add(null);
+        bounds.addAll(store.splitPoints(3));
+        bounds.add(null);
+        assertThat(bounds).hasSize(4);
+        List<String> inRanges = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < bounds.size(); i++) {
+            store.scanForSegments(bounds.get(i), bounds.get(i + 1), Long.MAX_VALUE, profile -> inRanges.add(profile.customerId()));
+        }
+        assertThat(inRanges).containsExactlyElementsOf(all.keySet());
+
+        String middle = List.copyOf(all.keySet()).get(all.size() / 2);
+        List<String> resumed = new java.util.ArrayList<>();
+        store.scanForSegments(store.scanPositionOf(middle), null, Long.MAX_VALUE, profile -> resumed.add(profile.customerId()));
+        assertThat(resumed).containsExactlyElementsOf(List.copyOf(all.keySet()).subList(all.size() / 2 + 1, all.size()));
+        List<String> two = new java.util.ArrayList<>();
+        store.scanForSegments(null, null, 2, profile -> two.add(profile.customerId()));
+        assertThat(two).containsExactlyElementsOf(List.copyOf(all.keySet()).subList(0, 2));
+        assertThat(store.scanPositionOf("nobody-" + customers.get(0))).isNull();
+    }
+
+    @Test
     void everyIdentityIsRecordedAsOwnedByTheCustomer() {
         String customer = newCustomer();
         profiles.apply(customer, fullUpdate(customer));
