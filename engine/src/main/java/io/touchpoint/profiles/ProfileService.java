@@ -83,6 +83,17 @@ public class ProfileService {
         return Optional.ofNullable(profiles.get(merges.current(customerId)));
     }
 
+    /** The time zones (IANA ids) of these customers, read a page at a time; a customer without one, or unknown, is left out. */
+    public Map<String, String> timeZones(java.util.Collection<String> customerIds) {
+        Map<String, String> zones = new java.util.HashMap<>();
+        for (CustomerProfile profile : profiles.getAll(new java.util.HashSet<>(customerIds)).values()) {
+            if (profile != null && profile.timeZone() != null && !profile.timeZone().isBlank()) {
+                zones.put(profile.customerId(), profile.timeZone());
+            }
+        }
+        return zones;
+    }
+
     /** The profile of the customer who owns an identity ("email", "phone", "anonymousId", ...). */
     public Optional<CustomerProfile> findByIdentity(String kind, String value) {
         String normalized = ProfileUpdate.normalized(Map.of(kind, value)).get(kind);

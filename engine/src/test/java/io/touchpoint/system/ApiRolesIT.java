@@ -53,6 +53,7 @@ class ApiRolesIT extends EngineIT {
             POST   /api/journeys/none/migrations         MARKETER
             GET    /api/segments                         VIEWER
             GET    /api/segments/none                    VIEWER
+            GET    /api/segments/none/members            VIEWER
             PUT    /api/segments/none                    MARKETER
             DELETE /api/segments/none                    MARKETER
             POST   /api/segments/preview                 MARKETER
