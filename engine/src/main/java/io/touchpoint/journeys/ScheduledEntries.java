@@ -180,6 +180,20 @@ class ScheduledEntries {
         }
     }
 
+    /** How far an occurrence got: members planned, entered, passed over (left the segment, too late, refused) and still to enter. */
+    record Progress(String journeyKey, String occurrence, String segmentId, long planned, long entered, long passedOver, long left,
+                    Instant plannedAt, Instant finishedAt) {
+    }
+
+    /** The occurrences planned, newest first (at most {@code limit}). */
+    List<Progress> progress(int limit) {
+        return jdbc.query("select o.journey_key, o.occurrence, o.segment_id, o.planned, o.entered, o.passed_over, o.planned_at, o.finished_at,"
+                        + " (select count(*) from scheduled_entry e where e.journey_key = o.journey_key and e.occurrence = o.occurrence)"
+                        + " from scheduled_occurrence o order by o.planned_at desc, o.journey_key, o.occurrence fetch first " + limit + " rows only",
+                (row, n) -> new Progress(row.getString(1), row.getString(2), row.getString(3), row.getLong(4), row.getLong(5), row.getLong(6),
+                        row.getLong(9), row.getTimestamp(7).toInstant(), row.getTimestamp(8) == null ? null : row.getTimestamp(8).toInstant()));
+    }
+
     /** A planned entry: the occurrence, the member and when it is due. */
     private record Entry(String occurrence, String customerId, Instant due) {
     }

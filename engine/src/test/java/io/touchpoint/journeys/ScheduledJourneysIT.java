@@ -109,6 +109,29 @@ class ScheduledJourneysIT extends JourneyIT {
     }
 
     @Test
+    void entriesTakenInBeforeACrashThatLeftTheirRowsAreNotEnteredAgain() throws Exception {
+        String tag = tag();
+        String segment = segment("it-crash-" + tag, tag);
+        String first = member(tag, "UTC");
+        String second = member(tag, "UTC");
+        String key = scheduled("itCrash", Map.of("audienceSegment", segment, "schedule", "once 2028-03-01T09:00"));
+        at("2028-03-01T09:00:01Z");
+        assertThat(entries(key, first, second)).containsExactly(1L, 1L);
+
+        // as if the engine died after the intake committed the entries and before their rows were deleted
+        for (String customer : List.of(first, second)) {
+            jdbc.update("insert into scheduled_entry (journey_key, occurrence, customer_id, due_at) values (?, '2028-03-01T09:00', ?, ?)",
+                    key, customer, java.sql.Timestamp.from(Instant.parse("2028-03-01T09:00:00Z")));
+        }
+        at("2028-03-01T09:05:00Z");
+
+        assertThat(entries(key, first, second)).as("the event ids are the same: the intake takes each in once").containsExactly(1L, 1L);
+        assertThat(jdbc.queryForObject("select count(*) from scheduled_entry where journey_key = ?", Integer.class, key)).isZero();
+        JsonNode progress = json.readTree(get("/api/journeys/schedules").body());
+        assertThat(progress.findValues("journeyKey").stream().map(JsonNode::asText)).contains(key);
+    }
+
+    @Test
     void aBadScheduleIsRefusedAtDeploymentNamingTheSetting() {
         HttpResponse<String> weekly = deployOverRest("bad.bpmn", journey("itBadSchedule", Map.of("audienceSegment", "vip", "schedule", "weekly 09:00")));
         assertThat(weekly.statusCode()).isEqualTo(400);

@@ -60,6 +60,7 @@ class ApiRolesIT extends EngineIT {
             POST   /api/journeys/test                    MARKETER
             POST   /api/journeys/backtest                MARKETER
             GET    /api/journeys/backtest/none           VIEWER
+            GET    /api/journeys/schedules               VIEWER
             GET    /api/rules/status                     VIEWER
             GET    /api/offers                           VIEWER
             GET    /api/offers/none                      VIEWER
