@@ -83,15 +83,31 @@ public class ProfileService {
         return Optional.ofNullable(profiles.get(merges.current(customerId)));
     }
 
-    /** The time zones (IANA ids) of these customers, read a page at a time; a customer without one, or unknown, is left out. */
+    /**
+     * The time zones (IANA ids) of these customers; a customer without one, or unknown, is left out. Read where each
+     * profile is kept, only the zone coming back: no profile is copied.
+     */
     public Map<String, String> timeZones(java.util.Collection<String> customerIds) {
         Map<String, String> zones = new java.util.HashMap<>();
-        for (CustomerProfile profile : profiles.getAll(new java.util.HashSet<>(customerIds)).values()) {
-            if (profile != null && profile.timeZone() != null && !profile.timeZone().isBlank()) {
-                zones.put(profile.customerId(), profile.timeZone());
+        profiles.executeOnKeys(new java.util.HashSet<>(customerIds), new TimeZoneOf()).forEach((customerId, zone) -> {
+            if (zone != null && !zone.isBlank()) {
+                zones.put(customerId, zone);
             }
-        }
+        });
         return zones;
+    }
+
+    /** Reads a profile's time zone where the profile is kept, changing nothing. */
+    static final class TimeZoneOf implements com.hazelcast.map.EntryProcessor<String, CustomerProfile, String>, com.hazelcast.core.ReadOnly {
+        @Override
+        public String process(Map.Entry<String, CustomerProfile> entry) {
+            return entry.getValue() == null ? null : entry.getValue().timeZone();
+        }
+
+        @Override
+        public com.hazelcast.map.EntryProcessor<String, CustomerProfile, String> getBackupProcessor() {
+            return null;
+        }
     }
 
     /** The profile of the customer who owns an identity ("email", "phone", "anonymousId", ...). */
