@@ -61,10 +61,13 @@ public class EventIntake {
     private final IMap<String, Boolean> eventIds;
     /** A transaction of its own, even when called as another commits (the segment events of a change outside an event). */
     private final TransactionTemplate ownTransaction;
+    /** The segment member list, kept in step with the segment events recorded here (same transaction). */
+    private final SegmentMembers members;
 
     EventIntake(JdbcTemplate jdbc, TransactionTemplate transaction, ProfileService profiles,
                 EventDispatch journeys, ObjectMapper json, Clock clock, IMap<String, Boolean> eventIdWindow,
-                PlatformTransactionManager transactions) {
+                PlatformTransactionManager transactions, SegmentMembers members) {
+        this.members = members;
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.jdbc = jdbc;
@@ -311,12 +314,14 @@ public class EventIntake {
     private void recordAll(List<Ready> ready) {
         jdbc.batchUpdate(INSERT, ready.stream().map(one -> new Object[] {one.event().eventId(), one.event().customerId(), one.event().type(),
                 Timestamp.from(one.event().occurredAt()), Timestamp.from(one.update().at()), one.payload()}).toList());
+        members.follow(ready.stream().map(Ready::event).toList());
     }
 
     private void record(Ready ready) {
         CustomerEvent event = ready.event();
         jdbc.update(INSERT, event.eventId(), event.customerId(), event.type(), Timestamp.from(event.occurredAt()),
                 Timestamp.from(ready.update().at()), ready.payload());
+        members.follow(List.of(event));
     }
 
     private ProfileUpdate profileUpdateOf(CustomerEvent event) {

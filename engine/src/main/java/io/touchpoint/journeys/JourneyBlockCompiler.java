@@ -55,6 +55,7 @@ class JourneyBlockCompiler {
         this.definitions = definitions;
         for (Element process : definitions.elements("process")) {
             check(process, () -> checkJourneySettings(properties(process)));
+            check(process, () -> checkScheduledStart(process));
             compileScope(process, properties(process).getOrDefault("category", "marketing").trim());
         }
     }
@@ -118,6 +119,21 @@ class JourneyBlockCompiler {
         }
         if (optional(values, "instanceKey") != null) {
             name(values, "instanceKey");
+        }
+        JourneySchedule.of(values); // the parser the scheduler runs with
+    }
+
+    /** A scheduled journey is entered through a message start event: its message name is the event type the schedule takes in. */
+    private static void checkScheduledStart(Element process) {
+        JourneySchedule schedule;
+        try {
+            schedule = JourneySchedule.of(properties(process));
+        } catch (Invalid reportedWithTheSettings) {
+            return;
+        }
+        if (schedule != null) {
+            require(process.elements("startEvent").stream().anyMatch(start -> start.element("messageEventDefinition") != null),
+                    "a scheduled journey starts with a message start event (its message name is the event type each scheduled entry takes in)");
         }
     }
 

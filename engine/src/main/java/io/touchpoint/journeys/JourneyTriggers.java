@@ -56,10 +56,14 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
     public record DateWait(String definitionId, String activityId, DateWaitBlock block) {
     }
 
+    /** The latest version of a scheduled journey: its schedule and the message name of its start event. */
+    public record Scheduled(String definitionId, String definitionKey, JourneySchedule schedule, String startMessage) {
+    }
+
     /** dateWaits: the waits on a profile attribute, by attribute; datesOf: every date wait, by definition. */
     private record Index(Map<String, List<StartTarget>> starts, Set<String> messageWaits, Map<String, List<EventWait>> eventWaits,
                          Map<String, List<Goal>> goals, Map<String, List<DateWait>> dateWaits, Map<String, List<DateWait>> datesOf,
-                         Map<String, JourneySettings> settings) {
+                         Map<String, JourneySettings> settings, Map<String, Scheduled> scheduled) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(JourneyTriggers.class);
@@ -105,6 +109,11 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
     public JourneySettings settings(String definitionId) {
         JourneySettings settings = current().settings().get(definitionId);
         return settings == null ? JourneySettings.of(Map.of()) : settings;
+    }
+
+    /** The scheduled journeys (latest active versions), by journey key. */
+    public java.util.Collection<Scheduled> scheduled() {
+        return current().scheduled().values();
     }
 
     /** "Goal" end events (the old shape) of any version reached by this event type. */
@@ -153,7 +162,7 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
     }
 
     private Index build() {
-        Index built = new Index(new HashMap<>(), new HashSet<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
+        Index built = new Index(new HashMap<>(), new HashSet<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         for (ProcessDefinition definition : repository.createProcessDefinitionQuery().list()) {
             try {
                 BpmnModelInstance model = repository.getBpmnModelInstance(definition.getId());
@@ -184,6 +193,10 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
                 Process process = (Process) message.getParentElement().getParentElement();
                 JourneySettings settings = JourneySettings.of(properties(process));
                 built.starts().computeIfAbsent(name, n -> new ArrayList<>()).add(new StartTarget(definition.getId(), definition.getKey(), settings));
+                JourneySchedule schedule = JourneySchedule.of(properties(process));
+                if (schedule != null) {
+                    built.scheduled().putIfAbsent(definition.getKey(), new Scheduled(definition.getId(), definition.getKey(), schedule, name));
+                }
             }
         }
         for (ReceiveTask task : model.getModelElementsByType(ReceiveTask.class)) {

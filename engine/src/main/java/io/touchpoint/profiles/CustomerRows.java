@@ -31,12 +31,16 @@ class CustomerRows {
             "journey_split", "customer_id",
             "journey_active", "customer_id",
             "segment_backfill", "after_customer_id",
+            "segment_member", "customer_id",
+            "scheduled_entry", "customer_id",
             "customer_merge", "merged_id,survivor_id");
 
     /** The tables whose rows follow a customer through a merge; the profile row itself is merged, not moved. */
     private static final List<String> HISTORIES = List.of("customer_identity", "customer_event", "delivery_log", "decision_log",
             "offer_exposure");
     private static final String PROFILE = "customer_profile";
+    /** The tables whose rows hold for the merged-away profile only: deleted with it. */
+    private static final List<String> FOLLOW_THE_PROFILE = List.of("segment_member", "scheduled_entry");
 
     private final JdbcTemplate jdbc;
 
@@ -44,10 +48,16 @@ class CustomerRows {
         this.jdbc = jdbc;
     }
 
-    /** Moves identities and histories of a merged-away customer to the survivor and deletes its profile row. */
+    /**
+     * Moves identities and histories of a merged-away customer to the survivor and deletes its profile row; its segment
+     * memberships and planned scheduled entries go with its profile (the survivor's own are evaluated anew).
+     */
     void moveToSurvivor(String mergedId, String survivorId) {
         for (String table : HISTORIES) {
             jdbc.update("update " + table + " set customer_id = ? where customer_id = ?", survivorId, mergedId);
+        }
+        for (String table : FOLLOW_THE_PROFILE) {
+            jdbc.update("delete from " + table + " where customer_id = ?", mergedId);
         }
         jdbc.update("delete from " + PROFILE + " where customer_id = ?", mergedId);
     }

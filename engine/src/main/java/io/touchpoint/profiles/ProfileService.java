@@ -83,6 +83,33 @@ public class ProfileService {
         return Optional.ofNullable(profiles.get(merges.current(customerId)));
     }
 
+    /**
+     * The time zones (IANA ids) of these customers; a customer without one, or unknown, is left out. Read where each
+     * profile is kept, only the zone coming back: no profile is copied.
+     */
+    public Map<String, String> timeZones(java.util.Collection<String> customerIds) {
+        Map<String, String> zones = new java.util.HashMap<>();
+        profiles.executeOnKeys(new java.util.HashSet<>(customerIds), new TimeZoneOf()).forEach((customerId, zone) -> {
+            if (zone != null && !zone.isBlank()) {
+                zones.put(customerId, zone);
+            }
+        });
+        return zones;
+    }
+
+    /** Reads a profile's time zone where the profile is kept, changing nothing. */
+    static final class TimeZoneOf implements com.hazelcast.map.EntryProcessor<String, CustomerProfile, String>, com.hazelcast.core.ReadOnly {
+        @Override
+        public String process(Map.Entry<String, CustomerProfile> entry) {
+            return entry.getValue() == null ? null : entry.getValue().timeZone();
+        }
+
+        @Override
+        public com.hazelcast.map.EntryProcessor<String, CustomerProfile, String> getBackupProcessor() {
+            return null;
+        }
+    }
+
     /** The profile of the customer who owns an identity ("email", "phone", "anonymousId", ...). */
     public Optional<CustomerProfile> findByIdentity(String kind, String value) {
         String normalized = ProfileUpdate.normalized(Map.of(kind, value)).get(kind);

@@ -50,6 +50,7 @@ class ErasureCoverageIT extends EngineIT {
             "stored_file_area",  // their version per area
             "offer_arm",         // conversions and failures per offer of a learning decision, no customer
             "console_run_action", // an operator's cancel or move of a run: run id, steps, reason, operator
+            "scheduled_occurrence", // a scheduled journey's occurrence: journey, local date-time, segment, counts
             "console_retry_job"); // the jobs of an operator's retry: job, incident and run ids, the earlier failure
     /** Column names that say a table holds something about a person, whatever list it is on. */
     private static final List<String> PERSONAL_COLUMN_HINTS = List.of("customer", "email", "phone", "recipient", "person", "user");
@@ -144,6 +145,12 @@ class ErasureCoverageIT extends EngineIT {
             jdbc.update("insert into segment_backfill (version, after_customer_id, processed, total, started_at) values (?, ?, 1, 2, ?)",
                     -Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L) - 1, customer, now);
         }
+        if (jdbc.queryForObject("select count(*) from segment_member where customer_id = ?", Integer.class, customer) == 0) {
+            jdbc.update("insert into segment_member (segment_id, customer_id, joined_at) values ('it-erased', ?, ?)", customer, now);
+        }
+        // a scheduled journey's entry not made yet
+        jdbc.update("insert into scheduled_entry (journey_key, occurrence, customer_id, due_at) values ('itErased', '2026-12-24T10:00', ?, ?)",
+                customer, now);
     }
 
     /** Our tables (not Camunda's, not Flyway's) → their columns, in lower case. */

@@ -53,12 +53,14 @@ class ApiRolesIT extends EngineIT {
             POST   /api/journeys/none/migrations         MARKETER
             GET    /api/segments                         VIEWER
             GET    /api/segments/none                    VIEWER
+            GET    /api/segments/none/members            VIEWER
             PUT    /api/segments/none                    MARKETER
             DELETE /api/segments/none                    MARKETER
             POST   /api/segments/preview                 MARKETER
             POST   /api/journeys/test                    MARKETER
             POST   /api/journeys/backtest                MARKETER
             GET    /api/journeys/backtest/none           VIEWER
+            GET    /api/journeys/schedules               VIEWER
             GET    /api/rules/status                     VIEWER
             GET    /api/offers                           VIEWER
             GET    /api/offers/none                      VIEWER
