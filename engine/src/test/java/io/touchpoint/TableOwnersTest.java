@@ -47,6 +47,7 @@ class TableOwnersTest {
             Map.entry("segment_member", "events"),
             Map.entry("scheduled_occurrence", "journeys"),
             Map.entry("scheduled_entry", "journeys"),
+            Map.entry("segment_size", "segments"),
             Map.entry("stored_file", "system"),
             Map.entry("stored_file_area", "system"),
             Map.entry("console_run_action", "console"),

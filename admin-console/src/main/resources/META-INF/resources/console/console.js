@@ -13,9 +13,10 @@ import analytics from './pages/analytics.js';
 import rules from './pages/rules.js';
 import mailbox from './pages/mailbox.js';
 import offers from './pages/offers.js';
+import segments from './pages/segments.js';
 import tryJourney from './pages/try.js';
 
-const PAGES = { journeys, journey, customers, run, incidents, messages, analytics, rules, offers, mailbox, try: tryJourney };
+const PAGES = { journeys, journey, customers, run, incidents, messages, analytics, rules, offers, segments, mailbox, try: tryJourney };
 const NAV = { journey: 'journeys', run: 'journeys' };
 const REFRESH_MS = 3000;
 let current = null;

@@ -34,6 +34,7 @@ class ConsolePagesIT extends ConsoleIT {
         pages.put("#/analytics", "Analytics · Touchpoint console");
         pages.put("#/rules", "Rules · Touchpoint console");
         pages.put("#/offers", "Offers · Touchpoint console");
+        pages.put("#/segments", "Segments · Touchpoint console");
         pages.put("#/mailbox", "Mailbox · Touchpoint console");
         pages.put("#/try", "Try a journey · Touchpoint console");
         pages.put("#/no-such-page", "Page not found · Touchpoint console");

@@ -49,6 +49,7 @@ class ErasureCoverageIT extends EngineIT {
             "stored_file",       // rule files and message templates saved over the API
             "stored_file_area",  // their version per area
             "offer_arm",         // conversions and failures per offer of a learning decision, no customer
+            "segment_size",      // members per segment and day, a count
             "console_run_action", // an operator's cancel or move of a run: run id, steps, reason, operator
             "scheduled_occurrence", // a scheduled journey's occurrence: journey, local date-time, segment, counts
             "console_retry_job"); // the jobs of an operator's retry: job, incident and run ids, the earlier failure
