@@ -257,11 +257,13 @@ class ScheduledEntries {
         transaction.executeWithoutResult(status -> {
             jdbc.batchUpdate("delete from scheduled_entry where journey_key = ? and occurrence = ? and customer_id = ?",
                     due.stream().map(entry -> new Object[] {journey.definitionKey(), entry.occurrence(), entry.customerId()}).toList());
-            counts.forEach((occurrence, count) -> jdbc.update(
-                    "update scheduled_occurrence set entered = entered + ?, passed_over = passed_over + ?, finished_at = case when exists"
-                            + " (select 1 from scheduled_entry where journey_key = ? and occurrence = ?) then null else ? end"
-                            + " where journey_key = ? and occurrence = ?",
-                    count[0], count[1], journey.definitionKey(), occurrence, Timestamp.from(now), journey.definitionKey(), occurrence));
+            counts.forEach((occurrence, count) -> {
+                jdbc.update("update scheduled_occurrence set entered = entered + ?, passed_over = passed_over + ? where journey_key = ? and occurrence = ?",
+                        count[0], count[1], journey.definitionKey(), occurrence);
+                jdbc.update("update scheduled_occurrence set finished_at = ? where journey_key = ? and occurrence = ? and finished_at is null"
+                                + " and not exists (select 1 from scheduled_entry e where e.journey_key = ? and e.occurrence = ?)",
+                        Timestamp.from(now), journey.definitionKey(), occurrence, journey.definitionKey(), occurrence);
+            });
         });
     }
 
