@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -53,7 +56,7 @@ import io.touchpoint.profiles.ProfileService;
 class ScheduledEntries {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduledEntries.class);
-    /** Members per database read and per intake transaction (at most a second's worth of the journey's rate). */
+    /** Members per intake transaction; a round reads this many per intake thread (at most a second's worth of the journey's rate). */
     private static final int BATCH = 100;
     /** Profiles read at a time for their time zones. */
     private static final int ZONE_PAGE = 1_000;
@@ -73,12 +76,22 @@ class ScheduledEntries {
     private final Duration every;
     private final Duration lateBy;
     private ScheduledExecutorService timer;
+    /** Takes in the parts of a read beside the round's own thread, each part's customers apart from the others'. */
+    private final ExecutorService intakeThreads;
+    private final int threads;
     private volatile boolean stopping;
 
     ScheduledEntries(JourneyTriggers triggers, SegmentMembers members, ProfileService profiles, EventIntake intake, JdbcTemplate jdbc,
                      PlatformTransactionManager transactions, HazelcastInstance hazelcast,
                      @Value("${touchpoint.schedules.check-every:PT5S}") Duration every,
-                     @Value("${touchpoint.schedules.late-by:PT2H}") Duration lateBy) {
+                     @Value("${touchpoint.schedules.late-by:PT2H}") Duration lateBy,
+                     @Value("${touchpoint.schedules.intake-threads:2}") int threads) {
+        this.threads = Math.max(1, threads);
+        this.intakeThreads = Executors.newFixedThreadPool(this.threads, runnable -> {
+            Thread thread = new Thread(runnable, "scheduled-entries-intake");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.triggers = triggers;
         this.members = members;
         this.profiles = profiles;
@@ -115,6 +128,7 @@ class ScheduledEntries {
         if (timer != null) {
             timer.shutdownNow();
         }
+        intakeThreads.shutdownNow();
     }
 
     /** One round: plans the occurrences that began, then enters the members due by now. Only on the oldest member of the cluster. */
@@ -201,7 +215,7 @@ class ScheduledEntries {
     /** Enters the planned members due by now, oldest due first, at most the journey's entry rate a second. */
     private void enterDue(JourneyTriggers.Scheduled journey) {
         int rate = journey.schedule().entryRate();
-        int batch = Math.min(BATCH, rate);
+        int batch = Math.min(BATCH * threads, rate);
         long startedNanos = System.nanoTime();
         long done = 0;
         while (!stopping) {
@@ -243,16 +257,46 @@ class ScheduledEntries {
         transaction.executeWithoutResult(status -> {
             jdbc.batchUpdate("delete from scheduled_entry where journey_key = ? and occurrence = ? and customer_id = ?",
                     due.stream().map(entry -> new Object[] {journey.definitionKey(), entry.occurrence(), entry.customerId()}).toList());
-            counts.forEach((occurrence, count) -> jdbc.update(
-                    "update scheduled_occurrence set entered = entered + ?, passed_over = passed_over + ?, finished_at = case when exists"
-                            + " (select 1 from scheduled_entry where journey_key = ? and occurrence = ?) then null else ? end"
-                            + " where journey_key = ? and occurrence = ?",
-                    count[0], count[1], journey.definitionKey(), occurrence, Timestamp.from(now), journey.definitionKey(), occurrence));
+            counts.forEach((occurrence, count) -> {
+                jdbc.update("update scheduled_occurrence set entered = entered + ?, passed_over = passed_over + ? where journey_key = ? and occurrence = ?",
+                        count[0], count[1], journey.definitionKey(), occurrence);
+                jdbc.update("update scheduled_occurrence set finished_at = ? where journey_key = ? and occurrence = ? and finished_at is null"
+                                + " and not exists (select 1 from scheduled_entry e where e.journey_key = ? and e.occurrence = ?)",
+                        Timestamp.from(now), journey.definitionKey(), occurrence, journey.definitionKey(), occurrence);
+            });
         });
     }
 
-    /** The events in one intake transaction, else one by one; answers how many could not be taken in. */
+    /**
+     * The events in {@link #threads} parts at once (a customer's events in one part), each part in one intake
+     * transaction; answers how many could not be taken in.
+     */
     private int takeIn(List<CustomerEvent> events) {
+        List<List<CustomerEvent>> parts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            parts.add(new ArrayList<>());
+        }
+        events.forEach(event -> parts.get(Math.floorMod(event.customerId().hashCode(), threads)).add(event));
+        List<Future<Integer>> others = new ArrayList<>();
+        for (List<CustomerEvent> part : parts.subList(1, threads)) {
+            others.add(intakeThreads.submit(() -> takeInTogether(part)));
+        }
+        int failed = takeInTogether(parts.get(0));
+        for (Future<Integer> other : others) {
+            try {
+                failed += other.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("stopped while scheduled entries were being taken in", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("scheduled entries could not be taken in", e.getCause());
+            }
+        }
+        return failed;
+    }
+
+    /** The events in one intake transaction, else one by one; answers how many could not be taken in. */
+    private int takeInTogether(List<CustomerEvent> events) {
         if (events.isEmpty()) {
             return 0;
         }
