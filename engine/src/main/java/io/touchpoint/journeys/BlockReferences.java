@@ -9,13 +9,14 @@ import io.touchpoint.channels.MessageTemplate;
 import io.touchpoint.channels.MessageTemplates;
 import io.touchpoint.channels.TemplateException;
 import io.touchpoint.decisions.RuleBase;
+import io.touchpoint.segments.SegmentDefinitions;
 
 /**
  * What the building blocks name outside the BPMN file, checked at deployment by the code that looks them up at run
  * time: the message template of a Send message step (it exists in the default locale, for the step's channel) and
  * the decision of a Decide with rules step (a running rule names it, or a rule file of that name,
- * {@code rules/<decision>.drl} or a decision table, is running), and a wait a timer names. A name written as an
- * expression is known only at run time.
+ * {@code rules/<decision>.drl} or a decision table, is running), a wait a timer names, and the segment a scheduled
+ * journey enters. A name written as an expression is known only at run time.
  */
 @Component
 public class BlockReferences {
@@ -23,11 +24,21 @@ public class BlockReferences {
     private final MessageTemplates templates;
     private final RuleBase rules;
     private final JourneyWaits waits;
+    private final SegmentDefinitions segments;
 
-    BlockReferences(MessageTemplates templates, RuleBase rules, JourneyWaits waits) {
+    BlockReferences(MessageTemplates templates, RuleBase rules, JourneyWaits waits, SegmentDefinitions segments) {
         this.templates = templates;
         this.rules = rules;
         this.waits = waits;
+        this.segments = segments;
+    }
+
+    /** A scheduled journey's {@code audienceSegment} is a running segment. */
+    void checkSegment(String id) {
+        java.util.Set<String> running = segments.runningIds();
+        if (!running.contains(id)) {
+            throw new BlockSettings.Invalid("'" + JourneySchedule.AUDIENCE_SEGMENT + "' is '" + id + "', but no segment of that id is running; running: " + running);
+        }
     }
 
     /** A timer's named wait ({@code waits.get('abandoned-cart')}) is one of {@code touchpoint.journeys.waits}. */

@@ -55,7 +55,7 @@ class JourneyBlockCompiler {
         this.definitions = definitions;
         for (Element process : definitions.elements("process")) {
             check(process, () -> checkJourneySettings(properties(process)));
-            check(process, () -> checkScheduledStart(process));
+            check(process, () -> checkScheduledStart(process, references));
             compileScope(process, properties(process).getOrDefault("category", "marketing").trim());
         }
     }
@@ -124,7 +124,7 @@ class JourneyBlockCompiler {
     }
 
     /** A scheduled journey is entered through a message start event: its message name is the event type the schedule takes in. */
-    private static void checkScheduledStart(Element process) {
+    private static void checkScheduledStart(Element process, BlockReferences references) {
         JourneySchedule schedule;
         try {
             schedule = JourneySchedule.of(properties(process));
@@ -134,6 +134,9 @@ class JourneyBlockCompiler {
         if (schedule != null) {
             require(process.elements("startEvent").stream().anyMatch(start -> start.element("messageEventDefinition") != null),
                     "a scheduled journey starts with a message start event (its message name is the event type each scheduled entry takes in)");
+            if (references != null) {
+                references.checkSegment(schedule.segmentId());
+            }
         }
     }
 

@@ -28,7 +28,7 @@ import io.touchpoint.system.StoredFiles;
  * it to its Hazelcast member, where profile changes are evaluated ({@link ProfileSegments}).
  */
 @Component
-class SegmentDefinitions {
+public class SegmentDefinitions {
 
     private static final Logger log = LoggerFactory.getLogger(SegmentDefinitions.class);
     static final String AREA = "segments";
@@ -61,6 +61,13 @@ class SegmentDefinitions {
     /** Runs {@code listener} with the new version each time a change is saved on this node. */
     void onSaved(java.util.function.LongConsumer listener) {
         swapListeners.add(listener);
+    }
+
+    /** The ids of the segments running on this node (what a scheduled journey's audience may name). */
+    public java.util.Set<String> runningIds() {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        current.segments().forEach(segment -> ids.add(segment.id()));
+        return ids;
     }
 
     /** The segments running on this node. */

@@ -66,6 +66,11 @@ class ScheduledJourneyBenchmark extends JourneyIT {
         jdbc.batchUpdate("insert into segment_member (segment_id, customer_id, joined_at) values (?, ?, ?)", rows);
         log.info("BENCHMARK scheduled journey: {} members set up in {} s", MEMBERS, (System.nanoTime() - setUp) / 1_000_000_000);
 
+        // the segment must be running for the deployment; its condition is one these profiles do not meet, so saving it
+        // enters nobody: the members are the rows written above
+        assertThat(send(request("/api/segments/bench-vip").header("Authorization", basic(USER, PASSWORD)).header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"condition\": {\"attribute\": \"benchVip\", \"eq\": \"yes\"}}")).build())
+                .statusCode()).isEqualTo(200);
         repository.createDeployment().addString("bench-daily.bpmn", ScheduledJourneysIT.journey("benchDaily",
                 Map.of("audienceSegment", "bench-vip", "schedule", "daily 09:00", "entryRate", "10000"))).deploy();
 

@@ -146,6 +146,11 @@ class ScheduledJourneysIT extends JourneyIT {
         assertThat(rate.statusCode()).isEqualTo(400);
         assertThat(rate.body()).contains("'entryRate' is '0'");
 
+        HttpResponse<String> unknown = deployOverRest("bad.bpmn", journey("itBadSchedule", Map.of("audienceSegment", "it-no-such-segment",
+                "schedule", "daily 09:00")));
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("'audienceSegment' is 'it-no-such-segment', but no segment of that id is running");
+
         HttpResponse<String> noSegment = deployOverRest("bad.bpmn", journey("itBadSchedule", Map.of("schedule", "daily 09:00")));
         assertThat(noSegment.statusCode()).isEqualTo(400);
         assertThat(noSegment.body()).contains("'audienceSegment' is empty");
