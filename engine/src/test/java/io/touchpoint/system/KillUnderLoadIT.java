@@ -25,14 +25,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -47,7 +44,7 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * more than one email: a message claimed before the kill whose outcome was not recorded is UNKNOWN, an incident,
  * and not sent again.
  */
-class KillUnderLoadIT {
+class KillUnderLoadIT extends KilledEngines {
 
     private static final Logger log = LoggerFactory.getLogger(KillUnderLoadIT.class);
     static final int LOAD_THREADS = 3;
@@ -55,18 +52,8 @@ class KillUnderLoadIT {
     static final int KILL_AFTER_ACCEPTED = 300;
     static final int KILL_AFTER_EMAILS = 20;
 
-    @TempDir
-    Path home;
 
-    final GreenMail smtp = new GreenMail(new ServerSetup(PackagedEngine.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     final Map<String, String> accepted = new ConcurrentHashMap<>(); // event id → customer id
-    final List<PackagedEngine> engines = new ArrayList<>();
-
-    @AfterEach
-    void stopEverything() {
-        engines.forEach(PackagedEngine::kill);
-        smtp.stop();
-    }
 
     @Test
     @Timeout(value = 25, unit = TimeUnit.MINUTES) // about 2 minutes on an idle 2-core machine; starts are slow on a busy one
@@ -213,14 +200,10 @@ class KillUnderLoadIT {
     }
 
     private PackagedEngine start(String name) throws IOException {
-        PackagedEngine engine = new PackagedEngine(name, home, smtp.getSmtp().getPort(), "kill-under-load",
-                List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                List.of("--touchpoint.folders.workflows=file:" + home.resolve("workflows") + "/",
+        return start(name, "kill-under-load", List.of("--touchpoint.folders.workflows=file:" + home.resolve("workflows") + "/",
                         // the killed engine's job locks expire soon, so the restarted one takes its jobs over quickly
                         "--camunda.bpm.job-execution.lock-time-in-millis=30000",
                         "--camunda.bpm.job-execution.max-wait=1000"));
-        engines.add(engine);
-        return engine.awaitTakesEvents(Duration.ofMinutes(8));
     }
 
     private static String address(String customer) {

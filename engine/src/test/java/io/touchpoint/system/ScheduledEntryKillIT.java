@@ -5,14 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,7 +33,7 @@ import io.touchpoint.journeys.ModelerBpmn;
  * {@link #ENTRY_RATE} a second; it is SIGKILLed after some hundreds have entered and started again on the same files.
  * Every member ends up entered exactly once: one run and one scheduled entry event each.
  */
-class ScheduledEntryKillIT {
+class ScheduledEntryKillIT extends KilledEngines {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduledEntryKillIT.class);
     static final int MEMBERS = 2000;
@@ -47,18 +41,8 @@ class ScheduledEntryKillIT {
     static final int KILL_AFTER_ENTERED = 500;
     static final String JOURNEY = "killSchedule";
 
-    @TempDir
-    Path home;
 
-    final GreenMail smtp = new GreenMail(new ServerSetup(PackagedEngine.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    final List<PackagedEngine> engines = new ArrayList<>();
     final ObjectMapper json = new ObjectMapper();
-
-    @AfterEach
-    void stopEverything() {
-        engines.forEach(PackagedEngine::kill);
-        smtp.stop();
-    }
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES) // about 90 s on an idle 2-core machine; starts are slow on a busy one
@@ -153,10 +137,6 @@ class ScheduledEntryKillIT {
     }
 
     private PackagedEngine start(String name) throws IOException {
-        PackagedEngine engine = new PackagedEngine(name, home, smtp.getSmtp().getPort(), "scheduled-entry-kill",
-                List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                List.of("--touchpoint.schedules.check-every=PT1S"));
-        engines.add(engine);
-        return engine.awaitTakesEvents(Duration.ofMinutes(8));
+        return start(name, "scheduled-entry-kill", List.of("--touchpoint.schedules.check-every=PT1S"));
     }
 }

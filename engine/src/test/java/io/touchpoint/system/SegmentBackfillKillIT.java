@@ -5,11 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +17,8 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
@@ -35,22 +29,12 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * recorded and finishes it; every customer who meets the segment is in it, nobody who does not is, and nobody got
  * {@code segment_entered} twice.
  */
-class SegmentBackfillKillIT {
+class SegmentBackfillKillIT extends KilledEngines {
 
     private static final int CUSTOMERS = 300;
 
-    @TempDir
-    Path home;
 
-    final GreenMail smtp = new GreenMail(new ServerSetup(PackagedEngine.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    final List<PackagedEngine> engines = new ArrayList<>();
     final ObjectMapper json = new ObjectMapper();
-
-    @AfterEach
-    void stopEverything() {
-        engines.forEach(PackagedEngine::kill);
-        smtp.stop();
-    }
 
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES) // two engine starts; slow on a busy machine
@@ -109,10 +93,6 @@ class SegmentBackfillKillIT {
 
     /** The engine with the backfill at {@code rate} customers a second (0: unthrottled), 20 a page. */
     private PackagedEngine start(String name, int rate) throws IOException {
-        PackagedEngine engine = new PackagedEngine(name, home, smtp.getSmtp().getPort(), "segment-backfill-kill",
-                List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                List.of("--touchpoint.segments.backfill-rate=" + rate, "--touchpoint.segments.backfill-page=20"));
-        engines.add(engine);
-        return engine.awaitTakesEvents(Duration.ofMinutes(8));
+        return start(name, "segment-backfill-kill", List.of("--touchpoint.segments.backfill-rate=" + rate, "--touchpoint.segments.backfill-page=20"));
     }
 }
