@@ -230,7 +230,8 @@ public class JourneySandbox {
                 "--touchpoint.channels.capture=true",
                 "--touchpoint.home=" + folder,
                 "--touchpoint.data-dir=" + folder.resolve("data"),
-                "--spring.datasource.url=jdbc:h2:mem:sandbox;DB_CLOSE_DELAY=-1",
+                // H2 parses a statement again unless it is among the session's last QUERY_CACHE_SIZE (8): the engine uses hundreds
+                "--spring.datasource.url=jdbc:h2:mem:sandbox;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=1000",
                 "--spring.datasource.username=sa",
                 "--spring.datasource.password=",
                 "--server.port=0",
