@@ -57,7 +57,7 @@ public class JourneyReplay {
 
     /** Executed jobs between two replayed events beyond which a journey is taken to loop. */
     static final int MAX_JOBS_BETWEEN_EVENTS = 5_000;
-    /** Events taken in in one transaction, at most (as the intake's batches: {@code batch-events-per-transaction}). */
+    /** Events (or due jobs) taken in (or run) in one transaction, at most (as the intake's batches: {@code batch-events-per-transaction}). */
     static final int EVENTS_TOGETHER = 100;
     private static final Set<DeliveryLog.Status> WENT_OUT = Set.of(DeliveryLog.Status.SENT, DeliveryLog.Status.QUEUED);
 
@@ -109,6 +109,7 @@ public class JourneyReplay {
      * {@value #EVENTS_TOGETHER} in one transaction ({@link EventIntake#acceptTogether}), each with the clock at its own
      * moment; when a job those events made falls due before the last of them (a short timer, an asynchronous step),
      * the transaction is taken back and they go in one by one with the jobs between them, as a live engine would.
+     * The due jobs between two events run together in the same way ({@link #runJobsTogetherUntil}).
      *
      * @param progress told the number of events replayed so far, every 100 events or so and at the end
      * @return the failures of jobs that threw, one line each
@@ -137,7 +138,7 @@ public class JourneyReplay {
         int told = 0;
         int oneByOne = 0;
         while (replayed < ordered.size()) {
-            Instant nextDue = runJobsUntil(ordered.get(replayed).occurredAt(), jobs, failures);
+            Instant nextDue = runJobsTogetherUntil(ordered.get(replayed).occurredAt(), jobs, failures);
             int end = replayed + 1;
             while (end < ordered.size() && end - replayed < EVENTS_TOGETHER && !EventIntake.mayMerge(ordered.get(end))
                     && (nextDue == null || ordered.get(end).occurredAt().isBefore(nextDue))) {
@@ -157,7 +158,7 @@ public class JourneyReplay {
                 progress.accept(replayed);
             }
         }
-        runJobsUntil(until, jobs, failures);
+        runJobsTogetherUntil(until, jobs, failures);
         progress.accept(replayed);
         log.info("Replayed {} events, {} of them together with others, {} one by one", replayed, replayed - oneByOne, oneByOne);
         return failures;
@@ -173,6 +174,48 @@ public class JourneyReplay {
         boolean inOrder = Boolean.TRUE.equals(transaction.execute(status -> {
             boolean kept = intake.acceptTogether(batch, event -> ClockUtil.setCurrentTime(Date.from(event.occurredAt()))).isPresent()
                     && nextJob(jobs).map(job -> job.getDuedate() != null && job.getDuedate().toInstant().isAfter(last)).orElse(true);
+            if (!kept) {
+                status.setRollbackOnly();
+            }
+            return kept;
+        }));
+        if (!inOrder) {
+            ClockUtil.setCurrentTime(before);
+        }
+        return inOrder;
+    }
+
+    /**
+     * Runs the jobs due up to {@code until} as {@link #runJobsUntil} does, but {@value #EVENTS_TOGETHER} at most in one
+     * transaction, the clock at each one's due moment: kept when none of them failed and no job falls due before the
+     * last of them (one they made, one without a due date); else taken back, and they run one at a time.
+     */
+    private Instant runJobsTogetherUntil(Instant until, Supplier<JobQuery> jobs, List<String> failures) {
+        while (true) {
+            List<Job> due = jobs.get().withRetriesLeft().active().duedateLowerThenOrEquals(Date.from(until))
+                    .orderByJobDuedate().asc().listPage(0, EVENTS_TOGETHER);
+            if (due.size() < 2 || !ranTogether(due, jobs)) {
+                return runJobsUntil(until, jobs, failures);
+            }
+        }
+    }
+
+    private boolean ranTogether(List<Job> due, Supplier<JobQuery> jobs) {
+        Instant lastDue = due.get(due.size() - 1).getDuedate().toInstant();
+        Date before = ClockUtil.getCurrentTime();
+        boolean inOrder = Boolean.TRUE.equals(transaction.execute(status -> {
+            boolean kept;
+            try {
+                for (Job job : due) {
+                    if (job.getDuedate().after(ClockUtil.getCurrentTime())) {
+                        ClockUtil.setCurrentTime(job.getDuedate());
+                    }
+                    management.executeJob(job.getId());
+                }
+                kept = nextJob(jobs).map(next -> next.getDuedate() != null && next.getDuedate().toInstant().isAfter(lastDue)).orElse(true);
+            } catch (RuntimeException failed) { // it fails again when it runs on its own, and is retried and reported then
+                kept = false;
+            }
             if (!kept) {
                 status.setRollbackOnly();
             }
