@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -109,7 +111,7 @@ public class JourneyReplay {
      * {@value #EVENTS_TOGETHER} in one transaction ({@link EventIntake#acceptTogether}), each with the clock at its own
      * moment; when a job those events made falls due before the last of them (a short timer, an asynchronous step),
      * the transaction is taken back and they go in one by one with the jobs between them, as a live engine would.
-     * The due jobs between two events run together in the same way ({@link #runJobsTogetherUntil}).
+     * The due jobs between two events run {@value #EVENTS_TOGETHER} to a transaction ({@link #runJobsTogetherUntil}).
      *
      * @param progress told the number of events replayed so far, every 100 events or so and at the end
      * @return the failures of jobs that threw, one line each
@@ -164,77 +166,90 @@ public class JourneyReplay {
         return failures;
     }
 
-    /**
-     * Takes the events in in one transaction, the clock at each one's moment, and keeps them when no job fell due
-     * meanwhile: the last event must come before any job of the journey, those the events made included.
-     */
+    /** Takes the events in in one transaction, the clock at each one's moment, if no job falls due meanwhile. */
     private boolean tookInTogether(List<CustomerEvent> batch, Supplier<JobQuery> jobs) {
-        Instant last = batch.get(batch.size() - 1).occurredAt();
-        Date before = ClockUtil.getCurrentTime();
-        boolean inOrder = Boolean.TRUE.equals(transaction.execute(status -> {
-            boolean kept = intake.acceptTogether(batch, event -> ClockUtil.setCurrentTime(Date.from(event.occurredAt()))).isPresent()
-                    && nextJob(jobs).map(job -> job.getDuedate() != null && job.getDuedate().toInstant().isAfter(last)).orElse(true);
-            if (!kept) {
-                status.setRollbackOnly();
-            }
-            return kept;
-        }));
-        if (!inOrder) {
-            ClockUtil.setCurrentTime(before);
-        }
-        return inOrder;
+        return keptInOrder(batch.get(batch.size() - 1).occurredAt(), jobs,
+                () -> intake.acceptTogether(batch, event -> ClockUtil.setCurrentTime(Date.from(event.occurredAt()))).isPresent());
     }
 
     /**
-     * Runs the jobs due up to {@code until} as {@link #runJobsUntil} does, but {@value #EVENTS_TOGETHER} at most in one
-     * transaction, the clock at each one's due moment: kept when none of them failed and no job falls due before the
-     * last of them (one they made, one without a due date); else taken back, and they run one at a time.
+     * Runs the jobs due up to {@code until} as {@link #runJobsUntil} does, {@value #EVENTS_TOGETHER} at a time in one
+     * transaction; when one of them fails, that transaction is taken back and they run one at a time (each failure
+     * retried and reported as the engine would).
      */
     private Instant runJobsTogetherUntil(Instant until, Supplier<JobQuery> jobs, List<String> failures) {
-        while (true) {
-            List<Job> due = jobs.get().withRetriesLeft().active().duedateLowerThenOrEquals(Date.from(until))
-                    .orderByJobDuedate().asc().listPage(0, EVENTS_TOGETHER);
-            if (due.size() < 2 || !ranTogether(due, jobs)) {
-                return runJobsUntil(until, jobs, failures);
+        for (int group = 0; group < MAX_JOBS_BETWEEN_EVENTS / EVENTS_TOGETHER; group++) {
+            Date before = ClockUtil.getCurrentTime();
+            Ran ran = transaction.execute(status -> {
+                try {
+                    return runDueJobs(until, jobs, EVENTS_TOGETHER, failed -> {
+                        throw failed;
+                    });
+                } catch (RuntimeException failed) {
+                    status.setRollbackOnly();
+                    return null;
+                }
+            });
+            if (ran == null) {
+                ClockUtil.setCurrentTime(before);
+                break;
+            }
+            if (ran.done()) {
+                return ran.nextDue();
             }
         }
+        return runJobsUntil(until, jobs, failures);
     }
 
-    private boolean ranTogether(List<Job> due, Supplier<JobQuery> jobs) {
-        Instant lastDue = due.get(due.size() - 1).getDuedate().toInstant();
+    /**
+     * Does {@code work} in one transaction and keeps it when it succeeded and no job of the journey falls due before
+     * {@code last} (one the work made, one without a due date): then it is what one event at a time would have done.
+     * Else takes it back and puts the clock back.
+     */
+    private boolean keptInOrder(Instant last, Supplier<JobQuery> jobs, BooleanSupplier work) {
         Date before = ClockUtil.getCurrentTime();
-        boolean inOrder = Boolean.TRUE.equals(transaction.execute(status -> {
-            boolean kept;
+        boolean kept = Boolean.TRUE.equals(transaction.execute(status -> {
+            boolean inOrder;
             try {
-                for (Job job : due) {
-                    if (job.getDuedate().after(ClockUtil.getCurrentTime())) {
-                        ClockUtil.setCurrentTime(job.getDuedate());
-                    }
-                    management.executeJob(job.getId());
-                }
-                kept = nextJob(jobs).map(next -> next.getDuedate() != null && next.getDuedate().toInstant().isAfter(lastDue)).orElse(true);
-            } catch (RuntimeException failed) { // it fails again when it runs on its own, and is retried and reported then
-                kept = false;
+                inOrder = work.getAsBoolean()
+                        && nextJob(jobs).map(job -> job.getDuedate() != null && job.getDuedate().toInstant().isAfter(last)).orElse(true);
+            } catch (RuntimeException failed) { // it fails again when run on its own, and is retried or reported then
+                inOrder = false;
             }
-            if (!kept) {
+            if (!inOrder) {
                 status.setRollbackOnly();
             }
-            return kept;
+            return inOrder;
         }));
-        if (!inOrder) {
+        if (!kept) {
             ClockUtil.setCurrentTime(before);
         }
-        return inOrder;
+        return kept;
     }
 
     /**
      * Executes the jobs {@code jobs} finds in the order they fall due (a job without a due date is due now), moving
      * the engine clock to each due moment, up to {@code until}; then leaves the clock there, as the job executor
      * would have run them. A job that throws is retried as the engine would (its retry cycle), and its failure is
-     * added to {@code failures}. Answers when the next job falls due (null: no job is waiting).
+     * added to {@code failures}. Answers when the next job falls due (null: no job is waiting). A job without a due
+     * date comes first where the database sorts nulls first (H2: the sandbox's and the tests' database).
      */
     public Instant runJobsUntil(Instant until, Supplier<JobQuery> jobs, List<String> failures) {
-        for (int executed = 0; executed < MAX_JOBS_BETWEEN_EVENTS; executed++) {
+        Ran ran = runDueJobs(until, jobs, MAX_JOBS_BETWEEN_EVENTS,
+                failed -> failures.add("a step failed at " + ClockUtil.getCurrentTime().toInstant() + ": " + failed.getMessage()));
+        if (!ran.done()) {
+            throw new IllegalStateException("more than " + MAX_JOBS_BETWEEN_EVENTS + " jobs ran between two events: does the journey loop?");
+        }
+        return ran.nextDue();
+    }
+
+    /** How far {@link #runDueJobs} came: done (no job due up to the moment asked), and when the next job falls due. */
+    private record Ran(boolean done, Instant nextDue) {
+    }
+
+    /** Executes at most {@code atMost} due jobs, the next due first each time, the clock moved to each one's due moment. */
+    private Ran runDueJobs(Instant until, Supplier<JobQuery> jobs, int atMost, Consumer<RuntimeException> failed) {
+        for (int executed = 0; executed < atMost; executed++) {
             Instant now = ClockUtil.getCurrentTime().toInstant();
             Job next = nextJob(jobs).orElse(null);
             Instant due = next == null ? null : next.getDuedate() == null ? now : next.getDuedate().toInstant();
@@ -242,7 +257,7 @@ public class JourneyReplay {
                 if (until.isAfter(now)) {
                     ClockUtil.setCurrentTime(Date.from(until));
                 }
-                return due;
+                return new Ran(true, due);
             }
             if (due.isAfter(now)) {
                 ClockUtil.setCurrentTime(Date.from(due));
@@ -250,10 +265,10 @@ public class JourneyReplay {
             try {
                 management.executeJob(next.getId());
             } catch (RuntimeException e) {
-                failures.add("a step failed at " + ClockUtil.getCurrentTime().toInstant() + ": " + e.getMessage());
+                failed.accept(e);
             }
         }
-        throw new IllegalStateException("more than " + MAX_JOBS_BETWEEN_EVENTS + " jobs ran between two events: does the journey loop?");
+        return new Ran(false, null);
     }
 
     private static java.util.Optional<Job> nextJob(Supplier<JobQuery> jobs) {
