@@ -161,22 +161,60 @@ export function simplePage(title, heading, bodyId, update) {
 const COLOURS = ['#1f4fb4', '#2e6b31', '#b42323', '#7a4ab8', '#8a5a00', '#0f6b73'];
 
 /**
- * A line chart per day (uPlot, bundled into vendor/charts.js) in holder: days [{day: 'yyyy-MM-dd', ...}] and series
- * [{label, value: day => number}]. Drawn again only when the figures change; the same figures are in a table beside it.
+ * A line chart (uPlot, bundled into vendor/charts.js) in holder: rows and series [{label, value: row => number}]; by
+ * default one row a day ({day: 'yyyy-MM-dd', ...}), else options {x: row => number, xLabel} (say, the hour of a day).
+ * Drawn again only when the figures change; the same figures are in a table beside it.
  */
-export function chart(holder, days, series) {
-  const signature = JSON.stringify([days.map(d => d.day), series.map(s => [s.label, days.map(s.value)])]);
+export function chart(holder, rows, series, options = {}) {
+  const time = !options.x;
+  const x = rows.map(options.x || (d => Date.parse(`${d.day}T00:00:00Z`) / 1000));
+  const signature = JSON.stringify([x, series.map(s => [s.label, rows.map(s.value)])]);
   if (holder.dataset.signature === signature && holder.firstChild) return;
   holder.dataset.signature = signature;
   holder.replaceChildren();
   const { uPlot } = window.TouchpointCharts;
-  const x = days.map(d => Date.parse(`${d.day}T00:00:00Z`) / 1000);
   new uPlot({
-    width: Math.max(280, holder.clientWidth - 2), height: 240, tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-    series: [{ label: 'day' }, ...series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true } }))],
+    width: Math.max(280, holder.clientWidth - 2), height: 240,
+    ...(time ? { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') } : {}),
+    series: [{ label: options.xLabel || 'day' }, ...series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true } }))],
     axes: [{ stroke: '#1d2330' }, { stroke: '#1d2330' }],
-    scales: { x: { time: true } },
-  }, [x, ...series.map(s => days.map(s.value))], holder);
+    scales: { x: { time } },
+  }, [x, ...series.map(s => rows.map(s.value))], holder);
+}
+
+/** Shows a BPMN diagram in a bpmn-js viewer, fitted with room around the edges for the badges above the top steps. */
+export async function showDiagram(viewer, xml) {
+  await viewer.importXML(xml);
+  const canvas = viewer.get('canvas');
+  canvas.zoom('fit-viewport', 'auto');
+  canvas.zoom(canvas.zoom() * 0.9, 'auto');
+}
+
+/**
+ * Count badges on the steps of a diagram in a bpmn-js viewer: content(id, name) gives a step's badges (nothing: no
+ * badge). They stand stacked just above their step's top-left corner, on the step, never over its name or a
+ * neighbour; badges (a Map, step id → its overlay's element) keeps them across refreshes, updated in place.
+ */
+export function stepBadges(viewer, badges, ids, content) {
+  const layer = viewer.get('overlays');
+  const registry = viewer.get('elementRegistry');
+  for (const id of ids) {
+    const shape = registry.get(id);
+    if (!shape) continue; // a step of another version that this diagram does not have
+    const name = shape.businessObject.name || id;
+    const shown = [content(id, name)].flat();
+    let holder = badges.get(id);
+    if (!shown.some(Boolean)) {
+      if (holder) { layer.remove({ element: id }); badges.delete(id); }
+      continue;
+    }
+    if (!holder) {
+      holder = el('div', { class: 'step-counts', 'data-step': id, role: 'group', 'aria-label': `counts at ${name}` });
+      layer.add(id, 'counts', { position: { top: -2, left: 0 }, html: holder });
+      badges.set(id, holder);
+    }
+    render(holder, shown);
+  }
 }
 
 /** A from/to date form (yyyy-MM-dd) that sets the hash's from and to and keeps its other parameters. */

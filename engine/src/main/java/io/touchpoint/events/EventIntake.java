@@ -129,8 +129,18 @@ public class EventIntake {
      * events that {@link #mayMerge may merge} profiles.
      */
     public Optional<List<Outcome>> acceptTogether(List<CustomerEvent> received) {
-        return together(received.stream().<Supplier<Ready>>map(event -> () -> ready(event)).toList(),
-                received.stream().map(CustomerEvent::eventId), "A batch");
+        return acceptTogether(received, event -> { });
+    }
+
+    /**
+     * {@link #acceptTogether(List)}, telling {@code beforeEach} each event just before it is taken in (a journey
+     * replay moves its virtual clock to the moment the event occurred).
+     */
+    public Optional<List<Outcome>> acceptTogether(List<CustomerEvent> received, java.util.function.Consumer<CustomerEvent> beforeEach) {
+        return together(received.stream().<Supplier<Ready>>map(event -> () -> {
+            beforeEach.accept(event);
+            return ready(event);
+        }).toList(), received.stream().map(CustomerEvent::eventId), "A batch");
     }
 
     /**

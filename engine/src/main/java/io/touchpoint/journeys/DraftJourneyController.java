@@ -25,8 +25,8 @@ import org.springframework.web.multipart.MultipartFile;
  * Trying a journey before it goes live (marketer): {@code POST /api/journeys/test} plays a scenario file against a
  * draft BPMN (200 with pass/fail and the differences); {@code POST /api/journeys/backtest} replays a period's recorded
  * events against a draft or a deployed version (202 with the backtest's id; its progress and report at
- * {@code GET /api/journeys/backtest/{id}}). Both take JSON ({@code bpmn} as text) or multipart form data (the
- * {@code bpmn} file). A draft a deployment would refuse, a bad scenario or a bad period: 400 naming the problem.
+ * {@code GET /api/journeys/backtest/{id}}, the BPMN it ran at {@code GET /api/journeys/backtest/{id}/bpmn}). Both
+ * take JSON ({@code bpmn} as text) or multipart form data (the {@code bpmn} file). A draft a deployment would refuse, a bad scenario or a bad period: 400 naming the problem.
  */
 @RestController
 @RequestMapping("/api/journeys")
@@ -76,6 +76,12 @@ class DraftJourneyController {
     @GetMapping("/backtest/{id}")
     ResponseEntity<DraftJourneys.BacktestStatus> backtestStatus(@PathVariable String id) {
         return ResponseEntity.of(drafts.backtest(id));
+    }
+
+    /** The BPMN the backtest ran, a draft or a deployed version (the console draws the report's counts on it). */
+    @GetMapping(path = "/backtest/{id}/bpmn", produces = MediaType.APPLICATION_XML_VALUE)
+    ResponseEntity<byte[]> backtestBpmn(@PathVariable String id) {
+        return ResponseEntity.of(drafts.backtestBpmn(id));
     }
 
     private static ResponseEntity<DraftJourneys.BacktestStatus> accepted(DraftJourneys.BacktestStatus status) {

@@ -158,7 +158,7 @@ public class DraftJourneys {
             }).orElse(null));
         }
         profileUpdates.values().removeIf(java.util.Objects::isNull);
-        Backtest backtest = new Backtest(UUID.randomUUID().toString(), journey, replayed.size(), clock.instant());
+        Backtest backtest = new Backtest(UUID.randomUUID().toString(), journey, bpmn, replayed.size(), clock.instant());
         backtests.put(backtest.id, backtest);
         SandboxJob job = new SandboxJob(journey, null, List.copyOf(profileUpdates.values()), replayed, to);
         String file = fileName;
@@ -184,6 +184,11 @@ public class DraftJourneys {
     /** The backtest's status, if this node ran it (since its start). */
     public java.util.Optional<BacktestStatus> backtest(String id) {
         return java.util.Optional.ofNullable(backtests.get(id)).map(Backtest::status);
+    }
+
+    /** The BPMN a backtest of this node ran (to draw its report's counts on), if this node ran it. */
+    public java.util.Optional<byte[]> backtestBpmn(String id) {
+        return java.util.Optional.ofNullable(backtests.get(id)).map(backtest -> backtest.bpmn);
     }
 
     /**
@@ -270,6 +275,7 @@ public class DraftJourneys {
     private static final class Backtest {
         final String id;
         final String journey;
+        final byte[] bpmn;
         final int events;
         final Instant startedAt;
         volatile JourneySandbox.Running running;
@@ -279,9 +285,10 @@ public class DraftJourneys {
         volatile Long sandboxStartMillis;
         volatile Long replayMillis;
 
-        Backtest(String id, String journey, int events, Instant startedAt) {
+        Backtest(String id, String journey, byte[] bpmn, int events, Instant startedAt) {
             this.id = id;
             this.journey = journey;
+            this.bpmn = bpmn;
             this.events = events;
             this.startedAt = startedAt;
         }

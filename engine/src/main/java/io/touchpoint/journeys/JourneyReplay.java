@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -22,7 +25,12 @@ import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.JobQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.touchpoint.channels.DeliveryLog;
 import io.touchpoint.channels.DeliveryReports;
@@ -37,7 +45,8 @@ import io.touchpoint.profiles.ProfileService;
 /**
  * Plays events through the engine on a virtual clock (README "Testing a journey before it goes live"): each event
  * goes in through {@link EventIntake} at the moment it occurred, and before it every job of the journey that falls
- * due is executed in due-date order with the engine clock moved to its due date, as the job executor would. Then
+ * due is executed in due-date order with the engine clock moved to its due date, as the job executor would
+ * ({@link #runJobsUntil}, which the scenario tests use too). Then
  * {@link #report} tells what the journey did: entries, per-step counts, ends, conversions, every message with its
  * rendered content, the sends the sending policy held back and the hourly volume in the customers' local time.
  * It moves the JVM-global engine clock: it runs in a journey sandbox (a process of its own, {@link JourneySandbox})
@@ -46,8 +55,12 @@ import io.touchpoint.profiles.ProfileService;
 @Component
 public class JourneyReplay {
 
-    /** Executed jobs per replayed event beyond which a journey is taken to loop. */
-    static final int MAX_JOBS_PER_EVENT = 50;
+    private static final Logger log = LoggerFactory.getLogger(JourneyReplay.class);
+
+    /** Executed jobs between two replayed events beyond which a journey is taken to loop. */
+    static final int MAX_JOBS_BETWEEN_EVENTS = 5_000;
+    /** Events (or due jobs) taken in (or run) in one transaction, at most (as the intake's batches: {@code batch-events-per-transaction}). */
+    static final int EVENTS_TOGETHER = 100;
     private static final Set<DeliveryLog.Status> WENT_OUT = Set.of(DeliveryLog.Status.SENT, DeliveryLog.Status.QUEUED);
 
     /** A message the journey sent (or, in a sandbox, would have sent), in the customer's local time too. */
@@ -76,9 +89,11 @@ public class JourneyReplay {
     private final DecisionLog decisions;
     private final JourneyRecords records;
     private final ProfileService profiles;
+    private final TransactionTemplate transaction;
 
     JourneyReplay(EventIntake intake, ManagementService management, HistoryService history, DeliveryReports deliveries,
-                  DecisionLog decisions, JourneyRecords records, ProfileService profiles) {
+                  DecisionLog decisions, JourneyRecords records, ProfileService profiles, PlatformTransactionManager transactions) {
+        this.transaction = new TransactionTemplate(transactions);
         this.intake = intake;
         this.management = management;
         this.history = history;
@@ -92,51 +107,157 @@ public class JourneyReplay {
      * Sets the customers' profiles as they are now ({@code profile_updated} events at the first event's time), then
      * plays the events in time order, running the journey's due jobs between them, and the jobs due up to
      * {@code until} after the last. Event ids are left out, so events already recorded here are taken again.
+     * Events that follow each other before the journey's next job falls due go in together, up to
+     * {@value #EVENTS_TOGETHER} in one transaction ({@link EventIntake#acceptTogether}), each with the clock at its own
+     * moment; when a job those events made falls due before the last of them (a short timer, an asynchronous step),
+     * the transaction is taken back and they go in one by one with the jobs between them, as a live engine would.
+     * The due jobs between two events run {@value #EVENTS_TOGETHER} to a transaction ({@link #runJobsTogetherUntil}).
      *
-     * @param progress told the number of events replayed so far, every 100 events and at the end
+     * @param progress told the number of events replayed so far, every 100 events or so and at the end
      * @return the failures of jobs that threw, one line each
      */
     public List<String> replay(String processDefinitionId, Collection<CustomerEvent> profileUpdates, List<CustomerEvent> events,
                                Instant until, IntConsumer progress) {
-        List<CustomerEvent> ordered = events.stream().sorted(java.util.Comparator.comparing(CustomerEvent::occurredAt)).toList();
+        List<CustomerEvent> ordered = events.stream().sorted(java.util.Comparator.comparing(CustomerEvent::occurredAt))
+                .map(event -> new CustomerEvent(null, event.type(), event.customerId(), event.identities(), event.occurredAt(), event.properties()))
+                .toList();
         List<String> failures = new ArrayList<>();
         if (ordered.isEmpty()) {
             return failures;
         }
         Instant first = ordered.get(0).occurredAt();
         ClockUtil.setCurrentTime(Date.from(first));
-        for (CustomerEvent profile : profileUpdates) {
-            intake.accept(new CustomerEvent(null, profile.type(), profile.customerId(), profile.identities(), first, profile.properties()));
+        List<CustomerEvent> profiles = profileUpdates.stream()
+                .map(profile -> new CustomerEvent(null, profile.type(), profile.customerId(), profile.identities(), first, profile.properties())).toList();
+        for (int i = 0; i < profiles.size(); i += EVENTS_TOGETHER) {
+            List<CustomerEvent> together = profiles.subList(i, Math.min(profiles.size(), i + EVENTS_TOGETHER));
+            if (together.stream().anyMatch(EventIntake::mayMerge) || intake.acceptTogether(together).isEmpty()) {
+                together.forEach(intake::accept);
+            }
         }
+        Supplier<JobQuery> jobs = () -> management.createJobQuery().processDefinitionId(processDefinitionId);
         int replayed = 0;
-        for (CustomerEvent event : ordered) {
-            runJobsUntil(processDefinitionId, event.occurredAt(), failures);
-            intake.accept(new CustomerEvent(null, event.type(), event.customerId(), event.identities(), event.occurredAt(), event.properties()));
-            if (++replayed % 100 == 0) {
+        int told = 0;
+        int oneByOne = 0;
+        while (replayed < ordered.size()) {
+            Instant nextDue = runJobsTogetherUntil(ordered.get(replayed).occurredAt(), jobs, failures);
+            int end = replayed + 1;
+            while (end < ordered.size() && end - replayed < EVENTS_TOGETHER && !EventIntake.mayMerge(ordered.get(end))
+                    && (nextDue == null || ordered.get(end).occurredAt().isBefore(nextDue))) {
+                end++;
+            }
+            List<CustomerEvent> batch = ordered.subList(replayed, end);
+            if (batch.size() == 1 || !tookInTogether(batch, jobs)) {
+                oneByOne += batch.size();
+                for (CustomerEvent event : batch) {
+                    runJobsUntil(event.occurredAt(), jobs, failures);
+                    intake.accept(event);
+                }
+            }
+            replayed = end;
+            if (replayed - told >= 100) {
+                told = replayed;
                 progress.accept(replayed);
             }
         }
-        runJobsUntil(processDefinitionId, until, failures);
+        runJobsTogetherUntil(until, jobs, failures);
         progress.accept(replayed);
+        log.info("Replayed {} events, {} of them together with others, {} one by one", replayed, replayed - oneByOne, oneByOne);
         return failures;
     }
 
+    /** Takes the events in in one transaction, the clock at each one's moment, if no job falls due meanwhile. */
+    private boolean tookInTogether(List<CustomerEvent> batch, Supplier<JobQuery> jobs) {
+        return keptInOrder(batch.get(batch.size() - 1).occurredAt(), jobs,
+                () -> intake.acceptTogether(batch, event -> ClockUtil.setCurrentTime(Date.from(event.occurredAt()))).isPresent());
+    }
+
     /**
-     * Executes the jobs of the journey in the order they fall due, moving the engine clock to each due date, up to
-     * {@code until}; then leaves the clock there. A job that throws is retried as the engine would (its retry
-     * cycle), and its failure is added to {@code failures}.
+     * Runs the jobs due up to {@code until} as {@link #runJobsUntil} does, {@value #EVENTS_TOGETHER} at a time in one
+     * transaction; when one of them fails, that transaction is taken back and they run one at a time (each failure
+     * retried and reported as the engine would).
      */
-    void runJobsUntil(String processDefinitionId, Instant until, List<String> failures) {
-        for (int executed = 0; executed < MAX_JOBS_PER_EVENT * 100; executed++) {
+    private Instant runJobsTogetherUntil(Instant until, Supplier<JobQuery> jobs, List<String> failures) {
+        for (int group = 0; group < MAX_JOBS_BETWEEN_EVENTS / EVENTS_TOGETHER; group++) {
+            Date before = ClockUtil.getCurrentTime();
+            Ran ran = transaction.execute(status -> {
+                try {
+                    return runDueJobs(until, jobs, EVENTS_TOGETHER, failed -> {
+                        throw failed;
+                    });
+                } catch (RuntimeException failed) {
+                    status.setRollbackOnly();
+                    return null;
+                }
+            });
+            if (ran == null) {
+                ClockUtil.setCurrentTime(before);
+                break;
+            }
+            if (ran.done()) {
+                return ran.nextDue();
+            }
+        }
+        return runJobsUntil(until, jobs, failures);
+    }
+
+    /**
+     * Does {@code work} in one transaction and keeps it when it succeeded and no job of the journey falls due before
+     * {@code last} (one the work made, one without a due date): then it is what one event at a time would have done.
+     * Else takes it back and puts the clock back.
+     */
+    private boolean keptInOrder(Instant last, Supplier<JobQuery> jobs, BooleanSupplier work) {
+        Date before = ClockUtil.getCurrentTime();
+        boolean kept = Boolean.TRUE.equals(transaction.execute(status -> {
+            boolean inOrder;
+            try {
+                inOrder = work.getAsBoolean()
+                        && nextJob(jobs).map(job -> job.getDuedate() != null && job.getDuedate().toInstant().isAfter(last)).orElse(true);
+            } catch (RuntimeException failed) { // it fails again when run on its own, and is retried or reported then
+                inOrder = false;
+            }
+            if (!inOrder) {
+                status.setRollbackOnly();
+            }
+            return inOrder;
+        }));
+        if (!kept) {
+            ClockUtil.setCurrentTime(before);
+        }
+        return kept;
+    }
+
+    /**
+     * Executes the jobs {@code jobs} finds in the order they fall due (a job without a due date is due now), moving
+     * the engine clock to each due moment, up to {@code until}; then leaves the clock there, as the job executor
+     * would have run them. A job that throws is retried as the engine would (its retry cycle), and its failure is
+     * added to {@code failures}. Answers when the next job falls due (null: no job is waiting). A job without a due
+     * date comes first where the database sorts nulls first (H2: the sandbox's and the tests' database).
+     */
+    public Instant runJobsUntil(Instant until, Supplier<JobQuery> jobs, List<String> failures) {
+        Ran ran = runDueJobs(until, jobs, MAX_JOBS_BETWEEN_EVENTS,
+                failed -> failures.add("a step failed at " + ClockUtil.getCurrentTime().toInstant() + ": " + failed.getMessage()));
+        if (!ran.done()) {
+            throw new IllegalStateException("more than " + MAX_JOBS_BETWEEN_EVENTS + " jobs ran between two events: does the journey loop?");
+        }
+        return ran.nextDue();
+    }
+
+    /** How far {@link #runDueJobs} came: done (no job due up to the moment asked), and when the next job falls due. */
+    private record Ran(boolean done, Instant nextDue) {
+    }
+
+    /** Executes at most {@code atMost} due jobs, the next due first each time, the clock moved to each one's due moment. */
+    private Ran runDueJobs(Instant until, Supplier<JobQuery> jobs, int atMost, Consumer<RuntimeException> failed) {
+        for (int executed = 0; executed < atMost; executed++) {
             Instant now = ClockUtil.getCurrentTime().toInstant();
-            Job next = management.createJobQuery().processDefinitionId(processDefinitionId).withRetriesLeft().active()
-                    .orderByJobDuedate().asc().listPage(0, 1).stream().findFirst().orElse(null);
+            Job next = nextJob(jobs).orElse(null);
             Instant due = next == null ? null : next.getDuedate() == null ? now : next.getDuedate().toInstant();
             if (due == null || due.isAfter(until)) {
                 if (until.isAfter(now)) {
                     ClockUtil.setCurrentTime(Date.from(until));
                 }
-                return;
+                return new Ran(true, due);
             }
             if (due.isAfter(now)) {
                 ClockUtil.setCurrentTime(Date.from(due));
@@ -144,10 +265,14 @@ public class JourneyReplay {
             try {
                 management.executeJob(next.getId());
             } catch (RuntimeException e) {
-                failures.add("a step failed at " + ClockUtil.getCurrentTime().toInstant() + ": " + e.getMessage());
+                failed.accept(e);
             }
         }
-        throw new IllegalStateException("more than " + MAX_JOBS_PER_EVENT * 100 + " jobs ran between two events: does the journey loop?");
+        return new Ran(false, null);
+    }
+
+    private static java.util.Optional<Job> nextJob(Supplier<JobQuery> jobs) {
+        return jobs.get().withRetriesLeft().active().orderByJobDuedate().asc().listPage(0, 1).stream().findFirst();
     }
 
     /** What the runs of one journey version did: counts, messages, held-back sends, hourly volume. */

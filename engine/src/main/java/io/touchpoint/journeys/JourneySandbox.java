@@ -82,17 +82,20 @@ public class JourneySandbox {
     private final MessageTemplates templates;
     private final Duration timeout;
     private final String maxHeap;
+    private final List<String> javaOptions;
     private final Semaphore slots;
 
     JourneySandbox(ProcessEngine engine, RuleBase rules, MessageTemplates templates,
                    @Value("${touchpoint.journeys.sandbox.timeout:PT10M}") Duration timeout,
                    @Value("${touchpoint.journeys.sandbox.max-heap:768m}") String maxHeap,
-                   @Value("${touchpoint.journeys.sandbox.max-running:2}") int maxRunning) {
+                   @Value("${touchpoint.journeys.sandbox.max-running:2}") int maxRunning,
+                   @Value("${touchpoint.journeys.sandbox.java-options:}") String javaOptions) {
         this.engine = engine;
         this.rules = rules;
         this.templates = templates;
         this.timeout = timeout;
         this.maxHeap = maxHeap;
+        this.javaOptions = javaOptions.isBlank() ? List.of() : List.of(javaOptions.trim().split("\\s+"));
         this.slots = new Semaphore(maxRunning);
     }
 
@@ -190,6 +193,11 @@ public class JourneySandbox {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + maxHeap);
         command.add("-XX:+UseSerialGC");
+        // Hazelcast completes its asynchronous calls on the common pool, or on a new thread each when that pool has
+        // one thread (two cores): a thread per profile or journey-waits write otherwise
+        command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+        command.add("-Dhazelcast.partition.count=7"); // one member of its own: few partitions, less to start and to ask
+        command.addAll(javaOptions); // e.g. a flight recording of the sandbox (JourneyBacktestBenchmark)
         if (!backtest) {
             command.add("-XX:TieredStopAtLevel=1"); // a few scenarios: starting fast counts, not the fully optimised code
         }
@@ -222,7 +230,8 @@ public class JourneySandbox {
                 "--touchpoint.channels.capture=true",
                 "--touchpoint.home=" + folder,
                 "--touchpoint.data-dir=" + folder.resolve("data"),
-                "--spring.datasource.url=jdbc:h2:mem:sandbox;DB_CLOSE_DELAY=-1",
+                // H2 parses a statement again unless it is among the session's last QUERY_CACHE_SIZE (8): the engine uses hundreds
+                "--spring.datasource.url=jdbc:h2:mem:sandbox;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=1000",
                 "--spring.datasource.username=sa",
                 "--spring.datasource.password=",
                 "--server.port=0",
@@ -245,7 +254,8 @@ public class JourneySandbox {
                 "--spring.mail.port=1",
                 "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN",
-                "--logging.level." + SandboxMain.class.getName() + "=INFO"));
+                "--logging.level." + SandboxMain.class.getName() + "=INFO",
+                "--logging.level." + JourneyReplay.class.getName() + "=INFO"));
         for (String channel : List.of("email", "sms", "whatsapp", "push", "webhook")) {
             settings.add("--touchpoint.channels.rate-limits." + channel + "=0");
             if (!channel.equals("email")) {

@@ -3,6 +3,9 @@ package io.touchpoint.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -183,6 +186,13 @@ public class AbandonedCartJourneyIT extends EngineIT {
 
     public static String newCustomer() {
         return "c-" + UUID.randomUUID();
+    }
+
+    /** The shipped abandoned-cart journey with its wait set to {@code wait} in the file (a draft to test or backtest). */
+    public static String abandonedCartWaiting(String wait) throws IOException {
+        String shipped = Files.readString(Path.of("../workflows/abandoned-cart.bpmn"));
+        assertThat(shipped).contains("${waits.get('abandoned-cart')}");
+        return shipped.replace("${waits.get('abandoned-cart')}", wait);
     }
 
     public static String cartAbandoned(String customer, String email, double total) {

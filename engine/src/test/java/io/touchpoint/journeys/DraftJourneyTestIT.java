@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,13 +40,6 @@ class DraftJourneyTestIT extends EngineIT {
     @Autowired
     RuntimeService runtime;
 
-    /** The shipped abandoned-cart journey with its wait set to {@code wait} in the file. */
-    static String abandonedCartWaiting(String wait) throws IOException {
-        String shipped = Files.readString(Path.of("../workflows/abandoned-cart.bpmn"));
-        assertThat(shipped).contains("${waits.get('abandoned-cart')}");
-        return shipped.replace("${waits.get('abandoned-cart')}", wait);
-    }
-
     @Test
     void aDraftIsPlayedInASandboxAndAnswersWhichScenariosPassAndTheDifferencesOfTheOthers() throws IOException {
         long definitions = repository.createProcessDefinitionQuery().count();
@@ -79,7 +70,7 @@ class DraftJourneyTestIT extends EngineIT {
                 """;
 
         HttpResponse<String> answer = postFiles("/api/journeys/test", "marketer", "marketer",
-                Map.of("bpmn", abandonedCartWaiting(TWO_HOURS), "scenario", scenarios));
+                Map.of("bpmn", AbandonedCartJourneyIT.abandonedCartWaiting(TWO_HOURS), "scenario", scenarios));
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         JsonNode result = json.readTree(answer.body());
@@ -119,7 +110,7 @@ class DraftJourneyTestIT extends EngineIT {
 
     @Test
     void aScenarioForAnotherJourneyIsAnswered400() throws IOException {
-        HttpResponse<String> refused = post("/api/journeys/test", "marketer", "marketer", Map.of("bpmn", abandonedCartWaiting(TWO_HOURS),
+        HttpResponse<String> refused = post("/api/journeys/test", "marketer", "marketer", Map.of("bpmn", AbandonedCartJourneyIT.abandonedCartWaiting(TWO_HOURS),
                 "scenario", "journey: winBack\nscenarios: [{name: x, events: [{at: day 0 10:00, type: order_placed}], expect: {end: End}}]\n"));
 
         assertThat(refused.statusCode()).isEqualTo(400);

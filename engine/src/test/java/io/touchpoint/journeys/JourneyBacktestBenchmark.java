@@ -51,7 +51,7 @@ class JourneyBacktestBenchmark extends EngineIT {
 
         long start = System.nanoTime();
         HttpResponse<String> started = post("/api/journeys/backtest", json.writeValueAsString(Map.of(
-                "bpmn", DraftJourneyTestIT.abandonedCartWaiting("PT2H"), "from", FROM.toString(), "to", week.to().toString())));
+                "bpmn", AbandonedCartJourneyIT.abandonedCartWaiting("PT2H"), "from", FROM.toString(), "to", week.to().toString())));
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String location = started.headers().firstValue("Location").orElseThrow();
         DraftJourneys.BacktestStatus[] status = new DraftJourneys.BacktestStatus[1];

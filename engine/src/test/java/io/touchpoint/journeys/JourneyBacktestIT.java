@@ -7,16 +7,19 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.camunda.bpm.engine.runtime.JobQuery;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -25,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.touchpoint.channels.Channel;
 import io.touchpoint.channels.MessageRequest;
 import io.touchpoint.channels.MessageService;
+import io.touchpoint.events.CustomerEvent;
 import io.touchpoint.events.EventIntake;
 
 /**
@@ -33,8 +37,8 @@ import io.touchpoint.events.EventIntake;
  * time zones — carts left at any hour, some orders before and after the reminder, second carts, customers without
  * email consent, and transactional emails that live journeys sent on some of those days — is backtested against the
  * abandoned-cart journey with its wait changed from one hour to two. The report must equal what the live engine
- * produces from the same events with that journey deployed (played on a virtual clock with {@link JourneyReplay},
- * after the backtest), its collisions must be exactly the would-be reminders on a local day that got a live email,
+ * produces from the same events with that journey deployed (played one by one on a virtual clock, the due jobs run
+ * between them with {@link JourneyReplay#runJobsUntil}, after the backtest), its collisions must be exactly the would-be reminders on a local day that got a live email,
  * and the backtest must leave the live engine's runs, the delivery log, the mailbox and the SMS provider untouched.
  */
 class JourneyBacktestIT extends JourneyEndToEnd {
@@ -65,7 +69,7 @@ class JourneyBacktestIT extends JourneyEndToEnd {
         Long deliveryRows = jdbc.queryForObject("select count(*) from delivery_log", Long.class);
         int emails = SMTP.getReceivedMessages().length;
         int providerCalls = PROVIDERS.received("/").size();
-        String draft = DraftJourneyTestIT.abandonedCartWaiting("PT2H");
+        String draft = AbandonedCartJourneyIT.abandonedCartWaiting("PT2H");
 
         HttpResponse<String> started = post("/api/journeys/backtest", json.writeValueAsString(Map.of("bpmn", draft, "fileName", "abandoned-cart.bpmn",
                 "from", FROM.toString(), "to", TO.toString())));
@@ -127,7 +131,11 @@ class JourneyBacktestIT extends JourneyEndToEnd {
         return week;
     }
 
-    /** The live engine on the same events: the draft deployed, the customers' earlier runs of the journey gone, the events played again. */
+    /**
+     * The live engine on the same events: the draft deployed, the customers' earlier runs of the journey gone, the
+     * events played again one at a time as they arrived, the clock moved to each due job between them (not the
+     * backtest's way of taking in the events between two due jobs together).
+     */
     private JourneyReplay.Report liveRunOf(String draft, RecordedWeek seeded) {
         Set<String> customers = seeded.zones().keySet();
         runtime.createProcessInstanceQuery().processDefinitionKey("abandonedCart").list().stream()
@@ -135,7 +143,14 @@ class JourneyBacktestIT extends JourneyEndToEnd {
                 .forEach(run -> runtime.deleteProcessInstance(run.getId(), "replaced by the backtest's live run"));
         String deployment = repository.createDeployment().name("backtest-live-run").addString("abandoned-cart.bpmn", draft).deploy().getId();
         ProcessDefinition journey = repository.createProcessDefinitionQuery().deploymentId(deployment).singleResult();
-        List<String> failures = replay.replay(journey.getId(), List.of(), seeded.events(), TO, done -> { });
+        List<String> failures = new ArrayList<>();
+        Supplier<JobQuery> jobs = () -> management.createJobQuery().processDefinitionId(journey.getId());
+        ClockUtil.setCurrentTime(Date.from(seeded.events().get(0).occurredAt()));
+        for (CustomerEvent event : seeded.events()) { // one by one, each in a transaction of its own, the due jobs between them
+            replay.runJobsUntil(event.occurredAt(), jobs, failures);
+            intake.accept(new CustomerEvent(null, event.type(), event.customerId(), event.identities(), event.occurredAt(), event.properties()));
+        }
+        replay.runJobsUntil(TO, jobs, failures);
         return replay.report(journey.getId(), seeded.events().size(), failures);
     }
 

@@ -25,7 +25,6 @@ import jakarta.mail.internet.MimeMessage;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
-import org.camunda.bpm.engine.runtime.Job;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -49,7 +48,6 @@ class JourneyScenariosIT extends JourneyEndToEnd {
 
     private static final Path SCENARIOS = Path.of("../workflows/tests");
     private static final Set<DeliveryLog.Status> WENT_OUT = Set.of(DeliveryLog.Status.SENT, DeliveryLog.Status.QUEUED);
-    private static final int MAX_JOBS = 500;
 
     private final ObjectMapper json = new ObjectMapper();
     @Autowired
@@ -161,33 +159,13 @@ class JourneyScenariosIT extends JourneyEndToEnd {
         }
     }
 
-    /**
-     * Executes the customer's jobs in the order they fall due, moving the engine clock to each due date, up to
-     * {@code until}; then leaves the clock there. A job that fails is retried as the engine would (its retry cycle),
-     * and the failure is reported.
-     */
+    /** Runs the customer's due jobs up to {@code until}, of whichever journey, as the job executor would (see {@link JourneyReplay#runJobsUntil}). */
     private void runJobsUntil(String customer, Instant until, List<String> failures) {
-        for (int executed = 0; executed < MAX_JOBS; executed++) {
-            Instant now = ClockUtil.getCurrentTime().toInstant();
-            Job next = runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).list().stream()
-                    .flatMap(run -> management.createJobQuery().processInstanceId(run.getId()).withRetriesLeft().active().list().stream())
-                    .min(Comparator.comparing(job -> job.getDuedate() == null ? now : job.getDuedate().toInstant()))
-                    .orElse(null);
-            Instant due = next == null ? null : next.getDuedate() == null ? now : next.getDuedate().toInstant();
-            if (due == null || due.isAfter(until)) {
-                ClockUtil.setCurrentTime(Date.from(until));
-                return;
-            }
-            if (due.isAfter(now)) {
-                ClockUtil.setCurrentTime(Date.from(due));
-            }
-            try {
-                management.executeJob(next.getId());
-            } catch (RuntimeException e) {
-                failures.add("a step failed at " + ClockUtil.getCurrentTime().toInstant() + ": " + e.getMessage());
-            }
-        }
-        throw new IllegalStateException("more than " + MAX_JOBS + " jobs ran for " + customer + ": does the journey loop?");
+        replay.runJobsUntil(until, () -> {
+            Set<String> runs = runtime.createProcessInstanceQuery().processInstanceBusinessKey(customer).list().stream()
+                    .map(run -> run.getId()).collect(Collectors.toSet());
+            return runs.isEmpty() ? management.createJobQuery().processInstanceId("no run of " + customer) : management.createJobQuery().processInstanceIds(runs);
+        }, failures);
     }
 
     private List<String> observed(JourneyScenario scenario, String customer, String email, String phone, List<String> failures) {

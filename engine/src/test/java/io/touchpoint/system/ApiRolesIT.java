@@ -61,6 +61,7 @@ class ApiRolesIT extends EngineIT {
             POST   /api/journeys/backtest                MARKETER
             GET    /api/journeys/backtest/none           VIEWER
             GET    /api/journeys/schedules               VIEWER
+            GET    /api/journeys/backtest/none/bpmn      VIEWER
             GET    /api/rules/status                     VIEWER
             GET    /api/offers                           VIEWER
             GET    /api/offers/none                      VIEWER

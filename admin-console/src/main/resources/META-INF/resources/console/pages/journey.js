@@ -1,37 +1,24 @@
 // One journey: its BPMN diagram (bpmn-js, bundled) with live counts on each step (a step's "waiting" badge lists the
 // customers waiting there, paged), the funnel, conversion, messages, and entries / conversions / exits per day.
-import { api, el, table, card, render, time, pager, customerLink, runLink, chart, dateRange, percent } from '../lib.js';
+import { api, el, table, render, card, time, pager, customerLink, runLink, chart, dateRange, percent, showDiagram, stepBadges } from '../lib.js';
 
 const PAGE = 25;
 let main, key, viewer, shownVersion, params, waiting;
 const badges = new Map(); // step id → its overlay's element, kept across refreshes and updated in place
 
-/** Badges stand stacked just above their step's top-left corner: on the step, never over its name or a neighbour. */
+/** Live counts on each step: waiting (a link to the list), passed, incidents (a link to them). */
 function overlays(detail) {
-  const layer = viewer.get('overlays');
-  const registry = viewer.get('elementRegistry');
-  for (const step of Object.values(detail.steps)) {
-    const shape = registry.get(step.id);
-    if (!shape) continue; // a step of an older version that the latest diagram does not have
+  const steps = new Map(Object.values(detail.steps).map(step => [step.id, step]));
+  stepBadges(viewer, badges, [...steps.keys()], (id) => {
+    const step = steps.get(id);
     const name = step.name || step.id;
-    const content = [
+    return [
       step.waiting ? el('a', { class: 'waiting', href: `#/journey/${encodeURIComponent(key)}?step=${encodeURIComponent(step.id)}`,
         'aria-label': `${step.waiting} waiting at ${name}: list them` }, `${step.waiting} waiting`) : null,
       step.passed ? el('span', { class: 'passed', title: `passed ${name}` }, `${step.passed} passed`) : null,
       step.incidents ? el('a', { class: 'incidents', href: `#/incidents?journey=${encodeURIComponent(key)}&step=${encodeURIComponent(step.id)}`,
         'aria-label': `${plural(step.incidents, 'incident')} at ${name}` }, plural(step.incidents, 'incident')) : null];
-    let holder = badges.get(step.id);
-    if (!content.some(Boolean)) {
-      if (holder) { layer.remove({ element: step.id }); badges.delete(step.id); }
-      continue;
-    }
-    if (!holder) {
-      holder = el('div', { class: 'step-counts', 'data-step': step.id, role: 'group', 'aria-label': `counts at ${name}` });
-      layer.add(step.id, 'counts', { position: { top: -2, left: 0 }, html: holder });
-      badges.set(step.id, holder);
-    }
-    render(holder, content);
-  }
+  });
 }
 
 const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -101,11 +88,8 @@ async function update() {
   render(main.querySelector('h1'), heading);
   document.title = `Journey ${detail.name || detail.key} · Touchpoint console`;
   if (shownVersion !== detail.version) {
-    await viewer.importXML(detail.bpmnXml);
+    await showDiagram(viewer, detail.bpmnXml);
     badges.clear();
-    const canvas = viewer.get('canvas');
-    canvas.zoom('fit-viewport', 'auto');
-    canvas.zoom(canvas.zoom() * 0.9, 'auto'); // room around the edges for the badges above the top steps
     shownVersion = detail.version;
   }
   overlays(detail);

@@ -1,10 +1,12 @@
 // Try a journey before it goes live (marketer): play a scenario file against a draft BPMN, or backtest a draft (or a
 // deployed journey) over the events recorded in a period. Both run in a sandbox on the engine (README "Testing a
 // journey before it goes live"); nothing is sent. A backtest's id stays in the address (#/try?backtest=<id>), so its
-// progress and then its report refresh with the page.
-import { api, el, table, card, render, notice, time, customerLink } from '../lib.js';
+// progress and then its report refresh with the page: the diagram with the runs per step as badges (drawn like the
+// live counts of the journey page), the sends per local hour as a chart, the messages, held-back sends and collisions.
+import { api, el, table, card, render, notice, time, customerLink, chart, showDiagram, stepBadges } from '../lib.js';
 
-let main, params;
+let main, params, viewer, drawn;
+const badges = new Map(); // step id → its badge, on the diagram of the backtest shown
 
 const fileInput = (id, accept) => el('input', { id, name: id, type: 'file', accept });
 
@@ -88,8 +90,11 @@ function report(status) {
     el('div', { class: 'cards' }, card('Entries', r.entries, 'try-entries'), card('Conversions', r.conversions, 'try-conversions'),
       card('Messages', r.messages.length, 'try-messages-count'), card('Held back', r.heldBack.length, 'try-held-back-count'),
       card('Collisions', status.report.collisions.length, 'try-collisions-count')),
-    el('h3', {}, 'Runs per step'), counts('try-steps', 'Step', r.steps),
+    el('h3', {}, 'Runs per step'),
+    el('div', { class: 'diagram', id: 'try-diagram', 'data-own': true, role: 'region', 'aria-label': `BPMN diagram of ${r.journey} with the runs that reached each step` }),
+    counts('try-steps', 'Step', r.steps),
     el('h3', {}, 'Sends per hour (customers\' local time)'),
+    el('div', { class: 'chart', id: 'try-hourly-chart', 'data-own': true, role: 'img', 'aria-label': 'Chart of the messages per local hour; the figures are in the table below' }),
     table('try-hourly', [{ title: 'Hour', value: h => `${String(h).padStart(2, '0')}:00` }, { title: 'Messages', value: h => r.hourlyVolume[h], num: true },
       { title: '', hidden: true, value: h => el('span', { class: 'bar', style: `display:inline-block;background:#4a7;height:0.8em;width:${Math.round(100 * r.hourlyVolume[h] / peak)}px` }) }],
     [...Array(24).keys()], '', { key: h => h }),
@@ -111,6 +116,24 @@ async function update() {
   if (!id) return;
   const status = await api(`/api/journeys/backtest/${encodeURIComponent(id)}`);
   render(main.querySelector('#try-backtest-report'), ...report(status));
+  if (status.state === 'DONE') await drawCounts(id, status.report.journey);
+}
+
+/** The backtested BPMN with the runs that reached each step as badges, and the messages per local hour as a chart. */
+async function drawCounts(id, r) {
+  chart(main.querySelector('#try-hourly-chart'), [...Array(24).keys()], [{ label: 'Messages', value: h => r.hourlyVolume[h] }],
+    { x: h => h, xLabel: 'local hour' });
+  const holder = main.querySelector('#try-diagram');
+  if (drawn !== id || !viewer || !holder.contains(viewer.get('canvas').getContainer())) {
+    const xml = await api(`/api/journeys/backtest/${encodeURIComponent(id)}/bpmn`, { text: true, headers: { Accept: 'application/xml' } });
+    holder.replaceChildren();
+    viewer = new window.TouchpointBpmn.Viewer({ container: holder });
+    await showDiagram(viewer, xml);
+    badges.clear();
+    drawn = id;
+  }
+  stepBadges(viewer, badges, Object.keys(r.steps), (step, name) => el('span', { class: 'passed', title: `runs that reached ${name}` },
+    `${r.steps[step]} ${r.steps[step] === 1 ? 'run' : 'runs'}`));
 }
 
 export default {
@@ -118,6 +141,9 @@ export default {
   async mount(target, argument, query) {
     main = target;
     params = query;
+    viewer = null;
+    drawn = null;
+    badges.clear();
     main.append(el('h1', {}, 'Try a journey'),
       el('p', { class: 'muted' }, 'A draft runs in a sandbox on a virtual clock: nothing is deployed, nothing is sent.'),
       scenarioForm(), backtestForm(), el('div', { id: 'try-backtest-report' }));
