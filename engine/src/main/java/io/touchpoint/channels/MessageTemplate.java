@@ -40,6 +40,15 @@ public final class MessageTemplate {
             .withFilter(new Money())
             .build();
     private static final List<String> PARTS = List.of("subject", "preheader", "title", "text", "html", "body");
+    /**
+     * The threads that render under the time limit, shared: liqp's own way starts a thread pool for every part it
+     * renders (thousands of threads for a backtest's messages, one per part of every email sent).
+     */
+    private static final java.util.concurrent.ExecutorService RENDERERS = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "template-render");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final String name;
     private final String locale;
@@ -132,7 +141,7 @@ public final class MessageTemplate {
         Map<String, String> out = new HashMap<>();
         parts.forEach((part, liquid) -> {
             try {
-                out.put(part, liquid.render(variables).strip());
+                out.put(part, liquid.render(variables, RENDERERS, false).strip());
             } catch (RuntimeException e) {
                 throw new TemplateException(file() + ": part '" + part + "' does not render: " + reason(e));
             }

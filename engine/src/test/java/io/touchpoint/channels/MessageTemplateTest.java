@@ -47,6 +47,20 @@ class MessageTemplateTest {
     }
 
     @Test
+    void renderingUnderTheTimeLimitReusesItsThreadsInsteadOfStartingOnePerPart() {
+        MessageTemplate template = MessageTemplate.parse("shipped", "en", SMS);
+        template.render(Map.of("customer", Map.of("firstName", "Bo"), "order", Map.of("id", "o-0")));
+        long before = java.lang.management.ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
+
+        for (int i = 1; i <= 500; i++) {
+            assertThat(template.render(Map.of("customer", Map.of("firstName", "Bo"), "order", Map.of("id", "o-" + i))).text()).endsWith("o-" + i + " is on its way");
+        }
+
+        assertThat(java.lang.management.ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - before)
+                .as("threads started for 500 renders, one after the other").isLessThan(10);
+    }
+
+    @Test
     void aSyntaxErrorIsRefusedNamingTheFileAndPart() {
         assertThatThrownBy(() -> MessageTemplate.parse("shipped", "en", SMS.replace("{{ order.id }}", "{{ order.id ")))
                 .isInstanceOf(TemplateException.class)
