@@ -502,7 +502,11 @@ class JourneyBlockCompiler {
             // what the marketer drew, before the blocks add steps; a Goal end event of the first shape (no flows) stays
             // deployable so that journeys of that shape can be deployed again and migrated (the build's lint refuses it)
             List<JourneyLint.Finding> lint = JourneyLint.check(rootElement).stream().filter(finding -> !oldGoalShape(finding)).toList();
-            new JourneyBlockCompiler(this, references).compile(rootElement);
+            // what a step names elsewhere (template, decision, wait, segment) is checked when a file is deployed, not when
+            // a deployed one is read again (another node, a restart): a name removed since then fails that customer's
+            // step at run time, an incident, and never the definition nor the intake of events
+            BlockReferences checked = deployment != null && !deployment.isNew() ? null : references;
+            new JourneyBlockCompiler(this, checked).compile(rootElement);
             DeploymentPolicy.check(this, rootElement, deployment == null ? null : deployment.getResource(name));
             JourneyLint.report(lint, this);
             super.parseRootElement();

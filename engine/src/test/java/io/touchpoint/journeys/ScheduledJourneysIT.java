@@ -39,6 +39,8 @@ class ScheduledJourneysIT extends JourneyIT {
     JdbcTemplate jdbc;
     @Autowired
     ObjectMapper json;
+    @Autowired
+    org.camunda.bpm.engine.ProcessEngineConfiguration processEngineConfiguration;
 
     private final List<String> segments = new ArrayList<>();
     private final List<String> journeys = new ArrayList<>();
@@ -129,6 +131,23 @@ class ScheduledJourneysIT extends JourneyIT {
         assertThat(jdbc.queryForObject("select count(*) from scheduled_entry where journey_key = ?", Integer.class, key)).isZero();
         JsonNode progress = json.readTree(get("/api/journeys/schedules").body());
         assertThat(progress.findValues("journeyKey").stream().map(JsonNode::asText)).contains(key);
+    }
+
+    @Test
+    void aJourneyWhoseSegmentWasRemovedAfterItsDeploymentIsStillReadAndTheIntakeGoesOn() throws Exception {
+        String tag = tag();
+        String segment = segment("it-removed-" + tag, tag);
+        String key = scheduled("itRemoved", Map.of("audienceSegment", segment, "schedule", "daily 09:00"));
+        String definition = repository.createProcessDefinitionQuery().processDefinitionKey(key).latestVersion().singleResult().getId();
+        assertThat(send(request("/api/segments/" + segment).header("Authorization", basic(USER, PASSWORD)).DELETE().build()).statusCode()).isEqualTo(204);
+
+        // as another node or a restart reads it: from the database, parsed again
+        ((org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl) processEngineConfiguration).getDeploymentCache().discardProcessDefinitionCache();
+        assertThat(repository.getProcessDefinition(definition).getKey()).isEqualTo(key);
+        String customer = customer();
+        assertThat(post("/api/events", """
+                {"type": "%s_due", "customerId": "%s", "properties": {}}""".formatted(key, customer)).statusCode()).isEqualTo(202);
+        assertThat(entries(key, customer)).as("the journey still starts").containsExactly(1L);
     }
 
     @Test
