@@ -66,7 +66,7 @@ public class AbandonedCartJourneyIT extends EngineIT {
     @Test
     void theRunsJsonVariablesAreNamedByClassesSoReadingThemLooksUpNoMissingClass() throws Exception {
         String customer = newCustomer();
-        assertThat(post("/api/events", cartAbandoned(customer, "ida@example.com", 129.00)).statusCode()).isEqualTo(202);
+        assertThat(post("/api/events", cartAbandoned(customer, "ines.variables@example.com", 129.00)).statusCode()).isEqualTo(202);
         ProcessInstance journey = journeyOf(customer);
 
         org.camunda.bpm.engine.variable.value.ObjectValue trigger = runtime.getVariableTyped(journey.getId(), JourneyDispatcher.TRIGGER, false);
