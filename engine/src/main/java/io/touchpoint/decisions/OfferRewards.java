@@ -7,9 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.replicatedmap.ReplicatedMap;
@@ -23,6 +20,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import io.touchpoint.system.Repeating;
 
 /**
  * Rewards of the learning offers from real outcomes. Each message that carried a learned offer (and each holdout
@@ -52,11 +51,7 @@ public class OfferRewards implements DisposableBean {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Duration sweepInterval;
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "offer-rewards-sweep");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private Repeating sweeper;
 
     OfferRewards(JdbcTemplate jdbc, OfferLearning learning, HazelcastInstance hazelcast, PlatformTransactionManager transactions, Clock clock,
                  @Value("${touchpoint.learning.sweep-interval:PT1M}") Duration sweepInterval) {
@@ -73,18 +68,15 @@ public class OfferRewards implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     void startSweeping() {
-        sweeper.scheduleWithFixedDelay(() -> {
-            try {
-                sweep(clock.instant());
-            } catch (RuntimeException e) {
-                log.warn("TP-DECISION-010 The sweep of ended attribution windows failed; the next one retries", e);
-            }
-        }, sweepInterval.toMillis(), sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
+        sweeper = Repeating.start("offer-rewards-sweep", sweepInterval, sweepInterval, () -> sweep(clock.instant()),
+                e -> log.warn("TP-DECISION-010 The sweep of ended attribution windows failed; the next one retries", e));
     }
 
     @Override
     public void destroy() {
-        sweeper.shutdownNow();
+        if (sweeper != null) {
+            sweeper.close();
+        }
     }
 
     /**

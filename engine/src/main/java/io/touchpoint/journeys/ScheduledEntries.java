@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -41,6 +40,7 @@ import io.touchpoint.events.CustomerEvent;
 import io.touchpoint.events.EventIntake;
 import io.touchpoint.events.SegmentMembers;
 import io.touchpoint.profiles.ProfileService;
+import io.touchpoint.system.Repeating;
 
 /**
  * Enters the members of a scheduled journey's segment at the schedule's local time in each member's time zone
@@ -75,7 +75,7 @@ class ScheduledEntries {
     private final Clock clock = new EngineClock();
     private final Duration every;
     private final Duration lateBy;
-    private ScheduledExecutorService timer;
+    private Repeating timer;
     /** Takes in the parts of a read beside the round's own thread, each part's customers apart from the others'. */
     private final ExecutorService intakeThreads;
     private final int threads;
@@ -105,28 +105,15 @@ class ScheduledEntries {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        if (every.isZero() || every.isNegative()) {
-            return;
-        }
-        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "scheduled-entries");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                runDue();
-            } catch (RuntimeException e) {
-                log.error("TP-SCHEDULE-001 Entering the members of scheduled journeys failed; the next round goes on where this one stopped", e);
-            }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        timer = Repeating.start("scheduled-entries", every, every, this::runDue,
+                e -> log.error("TP-SCHEDULE-001 Entering the members of scheduled journeys failed; the next round goes on where this one stopped", e));
     }
 
     @PreDestroy
     void stop() {
         stopping = true;
         if (timer != null) {
-            timer.shutdownNow();
+            timer.close();
         }
         intakeThreads.shutdownNow();
     }

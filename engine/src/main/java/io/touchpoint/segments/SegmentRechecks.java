@@ -1,9 +1,6 @@
 package io.touchpoint.segments;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -14,6 +11,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import io.touchpoint.profiles.ProfileService;
+import io.touchpoint.system.Repeating;
 
 /**
  * Makes time-based conditions ("no order for 60 days") come true without an event: each profile holds when its
@@ -29,7 +27,7 @@ class SegmentRechecks {
     private final ProfileService profiles;
     private final Duration every;
     private final int batch;
-    private ScheduledExecutorService timer;
+    private Repeating timer;
 
     SegmentRechecks(ProfileService profiles, @Value("${touchpoint.segments.recheck-every}") Duration every,
                     @Value("${touchpoint.segments.recheck-batch}") int batch) {
@@ -40,21 +38,8 @@ class SegmentRechecks {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        if (every.isZero() || every.isNegative()) {
-            return;
-        }
-        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "segment-rechecks");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                recheckDue();
-            } catch (RuntimeException e) {
-                log.error("TP-SEGMENT-003 Re-checking the segments of due customers failed; the next round tries again", e);
-            }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        timer = Repeating.start("segment-rechecks", every, every, this::recheckDue,
+                e -> log.error("TP-SEGMENT-003 Re-checking the segments of due customers failed; the next round tries again", e));
     }
 
     /** Re-checks every customer due by now, batch after batch; answers how many. */
@@ -75,7 +60,7 @@ class SegmentRechecks {
     @PreDestroy
     void stop() {
         if (timer != null) {
-            timer.shutdownNow();
+            timer.close();
         }
     }
 }

@@ -10,9 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -30,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 import io.touchpoint.events.SegmentMembers;
+import io.touchpoint.system.Repeating;
 
 /**
  * Each segment's size over time: every {@code touchpoint.segments.size-every} (and at start) the members of every
@@ -57,7 +55,7 @@ public class SegmentSizes {
     private final SegmentMembers members;
     private final Clock clock;
     private final Duration every;
-    private ScheduledExecutorService timer;
+    private Repeating timer;
 
     SegmentSizes(JdbcTemplate jdbc, TransactionTemplate transaction, SegmentDefinitions definitions, SegmentMembers members,
                  Clock clock, @Value("${touchpoint.segments.size-every}") Duration every) {
@@ -71,27 +69,14 @@ public class SegmentSizes {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        if (every.isZero() || every.isNegative()) {
-            return;
-        }
-        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "segment-sizes");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                count();
-            } catch (RuntimeException e) {
-                log.error("TP-SEGMENT-005 Counting the members of the segments failed; the next round tries again", e);
-            }
-        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        timer = Repeating.start("segment-sizes", Duration.ZERO, every, this::count,
+                e -> log.error("TP-SEGMENT-005 Counting the members of the segments failed; the next round tries again", e));
     }
 
     @PreDestroy
     void stop() {
         if (timer != null) {
-            timer.shutdownNow();
+            timer.close();
         }
     }
 
