@@ -160,18 +160,21 @@ public class DraftJourneys {
         profileUpdates.values().removeIf(java.util.Objects::isNull);
         Backtest backtest = new Backtest(UUID.randomUUID().toString(), journey, bpmn, replayed.size(), clock.instant());
         backtests.put(backtest.id, backtest);
-        SandboxJob job = new SandboxJob(journey, null, List.copyOf(profileUpdates.values()), replayed, to);
         String file = fileName;
         byte[] draft = bpmn;
         runner.submit(() -> {
             try {
-                SandboxJob.Result result = sandbox.run(file, draft, job, running -> backtest.running = running);
-                refusedOrNot(file, result);
-                backtest.sandboxStartMillis = result.startMillis();
-                backtest.replayMillis = result.runMillis();
-                backtest.report = new BacktestReport(from, to, profileUpdates.size(), result.report(), collisions(journey, result.report(), zones, from, to));
-                log.info("Backtest {} of {}: {} events of {} customers replayed in {} ms (the sandbox started in {} ms)", backtest.id, journey,
-                        replayed.size(), profileUpdates.size(), result.runMillis(), result.startMillis());
+                List<SandboxJob.Result> results = sandbox.runEach(file, draft,
+                        parts -> split(List.copyOf(profileUpdates.values()), replayed, parts).stream()
+                                .map(part -> new SandboxJob(journey, null, part.profiles(), part.events(), to)).toList(),
+                        running -> backtest.running = running);
+                results.forEach(result -> refusedOrNot(file, result));
+                backtest.sandboxStartMillis = results.stream().mapToLong(SandboxJob.Result::startMillis).max().orElse(0);
+                backtest.replayMillis = results.stream().mapToLong(SandboxJob.Result::runMillis).max().orElse(0);
+                JourneyReplay.Report report = JourneyReplay.Report.merge(results.stream().map(SandboxJob.Result::report).toList());
+                backtest.report = new BacktestReport(from, to, profileUpdates.size(), report, collisions(journey, report, zones, from, to));
+                log.info("Backtest {} of {}: {} events of {} customers replayed in {} ms by {} sandboxes (started in {} ms)", backtest.id, journey,
+                        replayed.size(), profileUpdates.size(), backtest.replayMillis, results.size(), backtest.sandboxStartMillis);
             } catch (RuntimeException e) {
                 log.warn("TP-JOURNEY-011 Backtest {} of {} failed: {}", backtest.id, journey, e.getMessage());
                 backtest.error = e.getMessage();
@@ -179,6 +182,70 @@ public class DraftJourneys {
             backtest.finishedAt = clock.instant();
         });
         return backtest.status();
+    }
+
+    /** The profiles and events of some of a backtest's customers. */
+    record Part(List<CustomerEvent> profiles, List<CustomerEvent> events) {
+    }
+
+    /**
+     * Splits a backtest's customers into at most {@code parts} parts of about as many events each, to replay side by
+     * side: what one customer's journeys do depends on that customer's events alone (their caps and quiet hours too),
+     * so each part's sandbox produces what one sandbox would for those customers. Customers that share an identity
+     * (an email, a phone) stay in one part, since an event could merge them. Parts keep the events' order.
+     */
+    static List<Part> split(List<CustomerEvent> profiles, List<CustomerEvent> events, int parts) {
+        Map<String, String> parent = new HashMap<>();
+        for (CustomerEvent event : concat(profiles, events)) {
+            event.identities().forEach((type, value) -> union(parent, "c:" + event.customerId(), "i:" + type + ":" + value));
+        }
+        Map<String, Integer> eventsOf = new HashMap<>();
+        events.forEach(event -> eventsOf.merge(root(parent, "c:" + event.customerId()), 1, Integer::sum));
+        Map<String, Integer> partOf = new HashMap<>();
+        long[] load = new long[Math.max(1, parts)];
+        eventsOf.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(group -> {
+                    int lightest = 0;
+                    for (int i = 1; i < load.length; i++) {
+                        lightest = load[i] < load[lightest] ? i : lightest;
+                    }
+                    load[lightest] += group.getValue();
+                    partOf.put(group.getKey(), lightest);
+                });
+        List<Part> split = new ArrayList<>();
+        for (int i = 0; i < load.length; i++) {
+            split.add(new Part(new ArrayList<>(), new ArrayList<>()));
+        }
+        profiles.forEach(profile -> split.get(partOf.getOrDefault(root(parent, "c:" + profile.customerId()), 0)).profiles().add(profile));
+        events.forEach(event -> split.get(partOf.get(root(parent, "c:" + event.customerId()))).events().add(event));
+        split.removeIf(part -> part.events().isEmpty());
+        return split.isEmpty() ? List.of(new Part(profiles, events)) : split;
+    }
+
+    private static List<CustomerEvent> concat(List<CustomerEvent> first, List<CustomerEvent> second) {
+        List<CustomerEvent> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
+    }
+
+    private static void union(Map<String, String> parent, String one, String other) {
+        String a = root(parent, one);
+        String b = root(parent, other);
+        if (!a.equals(b)) {
+            parent.put(b, a);
+        }
+    }
+
+    private static String root(Map<String, String> parent, String node) {
+        String root = node;
+        for (String up = parent.get(root); up != null; up = parent.get(root)) {
+            root = up;
+        }
+        for (String at = node; !at.equals(root); ) { // shorten the path for the next one
+            String up = parent.put(at, root);
+            at = up;
+        }
+        return root;
     }
 
     /** The backtest's status, if this node ran it (since its start). */
@@ -267,8 +334,7 @@ public class DraftJourneys {
     @PreDestroy
     void stop() {
         runner.shutdownNow();
-        backtests.values().stream().map(backtest -> backtest.running).filter(java.util.Objects::nonNull)
-                .forEach(running -> running.process().destroyForcibly());
+        backtests.values().stream().flatMap(backtest -> backtest.running.stream()).forEach(running -> running.process().destroyForcibly());
     }
 
     /** One backtest of this node: its progress while it runs, then its report or its failure. */
@@ -278,7 +344,7 @@ public class DraftJourneys {
         final byte[] bpmn;
         final int events;
         final Instant startedAt;
-        volatile JourneySandbox.Running running;
+        volatile List<JourneySandbox.Running> running = List.of();
         volatile BacktestReport report;
         volatile String error;
         volatile Instant finishedAt;
@@ -295,7 +361,7 @@ public class DraftJourneys {
 
         BacktestStatus status() {
             String state = finishedAt == null ? "RUNNING" : error == null ? "DONE" : "FAILED";
-            int replayed = report != null ? events : running == null ? 0 : running.progress();
+            int replayed = report != null ? events : running.stream().mapToInt(JourneySandbox.Running::progress).sum();
             return new BacktestStatus(id, state, journey, events, replayed, startedAt, finishedAt, report, error, sandboxStartMillis, replayMillis);
         }
     }

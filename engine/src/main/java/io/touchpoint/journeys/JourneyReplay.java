@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -76,10 +75,47 @@ public class JourneyReplay {
     public record HeldBack(String customerId, String step, Instant decidedAt, Instant sendAt, boolean sent, List<String> reasons) {
     }
 
-    /** What a journey did with the replayed events. */
+    /**
+     * What a journey did with the replayed events; its messages in the order they went out, its held-back sends in
+     * the order they were decided (customer and step after that).
+     */
     public record Report(String journey, int version, long eventsReplayed, long entries, Map<String, Long> steps,
                          Map<String, Long> ends, long conversions, List<Message> messages, List<Message> suppressed,
                          List<HeldBack> heldBack, List<Long> hourlyVolume, List<String> failures) {
+
+        private static final java.util.Comparator<Message> SENT = java.util.Comparator.comparing(Message::at)
+                .thenComparing(Message::customerId).thenComparing(Message::step, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+        private static final java.util.Comparator<HeldBack> DECIDED = java.util.Comparator.comparing(HeldBack::decidedAt)
+                .thenComparing(HeldBack::customerId).thenComparing(HeldBack::step, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+
+        /** One report of what several replays of different customers did: the sums, the lists merged in order. */
+        public static Report merge(List<Report> reports) {
+            if (reports.size() == 1) {
+                return reports.get(0);
+            }
+            Report named = reports.stream().filter(report -> report.journey() != null).findFirst().orElse(reports.get(0));
+            Map<String, Long> steps = new TreeMap<>();
+            Map<String, Long> ends = new TreeMap<>();
+            long[] hourly = new long[24];
+            for (Report report : reports) {
+                report.steps().forEach((step, count) -> steps.merge(step, count, Long::sum));
+                report.ends().forEach((end, count) -> ends.merge(end, count, Long::sum));
+                for (int hour = 0; hour < 24; hour++) {
+                    hourly[hour] += report.hourlyVolume().get(hour);
+                }
+            }
+            return new Report(named.journey(), named.version(), reports.stream().mapToLong(Report::eventsReplayed).sum(),
+                    reports.stream().mapToLong(Report::entries).sum(), steps, ends, reports.stream().mapToLong(Report::conversions).sum(),
+                    sorted(reports.stream().flatMap(report -> report.messages().stream()), SENT),
+                    sorted(reports.stream().flatMap(report -> report.suppressed().stream()), SENT),
+                    sorted(reports.stream().flatMap(report -> report.heldBack().stream()), DECIDED),
+                    java.util.Arrays.stream(hourly).boxed().toList(),
+                    reports.stream().flatMap(report -> report.failures().stream()).limit(20).toList());
+        }
+
+        private static <T> List<T> sorted(Stream<T> items, java.util.Comparator<T> order) {
+            return items.sorted(order).toList();
+        }
     }
 
     private final EventIntake intake;
@@ -140,18 +176,17 @@ public class JourneyReplay {
         int told = 0;
         int oneByOne = 0;
         while (replayed < ordered.size()) {
-            Instant nextDue = runJobsTogetherUntil(ordered.get(replayed).occurredAt(), jobs, failures);
-            int end = replayed + 1;
-            while (end < ordered.size() && end - replayed < EVENTS_TOGETHER && !EventIntake.mayMerge(ordered.get(end))
-                    && (nextDue == null || ordered.get(end).occurredAt().isBefore(nextDue))) {
-                end++;
-            }
-            List<CustomerEvent> batch = ordered.subList(replayed, end);
-            if (batch.size() == 1 || !tookInTogether(batch, jobs)) {
-                oneByOne += batch.size();
-                for (CustomerEvent event : batch) {
-                    runJobsUntil(event.occurredAt(), jobs, failures);
-                    intake.accept(event);
+            Integer end = jobsThenEventsTogether(ordered, replayed, jobs);
+            if (end == null) {
+                Instant nextDue = runJobsTogetherUntil(ordered.get(replayed).occurredAt(), jobs, failures);
+                end = batchEnd(ordered, replayed, nextDue);
+                List<CustomerEvent> batch = ordered.subList(replayed, end);
+                if (batch.size() == 1 || !tookInTogether(batch, jobs)) {
+                    oneByOne += batch.size();
+                    for (CustomerEvent event : batch) {
+                        runJobsUntil(event.occurredAt(), jobs, failures);
+                        intake.accept(event);
+                    }
                 }
             }
             replayed = end;
@@ -166,10 +201,50 @@ public class JourneyReplay {
         return failures;
     }
 
+    /** Where the events that go in together from {@code from} end: before the next due job, a merge, or at most {@value #EVENTS_TOGETHER}. */
+    private static int batchEnd(List<CustomerEvent> ordered, int from, Instant nextDue) {
+        int end = from + 1;
+        while (end < ordered.size() && end - from < EVENTS_TOGETHER && !EventIntake.mayMerge(ordered.get(end))
+                && (nextDue == null || ordered.get(end).occurredAt().isBefore(nextDue))) {
+            end++;
+        }
+        return end;
+    }
+
+    /**
+     * The common case in one transaction: the jobs due before the event at {@code from} (at most
+     * {@value #EVENTS_TOGETHER}), then the events up to the next due job ({@link #batchEnd}), each with the clock at
+     * its moment. Answers where those events end; null, with nothing kept, when a job failed, more were due, the
+     * first event may merge customers, an event failed or a job fell due before the last event (then they go the
+     * longer way, which tells failures apart).
+     */
+    private Integer jobsThenEventsTogether(List<CustomerEvent> ordered, int from, Supplier<JobQuery> jobs) {
+        if (EventIntake.mayMerge(ordered.get(from))) {
+            return null;
+        }
+        int[] end = {from};
+        boolean kept = keptInOrder(jobs, () -> {
+            Ran ran = runDueJobs(ordered.get(from).occurredAt(), jobs, EVENTS_TOGETHER, failed -> {
+                throw failed;
+            });
+            if (!ran.done()) {
+                return null;
+            }
+            end[0] = batchEnd(ordered, from, ran.nextDue());
+            return takeInTogether(ordered.subList(from, end[0]));
+        });
+        return kept ? end[0] : null;
+    }
+
     /** Takes the events in in one transaction, the clock at each one's moment, if no job falls due meanwhile. */
     private boolean tookInTogether(List<CustomerEvent> batch, Supplier<JobQuery> jobs) {
-        return keptInOrder(batch.get(batch.size() - 1).occurredAt(), jobs,
-                () -> intake.acceptTogether(batch, event -> ClockUtil.setCurrentTime(Date.from(event.occurredAt()))).isPresent());
+        return keptInOrder(jobs, () -> takeInTogether(batch));
+    }
+
+    /** The events through the intake's batch path, the clock at each one's moment: the last one's moment, null when that failed. */
+    private Instant takeInTogether(List<CustomerEvent> batch) {
+        return intake.acceptTogether(batch, event -> ClockUtil.setCurrentTime(Date.from(event.occurredAt()))).isPresent()
+                ? batch.get(batch.size() - 1).occurredAt() : null;
     }
 
     /**
@@ -202,18 +277,19 @@ public class JourneyReplay {
     }
 
     /**
-     * Does {@code work} in one transaction and keeps it when it succeeded and no job of the journey falls due before
-     * {@code last} (one the work made, one without a due date): then it is what one event at a time would have done.
-     * Else takes it back and puts the clock back.
+     * Does {@code work} in one transaction and keeps it when it succeeded (answered the moment of the last event it
+     * took in) and no job of the journey falls due before that moment (one the work made, one without a due date):
+     * then it is what one event at a time would have done. Else takes it back and puts the clock back.
      */
-    private boolean keptInOrder(Instant last, Supplier<JobQuery> jobs, BooleanSupplier work) {
+    private boolean keptInOrder(Supplier<JobQuery> jobs, Supplier<Instant> work) {
         Date before = ClockUtil.getCurrentTime();
         boolean kept = Boolean.TRUE.equals(transaction.execute(status -> {
             boolean inOrder;
             try {
-                inOrder = work.getAsBoolean()
+                Instant last = work.get();
+                inOrder = last != null
                         && nextJob(jobs).map(job -> job.getDuedate() != null && job.getDuedate().toInstant().isAfter(last)).orElse(true);
-            } catch (RuntimeException failed) { // it fails again when run on its own, and is retried or reported then
+            } catch (RuntimeException failed) { // it fails again the longer way, and is retried or reported there
                 inOrder = false;
             }
             if (!inOrder) {
@@ -314,7 +390,8 @@ public class JourneyReplay {
         Integer version = runs.isEmpty() ? null : runs.get(0).getProcessDefinitionVersion();
         return new Report(key, version == null ? 0 : version, eventsReplayed, runs.size(), steps, ends,
                 records.goalsOf(runs.stream().map(HistoricProcessInstance::getId).toList()).size(),
-                messages, suppressed, heldBack, java.util.Arrays.stream(hourly).boxed().toList(), failures.stream().limit(20).toList());
+                Report.sorted(messages.stream(), Report.SENT), Report.sorted(suppressed.stream(), Report.SENT),
+                Report.sorted(heldBack.stream(), Report.DECIDED), java.util.Arrays.stream(hourly).boxed().toList(), failures.stream().limit(20).toList());
     }
 
     /** The end event a run ended at (for a goal: the end event inside its event sub-process). */

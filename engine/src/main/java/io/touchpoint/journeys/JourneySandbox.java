@@ -43,7 +43,8 @@ import io.touchpoint.decisions.RuleBase;
  * {@link SandboxJob} ({@link SandboxMain}) and exits. The draft is checked first with the very parse a deployment
  * runs (building blocks, {@link DeploymentPolicy}, {@link JourneyLint}), without deploying it. A sandbox that runs
  * longer than {@code touchpoint.journeys.sandbox.timeout} is killed; at most
- * {@code touchpoint.journeys.sandbox.max-running} run at once on a node.
+ * {@code touchpoint.journeys.sandbox.max-running} run at once on a node. A backtest splits its customers over up to
+ * {@code touchpoint.journeys.sandbox.backtest-processes} sandboxes side by side ({@link #runEach}).
  */
 @Component
 public class JourneySandbox {
@@ -84,12 +85,14 @@ public class JourneySandbox {
     private final String maxHeap;
     private final List<String> javaOptions;
     private final Semaphore slots;
+    private final int parallel;
 
     JourneySandbox(ProcessEngine engine, RuleBase rules, MessageTemplates templates,
-                   @Value("${touchpoint.journeys.sandbox.timeout:PT10M}") Duration timeout,
+                   @Value("${touchpoint.journeys.sandbox.timeout:PT30M}") Duration timeout,
                    @Value("${touchpoint.journeys.sandbox.max-heap:768m}") String maxHeap,
                    @Value("${touchpoint.journeys.sandbox.max-running:2}") int maxRunning,
-                   @Value("${touchpoint.journeys.sandbox.java-options:}") String javaOptions) {
+                   @Value("${touchpoint.journeys.sandbox.java-options:}") String javaOptions,
+                   @Value("${touchpoint.journeys.sandbox.backtest-processes:2}") int parallel) {
         this.engine = engine;
         this.rules = rules;
         this.templates = templates;
@@ -97,6 +100,7 @@ public class JourneySandbox {
         this.maxHeap = maxHeap;
         this.javaOptions = javaOptions.isBlank() ? List.of() : List.of(javaOptions.trim().split("\\s+"));
         this.slots = new Semaphore(maxRunning);
+        this.parallel = Math.max(1, parallel);
     }
 
     /**
@@ -136,40 +140,71 @@ public class JourneySandbox {
 
     /** Runs the job in a sandbox on the draft and waits for its result; {@code started} is told the running sandbox. */
     SandboxJob.Result run(String fileName, byte[] bpmn, SandboxJob job, java.util.function.Consumer<Running> started) {
+        return runEach(fileName, bpmn, parts -> List.of(job), running -> started.accept(running.get(0))).get(0);
+    }
+
+    /**
+     * Runs jobs side by side, a sandbox each, on the draft and waits for all their results (in the order of the
+     * jobs). {@code split} is told how many sandboxes may run — one at least, up to {@code backtest-processes} while
+     * this node has free slots ({@code max-running}) — and answers that many jobs at most; {@code started} is told the
+     * running sandboxes. When one fails, the others are stopped.
+     */
+    List<SandboxJob.Result> runEach(String fileName, byte[] bpmn, java.util.function.IntFunction<List<SandboxJob>> split,
+                                    java.util.function.Consumer<List<Running>> started) {
         if (!slots.tryAcquire()) {
             throw new SandboxBusyException("as many journey sandboxes run as this node allows (touchpoint.journeys.sandbox.max-running); try again later");
         }
-        Path folder = null;
+        int held = 1;
+        while (held < parallel && slots.tryAcquire()) {
+            held++;
+        }
+        List<Running> running = new ArrayList<>();
         try {
-            folder = Files.createTempDirectory("touchpoint-sandbox-");
-            prepare(folder, fileName, bpmn, job);
+            List<SandboxJob> jobs = split.apply(held);
             long start = System.nanoTime();
-            Process process = start(folder, job.isBacktest());
-            started.accept(new Running(folder, process));
-            boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            log.info("Journey sandbox in {} {} after {} ms", folder, ended ? "ended" : "stopped", (System.nanoTime() - start) / 1_000_000);
-            if (!ended) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new SandboxFailedException("the sandbox ran longer than " + timeout + " (touchpoint.journeys.sandbox.timeout) and was stopped");
+            for (SandboxJob job : jobs) {
+                Path folder = Files.createTempDirectory("touchpoint-sandbox-");
+                prepare(folder, fileName, bpmn, job);
+                running.add(new Running(folder, start(folder, job.isBacktest())));
             }
-            Path result = folder.resolve("result.json");
-            if (!Files.exists(result)) {
-                throw new SandboxFailedException("the sandbox stopped without a result (exit " + process.exitValue() + "): " + tail(folder));
+            started.accept(List.copyOf(running));
+            long deadline = start + timeout.toNanos();
+            List<SandboxJob.Result> results = new ArrayList<>();
+            for (Running sandbox : running) {
+                boolean ended = sandbox.process().waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                log.info("Journey sandbox in {} {} after {} ms", sandbox.folder(), ended ? "ended" : "stopped", (System.nanoTime() - start) / 1_000_000);
+                if (!ended) {
+                    throw new SandboxFailedException("the sandbox ran longer than " + timeout + " (touchpoint.journeys.sandbox.timeout) and was stopped");
+                }
+                results.add(result(sandbox));
             }
-            SandboxJob.Result answer = SandboxJob.JSON.readValue(result.toFile(), SandboxJob.Result.class);
-            if (answer.error() != null) {
-                throw new SandboxFailedException("the sandbox failed: " + answer.error() + "\n" + tail(folder));
-            }
-            return answer;
+            return results;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxFailedException("interrupted while the sandbox ran");
         } finally {
-            slots.release();
-            delete(folder);
+            for (Running sandbox : running) {
+                if (sandbox.process().isAlive()) {
+                    sandbox.process().destroyForcibly();
+                }
+                delete(sandbox.folder());
+            }
+            slots.release(held);
         }
+    }
+
+    private static SandboxJob.Result result(Running sandbox) throws IOException {
+        Path result = sandbox.folder().resolve("result.json");
+        if (!Files.exists(result)) {
+            throw new SandboxFailedException("the sandbox stopped without a result (exit " + sandbox.process().exitValue() + "): " + tail(sandbox.folder()));
+        }
+        SandboxJob.Result answer = SandboxJob.JSON.readValue(result.toFile(), SandboxJob.Result.class);
+        if (answer.error() != null) {
+            throw new SandboxFailedException("the sandbox failed: " + answer.error() + "\n" + tail(sandbox.folder()));
+        }
+        return answer;
     }
 
     /** The sandbox's folder: the draft, the rules and templates in force here, and the job. */
