@@ -18,6 +18,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -25,6 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * of its own before it is handed to the provider, and its outcome is committed on its own after: a retried step
  * sees what was sent, or that it may have been, and never sends twice. These commits go through a small connection
  * pool of their own, so a sending job that holds a connection of the main pool never waits for a second one there.
+ * In capture mode ({@code touchpoint.channels.capture}: a journey sandbox, where nothing leaves the process) they go
+ * in the caller's transaction instead: a replay that takes a transaction back takes its captured messages back too.
  */
 @Component
 public class DeliveryLog implements DisposableBean {
@@ -64,17 +67,24 @@ public class DeliveryLog implements DisposableBean {
     private final Clock clock;
     private final ObjectMapper json;
 
-    DeliveryLog(JdbcTemplate jdbc, DataSourceProperties database, Clock clock, ObjectMapper json,
-                @Value("${touchpoint.channels.delivery-log-connections:4}") int connections) {
+    DeliveryLog(JdbcTemplate jdbc, DataSourceProperties database, Clock clock, ObjectMapper json, PlatformTransactionManager transactions,
+                @Value("${touchpoint.channels.delivery-log-connections:4}") int connections,
+                @Value("${touchpoint.channels.capture:false}") boolean capture) {
         this.jdbc = jdbc;
         this.json = json;
+        this.clock = clock;
+        if (capture) {
+            this.ownPool = null;
+            this.ownJdbc = jdbc;
+            this.ownTransaction = new TransactionTemplate(transactions);
+            return;
+        }
         this.ownPool = database.initializeDataSourceBuilder().type(HikariDataSource.class).build();
         this.ownPool.setPoolName("delivery-log");
         this.ownPool.setMaximumPoolSize(connections);
         this.ownPool.setMinimumIdle(1);
         this.ownJdbc = new JdbcTemplate(ownPool);
         this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(ownPool));
-        this.clock = clock;
     }
 
     public Optional<Entry> find(String idempotencyKey) {
@@ -151,7 +161,9 @@ public class DeliveryLog implements DisposableBean {
 
     @Override
     public void destroy() {
-        ownPool.close();
+        if (ownPool != null) {
+            ownPool.close();
+        }
     }
 
     /** The newest messages to a customer, newest first. */

@@ -143,11 +143,13 @@ public class JourneyReplay {
      * Sets the customers' profiles as they are now ({@code profile_updated} events at the first event's time), then
      * plays the events in time order, running the journey's due jobs between them, and the jobs due up to
      * {@code until} after the last. Event ids are left out, so events already recorded here are taken again.
-     * Events that follow each other before the journey's next job falls due go in together, up to
-     * {@value #EVENTS_TOGETHER} in one transaction ({@link EventIntake#acceptTogether}), each with the clock at its own
-     * moment; when a job those events made falls due before the last of them (a short timer, an asynchronous step),
-     * the transaction is taken back and they go in one by one with the jobs between them, as a live engine would.
-     * The due jobs between two events run {@value #EVENTS_TOGETHER} to a transaction ({@link #runJobsTogetherUntil}).
+     * The jobs due before an event and the events that follow it before the journey's next job falls due go in one
+     * transaction ({@link #jobsThenEventsTogether}), up to {@value #EVENTS_TOGETHER} of each, the events through
+     * {@link EventIntake#acceptTogether}, the clock at each job's due moment and each event's moment; when one of them
+     * fails, or a job those events made falls due before the last of them (a short timer, an asynchronous step), the
+     * transaction is taken back and they go the longer way: the jobs {@value #EVENTS_TOGETHER} to a transaction
+     * ({@link #runJobsTogetherUntil}, one by one should one fail), then the events together, else one by one with the
+     * jobs between them, as a live engine would.
      *
      * @param progress told the number of events replayed so far, every 100 events or so and at the end
      * @return the failures of jobs that threw, one line each

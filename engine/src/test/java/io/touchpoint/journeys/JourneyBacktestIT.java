@@ -33,7 +33,7 @@ import io.touchpoint.events.EventIntake;
 
 /**
  * {@code POST /api/journeys/backtest} in the whole application, with the issue's evidence: a week of recorded events
- * for {@value #DEFAULT_CUSTOMERS} customers (CI size; {@code -Dbacktest.customers=1000} for the issue's 1,000) in four
+ * for {@value #DEFAULT_CUSTOMERS} customers (the issue's size; {@code -Dbacktest.customers=N} for another) in four
  * time zones — carts left at any hour, some orders before and after the reminder, second carts, customers without
  * email consent, and transactional emails that live journeys sent on some of those days — is backtested against the
  * abandoned-cart journey with its wait changed from one hour to two. The report must equal what the live engine
@@ -43,7 +43,7 @@ import io.touchpoint.events.EventIntake;
  */
 class JourneyBacktestIT extends JourneyEndToEnd {
 
-    static final int DEFAULT_CUSTOMERS = 100;
+    static final int DEFAULT_CUSTOMERS = 1_000;
     private static final Instant FROM = Instant.parse("2025-06-02T00:00:00Z");
     private static final Instant TO = FROM.plus(Duration.ofDays(7));
 
