@@ -89,7 +89,7 @@ public class JourneySandbox {
 
     JourneySandbox(ProcessEngine engine, RuleBase rules, MessageTemplates templates,
                    @Value("${touchpoint.journeys.sandbox.timeout:PT30M}") Duration timeout,
-                   @Value("${touchpoint.journeys.sandbox.max-heap:768m}") String maxHeap,
+                   @Value("${touchpoint.journeys.sandbox.max-heap:2g}") String maxHeap,
                    @Value("${touchpoint.journeys.sandbox.max-running:2}") int maxRunning,
                    @Value("${touchpoint.journeys.sandbox.java-options:}") String javaOptions,
                    @Value("${touchpoint.journeys.sandbox.backtest-processes:2}") int parallel) {

@@ -77,7 +77,8 @@ import io.touchpoint.journeys.ModelerBpmn;
  * {@code -Dbenchmark.waiting=100000,1000000} (starts and continues again once that many journeys wait);
  * {@code -Dbenchmark.database=postgres} (the local PostgreSQL, databases {@code touchpoint_outside} and
  * {@code touchpoint_outside_raw} made afresh); {@code -Dbenchmark.engineArgs=--key=value,...} to try engine settings;
- * {@code -Dbenchmark.engineJvmArgs=-Xmx2g,...} the engine JVM's options (a flight recording, for one).
+ * {@code -Dbenchmark.engineJvmArgs=-Xmx2g,...} the engine JVM's options (a flight recording, for one:
+ * {@code -XX:StartFlightRecording=filename=/tmp/engine.jfr,settings=profile}, dumped before the engine is killed).
  */
 class OutsideBenchmark {
 
@@ -132,8 +133,14 @@ class OutsideBenchmark {
     final AtomicInteger retried = new AtomicInteger();
 
     @AfterEach
-    void stopEverything() {
+    void stopEverything() throws Exception {
         if (touchpoint != null) {
+            for (String option : ENGINE_JVM_ARGS) { // a flight recording is written before the engine is killed
+                java.util.regex.Matcher recording = java.util.regex.Pattern.compile("StartFlightRecording.*filename=([^,]+)").matcher(option);
+                if (recording.find() && touchpoint.process.isAlive()) {
+                    log.info("Flight recording of the engine: {}", jcmd("JFR.dump filename=" + recording.group(1)).trim());
+                }
+            }
             touchpoint.kill();
         }
         if (raw != null) {
