@@ -42,6 +42,29 @@ class BatchIntakeIT extends EngineIT {
     DataSource dataSource;
     @Autowired
     ObjectMapper json;
+    @Autowired
+    com.hazelcast.core.HazelcastInstance hazelcast;
+
+    @Test
+    void aBatchTellsNewCustomersFromStoredOnesTheCacheNoLongerHolds() throws Exception {
+        accepted(post("/api/events/batch", """
+                [{"eventId": "ev-bt-stored-1", "type": "profile_updated", "customerId": "c-bt-stored", "properties": {"traits": {"tier": "gold"}}}]"""));
+        hazelcast.getMap(ProfileService.MAP_NAME).evict("c-bt-stored"); // stored, no longer cached
+
+        accepted(post("/api/events/batch", """
+                [{"eventId": "ev-bt-new-1", "type": "page_viewed", "customerId": "c-bt-new-1"},
+                 {"eventId": "ev-bt-stored-2", "type": "page_viewed", "customerId": "c-bt-stored"},
+                 {"eventId": "ev-bt-new-2", "type": "profile_updated", "customerId": "c-bt-new-2", "properties": {"traits": {"tier": "new"}}}]"""));
+
+        assertThat(profiles.find("c-bt-stored").orElseThrow()).satisfies(stored -> {
+            assertThat(stored.attributes()).as("loaded, not taken for new").containsEntry("tier", "gold");
+            assertThat(stored.eventCount()).isEqualTo(2);
+        });
+        assertThat(profiles.find("c-bt-new-1").orElseThrow().eventCount()).isEqualTo(1);
+        assertThat(profiles.find("c-bt-new-2").orElseThrow().attributes()).containsEntry("tier", "new");
+        hazelcast.getMap(ProfileService.MAP_NAME).evict("c-bt-new-2");
+        assertThat(profiles.find("c-bt-new-2").orElseThrow().attributes()).as("a new customer's profile was stored").containsEntry("tier", "new");
+    }
 
     @Test
     void aLaterEventOfTheSameBatchSeesTheJourneyAnEarlierOneStarted() throws Exception {
