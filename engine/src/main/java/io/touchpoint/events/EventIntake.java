@@ -140,7 +140,7 @@ public class EventIntake {
         return together(received.stream().<Supplier<Ready>>map(event -> () -> {
             beforeEach.accept(event);
             return ready(event);
-        }).toList(), received.stream().map(CustomerEvent::eventId), received.stream().map(CustomerEvent::customerId).toList(), "A batch");
+        }).toList(), received.stream().map(CustomerEvent::eventId), "A batch");
     }
 
     /**
@@ -148,8 +148,7 @@ public class EventIntake {
      * own the identity a later one names): one outcome each, in their order; empty when the transaction failed as a
      * whole.
      */
-    private Optional<List<Outcome>> together(List<Supplier<Ready>> received, java.util.stream.Stream<String> givenIds,
-                                             List<String> customerIds, String what) {
+    private Optional<List<Outcome>> together(List<Supplier<Ready>> received, java.util.stream.Stream<String> givenIds, String what) {
         List<Outcome> outcomes = new ArrayList<>();
         try {
             transaction.executeWithoutResult(status -> {
@@ -157,11 +156,9 @@ public class EventIntake {
                 Deque<Supplier<Ready>> left = new ArrayDeque<>(received);
                 Set<Supplier<Ready>> following = Collections.newSetFromMap(new IdentityHashMap<>());
                 List<Ready> recorded = new ArrayList<>();
-                profiles.withNewCustomersKnown(customerIds, () -> {
-                    while (!left.isEmpty()) {
-                        journeys.together(() -> takeOneCommandsWorth(left, following, seen, recorded, outcomes));
-                    }
-                });
+                while (!left.isEmpty()) {
+                    journeys.together(() -> takeOneCommandsWorth(left, following, seen, recorded, outcomes));
+                }
                 recordAll(recorded);
             });
         } catch (RuntimeException failed) {

@@ -110,14 +110,6 @@ public class ProfileService {
         }
     }
 
-    /**
-     * Runs {@code work} (a batch of events) with one query telling which of these customers are new, so that their
-     * profiles are not looked for one at a time ({@link ProfileStore#withNewCustomersKnown}).
-     */
-    public void withNewCustomersKnown(java.util.Collection<String> customerIds, Runnable work) {
-        store.withNewCustomersKnown(customerIds.stream().filter(java.util.Objects::nonNull).map(merges::current).toList(), work);
-    }
-
     /** The profile of the customer who owns an identity ("email", "phone", "anonymousId", ...). */
     public Optional<CustomerProfile> findByIdentity(String kind, String value) {
         String normalized = ProfileUpdate.normalized(Map.of(kind, value)).get(kind);

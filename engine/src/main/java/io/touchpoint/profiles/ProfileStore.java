@@ -4,7 +4,6 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +30,6 @@ import org.springframework.stereotype.Component;
 public class ProfileStore implements MapStore<String, CustomerProfile> {
 
     private final JdbcTemplate jdbc;
-    /** Customers a batch found without a stored profile, until their entry is loaded ({@link #withNewCustomersKnown}). */
-    private final Set<String> knownNew = ConcurrentHashMap.newKeySet();
     private final ObjectWriter writer;
     private final ObjectReader reader;
     private final ObjectReader forSegments;
@@ -155,33 +152,7 @@ public class ProfileStore implements MapStore<String, CustomerProfile> {
 
     @Override
     public CustomerProfile load(String customerId) {
-        if (knownNew.remove(customerId)) {
-            return null;
-        }
         return storedDocument(customerId).map(this::read).orElse(null);
-    }
-
-    /**
-     * Runs {@code work} knowing, from one query, which of these customers have no stored profile: the cache's miss
-     * for one of them then costs no query of its own (a batch of events of new customers: one query, not one each).
-     * A customer is known new until the first load of its entry, or the end of {@code work}. Every write of a
-     * profile goes through its cache entry, which a load only fills while it is missing, so a customer created
-     * meanwhile is in the cache, not loaded (it would have to be written and evicted again within the batch).
-     */
-    public void withNewCustomersKnown(Collection<String> customerIds, Runnable work) {
-        Set<String> absent = new HashSet<>(customerIds);
-        List<String> ids = List.copyOf(absent);
-        for (int i = 0; i < ids.size(); i += 500) {
-            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
-            absent.removeAll(jdbc.queryForList("select customer_id from customer_profile where customer_id in ("
-                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")", String.class, chunk.toArray()));
-        }
-        knownNew.addAll(absent);
-        try {
-            work.run();
-        } finally {
-            knownNew.removeAll(absent);
-        }
     }
 
     @Override
