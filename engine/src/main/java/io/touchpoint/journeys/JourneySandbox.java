@@ -164,8 +164,13 @@ public class JourneySandbox {
             long start = System.nanoTime();
             for (SandboxJob job : jobs) {
                 Path folder = Files.createTempDirectory("touchpoint-sandbox-");
-                prepare(folder, fileName, bpmn, job);
-                running.add(new Running(folder, start(folder, job.isBacktest())));
+                try {
+                    prepare(folder, fileName, bpmn, job);
+                    running.add(new Running(folder, start(folder, job.isBacktest())));
+                } catch (IOException | RuntimeException notStarted) {
+                    delete(folder);
+                    throw notStarted;
+                }
             }
             started.accept(List.copyOf(running));
             long deadline = start + timeout.toNanos();
@@ -186,12 +191,22 @@ public class JourneySandbox {
             throw new SandboxFailedException("interrupted while the sandbox ran");
         } finally {
             for (Running sandbox : running) {
-                if (sandbox.process().isAlive()) {
-                    sandbox.process().destroyForcibly();
-                }
+                stop(sandbox.process());
                 delete(sandbox.folder());
             }
             slots.release(held);
+        }
+    }
+
+    /** Kills a sandbox that still runs (another one failed, or time ran out) and waits a little for it to go. */
+    private static void stop(Process process) {
+        if (!process.isAlive()) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
