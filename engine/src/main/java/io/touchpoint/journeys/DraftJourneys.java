@@ -196,9 +196,8 @@ public class DraftJourneys {
      */
     static List<Part> split(List<CustomerEvent> profiles, List<CustomerEvent> events, int parts) {
         Map<String, String> parent = new HashMap<>();
-        for (CustomerEvent event : concat(profiles, events)) {
-            event.identities().forEach((type, value) -> union(parent, "c:" + event.customerId(), "i:" + type + ":" + value));
-        }
+        java.util.stream.Stream.concat(profiles.stream(), events.stream()).forEach(event -> event.identities()
+                .forEach((type, value) -> union(parent, "c:" + event.customerId(), "i:" + type + ":" + value)));
         Map<String, Integer> eventsOf = new HashMap<>();
         events.forEach(event -> eventsOf.merge(root(parent, "c:" + event.customerId()), 1, Integer::sum));
         Map<String, Integer> partOf = new HashMap<>();
@@ -222,12 +221,6 @@ public class DraftJourneys {
         return split.isEmpty() ? List.of(new Part(profiles, events)) : split;
     }
 
-    private static List<CustomerEvent> concat(List<CustomerEvent> first, List<CustomerEvent> second) {
-        List<CustomerEvent> both = new ArrayList<>(first);
-        both.addAll(second);
-        return both;
-    }
-
     private static void union(Map<String, String> parent, String one, String other) {
         String a = root(parent, one);
         String b = root(parent, other);
@@ -242,8 +235,7 @@ public class DraftJourneys {
             root = up;
         }
         for (String at = node; !at.equals(root); ) { // shorten the path for the next one
-            String up = parent.put(at, root);
-            at = up;
+            at = parent.put(at, root);
         }
         return root;
     }
