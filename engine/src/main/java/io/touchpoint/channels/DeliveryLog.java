@@ -16,10 +16,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import io.touchpoint.system.DurableTransactionManager;
 
 /**
  * Every message, keyed by its idempotency key (journey instance + step). A message is claimed (QUEUED) in a commit
@@ -84,7 +85,7 @@ public class DeliveryLog implements DisposableBean {
         this.ownPool.setMaximumPoolSize(connections);
         this.ownPool.setMinimumIdle(1);
         this.ownJdbc = new JdbcTemplate(ownPool);
-        this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(ownPool));
+        this.ownTransaction = new TransactionTemplate(new DurableTransactionManager(ownPool));
     }
 
     public Optional<Entry> find(String idempotencyKey) {
@@ -155,8 +156,9 @@ public class DeliveryLog implements DisposableBean {
         if (outcome != Status.SENT && outcome != Status.FAILED) {
             throw new IllegalArgumentException("an unknown outcome resolves to SENT or FAILED, not " + outcome);
         }
-        return ownJdbc.update("update delivery_log set status = ?, reason = ?, updated_at = ? where idempotency_key = ? and status = 'UNKNOWN'",
-                outcome.name(), bounded(reason), Timestamp.from(clock.instant()), idempotencyKey) == 1;
+        return Boolean.TRUE.equals(ownTransaction.execute(tx -> ownJdbc.update(
+                "update delivery_log set status = ?, reason = ?, updated_at = ? where idempotency_key = ? and status = 'UNKNOWN'",
+                outcome.name(), bounded(reason), Timestamp.from(clock.instant()), idempotencyKey) == 1));
     }
 
     @Override

@@ -22,6 +22,8 @@ public class EngagementLinks {
     static final String OPEN = "o";
     static final String CLICK = "c";
 
+    /** The links of a message, parsed once (jsoup parses a selector string again at every call). */
+    private static final org.jsoup.select.Evaluator ANCHORS = org.jsoup.select.QueryParser.parse("a[href]");
     private static final Pattern EXTERNAL = Pattern.compile("https?://.+", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern BODY_START = Pattern.compile("<body\\b[^>]*>", Pattern.CASE_INSENSITIVE);
     private static final Pattern BODY_END = Pattern.compile("</body\\s*>", Pattern.CASE_INSENSITIVE);
@@ -77,7 +79,7 @@ public class EngagementLinks {
      * source, and only their values are replaced: the rest of the HTML stays as the template rendered it.
      */
     private String clickTracked(String html, String messageId) {
-        List<Element> anchors = Jsoup.parse(html, "", Parser.htmlParser().setTrackPosition(true)).select("a[href]");
+        List<Element> anchors = Jsoup.parse(html, "", Parser.htmlParser().setTrackPosition(true)).select(ANCHORS);
         StringBuilder out = new StringBuilder(html);
         for (int i = anchors.size() - 1; i >= 0; i--) { // from the last, so the positions of those before stay right
             Element anchor = anchors.get(i);

@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,8 +18,8 @@ import org.springframework.stereotype.Component;
  * be larger than the number of threads that can hold a connection in a transaction while they wait for work that
  * takes one more (a Hazelcast partition thread writing the profile they changed): with fewer, they can take every
  * connection and wait for each other until the pool's timeout. Those threads are the job executor's, the HTTP
- * intake's and each enabled broker route's; the start fails when the pool is too small. An H2 file database must
- * write each commit at once (WRITE_DELAY=0), or a 202 is not durable: the start logs an error otherwise.
+ * intake's and each enabled broker route's; the start fails when the pool is too small. (That a commit is
+ * in the database file when it returns is {@link DurableTransactionManager}'s part.)
  */
 @Component
 class ConnectionPoolCheck implements InitializingBean {
@@ -38,7 +37,6 @@ class ConnectionPoolCheck implements InitializingBean {
     @Override
     public void afterPropertiesSet() {
         checkPoolSize();
-        checkH2WritesEachCommit();
     }
 
     /** Threads that can hold a pooled connection in a transaction and need another one meanwhile, by who they are. */
@@ -75,19 +73,6 @@ class ConnectionPoolCheck implements InitializingBean {
                     + ", or lower those threads");
         }
         log.info("Database connection pool: {} connections for {} threads that may hold one {}", pool.getMaximumPoolSize(), needed - 1, holders);
-    }
-
-    private void checkH2WritesEachCommit() {
-        String url = settings.getProperty("spring.datasource.url", "");
-        if (!url.startsWith("jdbc:h2:file:") && !url.startsWith("jdbc:h2:./") && !url.startsWith("jdbc:h2:~")) {
-            return;
-        }
-        List<String> delay = new JdbcTemplate(dataSource).queryForList(
-                "select setting_value from information_schema.settings where setting_name = 'WRITE_DELAY'", String.class);
-        if (!delay.isEmpty() && !"0".equals(delay.get(0))) {
-            log.error("TP-SYSTEM-003 The H2 file database writes commits {} ms late (WRITE_DELAY): events answered 202 in that time are lost if "
-                    + "the engine is killed. Add WRITE_DELAY=0 to the database URL (touchpoint.h2-settings does)", delay.get(0));
-        }
     }
 
     private boolean flag(String key, boolean otherwise) {

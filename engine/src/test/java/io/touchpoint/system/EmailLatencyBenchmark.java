@@ -33,15 +33,16 @@ import io.touchpoint.system.EmailLoad.Shot;
 /**
  * Event-to-email latency from outside, the way a shop meets it: the packaged engine in a process of its own
  * ({@link PackagedEngine}: production settings, job executor on, a fresh H2 file database), a transactional email
- * journey and open-loop single-request events ({@link EmailLoad}), and a GreenMail SMTP server in this JVM: after a warm-up, 200 events/s for 60 s, then 30 s at each rate of a
- * curve (50, 100, 200, 400/s). Latency runs from just before the POST to GreenMail storing the message (its received
+ * journey and open-loop single-request events ({@link EmailLoad}), and a GreenMail SMTP server in this JVM: after a warm-up (70 events/s for 150 s, so that the JIT has compiled
+ * the paths: on 2 cores it compiles for minutes), 200 events/s for 60 s, then 30 s at each rate of a curve (50, 100,
+ * 200, 400/s). Latency runs from just before the POST to GreenMail storing the message (its received
  * date), matched by recipient ({@code <customer>@example.com}). Logs per rate: accepted, errors (non-202 answers),
  * emails, p50/p95/p99/max, and where the time went (intake, waiting for the job executor, the send) from the
  * engine's history tables after a graceful stop; and the machine's load average, as other work skews the figures.
  * Asserts only what must hold at any speed: every accepted event's email exactly once, no connection-pool error in
  * the engine's log. Run: {@code ./mvnw -pl engine -am verify -Pbenchmark -Dit.test=EmailLatencyBenchmark}; inside
  * {@code -Dbenchmark.jvmArgs="..."}: {@code -Dbenchmark.seconds=60}, {@code -Dbenchmark.rates=50,100,200,400},
- * {@code -Dbenchmark.curveSeconds=30}, {@code -Dbenchmark.engineArgs=--key=value,...} to try engine settings and
+ * {@code -Dbenchmark.curveSeconds=30}, {@code -Dbenchmark.warmUpRate=70}, {@code -Dbenchmark.warmUpSeconds=150}, {@code -Dbenchmark.engineArgs=--key=value,...} to try engine settings and
  * {@code -Dbenchmark.engineJvmArgs=-Xmx1g,...} the engine JVM's options (a flight recording, for one).
  */
 class EmailLatencyBenchmark {
@@ -49,8 +50,8 @@ class EmailLatencyBenchmark {
     private static final Logger log = LoggerFactory.getLogger(EmailLatencyBenchmark.class);
     static final int RATE = 200;
     static final int SECONDS = Integer.getInteger("benchmark.seconds", 60);
-    static final int WARM_UP_RATE = 100;
-    static final int WARM_UP_SECONDS = 20;
+    static final int WARM_UP_RATE = Integer.getInteger("benchmark.warmUpRate", 70);
+    static final int WARM_UP_SECONDS = Integer.getInteger("benchmark.warmUpSeconds", 150);
     static final List<Integer> CURVE_RATES = Arrays.stream(System.getProperty("benchmark.rates", "50,100,200,400").split(","))
             .filter(r -> !r.isBlank()).map(r -> Integer.valueOf(r.trim())).toList();
     static final int CURVE_SECONDS = Integer.getInteger("benchmark.curveSeconds", 30);

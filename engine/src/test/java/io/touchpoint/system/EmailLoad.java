@@ -51,6 +51,8 @@ final class EmailLoad {
     final List<Shot> shots = new ArrayList<>();
 
     EmailLoad(PackagedEngine engine, GreenMail smtp, String apiKey) {
+        // GreenMail logs a line for every new recipient at INFO: thousands a minute, on the cores the engine needs
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("com.icegreen.greenmail")).setLevel(ch.qos.logback.classic.Level.WARN);
         this.engine = engine;
         this.smtp = smtp;
         this.apiKey = apiKey;

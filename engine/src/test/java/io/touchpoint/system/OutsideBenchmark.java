@@ -601,7 +601,7 @@ class OutsideBenchmark {
         out.append("- JDK: %s %s (%s); Touchpoint in its own JVM (`-Xmx2g`, engine args %s), the raw engine and the clients in the benchmark's JVM%n"
                 .formatted(System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), System.getProperty("java.vendor"), ENGINE_ARGS));
         out.append("- database: %s, fresh, one for each engine%n".formatted(POSTGRES ? "PostgreSQL on 127.0.0.1 (" + postgresVersion() + ")"
-                : "H2 file (Touchpoint's settings: `WRITE_DELAY=0`)"));
+                : "H2 file (a commit is in the file when it returns: Touchpoint's group commit, the raw engine's `WRITE_DELAY=0`)"));
         out.append("- raw engine: Camunda %s, standalone, history `activity`, its default job executor%n%n"
                 .formatted(org.camunda.bpm.engine.impl.util.ProductPropertiesUtil.getProductVersion()));
         out.append("| work | Touchpoint | raw engine | ratio | aim |\n| --- | --- | --- | --- | --- |\n");
