@@ -21,6 +21,10 @@ import org.springframework.stereotype.Component;
  * run, so each continued journey read all of them: 121 continues/s with 20,000 journeys waiting instead of 657/s with
  * 10,000. An index on both columns is the cheapest plan whatever the table holds. (PostgreSQL plans by its
  * statistics and has Camunda's index on {@code EXECUTION_ID_}.)</li>
+ * <li>{@code ACT_RU_EVENT_SUBSCR(EXECUTION_ID_, EVENT_NAME_)}, H2 only, for the same reason: a message correlated to
+ * a waiting run reads its subscription by {@code EVENT_TYPE_, EVENT_NAME_, EXECUTION_ID_}; planned on the empty table
+ * it took the index on {@code EVENT_NAME_}, which every run waiting for that message is in: 17 continues/s with
+ * 100,000 journeys waiting, against the raw engine's 287/s.</li>
  * </ul>
  */
 @Component
@@ -43,6 +47,7 @@ class EngineIndexes implements SmartInitializingSingleton {
         }
         if (settings.getProperty("spring.datasource.url", "").startsWith("jdbc:h2:")) {
             add("ACT_IDX_VARIABLE_EXECUTION_TASK", "ACT_RU_VARIABLE (EXECUTION_ID_, TASK_ID_)");
+            add("ACT_IDX_EVENT_SUBSCR_EXEC_NAME", "ACT_RU_EVENT_SUBSCR (EXECUTION_ID_, EVENT_NAME_)");
         }
     }
 

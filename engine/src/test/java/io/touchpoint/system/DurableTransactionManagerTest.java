@@ -30,15 +30,32 @@ class DurableTransactionManagerTest {
     @TempDir
     Path folder;
 
+    /** A file database with an empty table written to the file, that H2 writes to on its own only once a minute. */
+    private record Database(String url, Connection keeper, SimpleDriverDataSource dataSource) implements AutoCloseable {
+
+        /** Closes the database as kill -9 would: what H2 has not written yet is lost. */
+        @Override
+        public void close() throws Exception {
+            keeper.createStatement().execute("shutdown immediately");
+            keeper.close();
+        }
+    }
+
+    private Database database(String name) throws Exception {
+        String url = "jdbc:h2:file:" + folder.resolve(name) + ";WRITE_DELAY=60000";
+        Connection keeper = DriverManager.getConnection(url, "sa", "");
+        keeper.createStatement().execute("create table event (id int primary key)");
+        keeper.createStatement().execute("checkpoint");
+        return new Database(url, keeper, new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", ""));
+    }
+
     @Test
     void commitsOfManyThreadsAreInTheFileWhenTheyReturn() throws Exception {
-        String url = "jdbc:h2:file:" + folder.resolve("durable") + ";WRITE_DELAY=60000";
-        try (Connection keeper = DriverManager.getConnection(url, "sa", "")) {
-            keeper.createStatement().execute("create table event (id int primary key)");
-            keeper.createStatement().execute("checkpoint");
-            SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
-            TransactionTemplate durable = new TransactionTemplate(new DurableTransactionManager(dataSource));
-            JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        String url;
+        try (Database db = database("durable")) {
+            url = db.url();
+            TransactionTemplate durable = new TransactionTemplate(new DurableTransactionManager(db.dataSource()));
+            JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
             ExecutorService threads = Executors.newFixedThreadPool(8);
             List<Future<?>> commits = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
@@ -49,37 +66,30 @@ class DurableTransactionManagerTest {
                 commit.get(1, TimeUnit.MINUTES);
             }
             threads.shutdown();
-            keeper.createStatement().execute("shutdown immediately");
         }
         assertThat(count(url)).as("rows committed through the durable manager, after the database was dropped without a write").isEqualTo(400);
     }
 
     @Test
     void thePlainManagerLosesWhatH2HasNotWrittenYet() throws Exception {
-        String url = "jdbc:h2:file:" + folder.resolve("plain") + ";WRITE_DELAY=60000";
-        try (Connection keeper = DriverManager.getConnection(url, "sa", "")) {
-            keeper.createStatement().execute("create table event (id int primary key)");
-            keeper.createStatement().execute("checkpoint");
-            SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
-            PlatformTransactionManager plain = new JdbcTransactionManager(dataSource);
-            new TransactionTemplate(plain).executeWithoutResult(tx -> new JdbcTemplate(dataSource).update("insert into event values (1)"));
-            keeper.createStatement().execute("shutdown immediately");
+        String url;
+        try (Database db = database("plain")) {
+            url = db.url();
+            PlatformTransactionManager plain = new JdbcTransactionManager(db.dataSource());
+            new TransactionTemplate(plain).executeWithoutResult(tx -> new JdbcTemplate(db.dataSource()).update("insert into event values (1)"));
         }
         assertThat(count(url)).isZero();
     }
 
     @Test
     void aTransactionThatChangedNothingDoesNotWaitForAWrite() throws Exception {
-        String url = "jdbc:h2:file:" + folder.resolve("reads") + ";WRITE_DELAY=60000";
-        try (Connection keeper = DriverManager.getConnection(url, "sa", "")) {
-            keeper.createStatement().execute("create table event (id int primary key)");
-            keeper.createStatement().execute("checkpoint");
-            keeper.createStatement().execute("insert into event values (7)"); // not written yet
-            SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
-            Integer read = new TransactionTemplate(new DurableTransactionManager(dataSource))
-                    .execute(tx -> new JdbcTemplate(dataSource).queryForObject("select count(*) from event", Integer.class));
+        String url;
+        try (Database db = database("reads")) {
+            url = db.url();
+            db.keeper().createStatement().execute("insert into event values (7)"); // not written yet
+            Integer read = new TransactionTemplate(new DurableTransactionManager(db.dataSource()))
+                    .execute(tx -> new JdbcTemplate(db.dataSource()).queryForObject("select count(*) from event", Integer.class));
             assertThat(read).isEqualTo(1);
-            keeper.createStatement().execute("shutdown immediately");
         }
         assertThat(count(url)).as("a read-only transaction made no write of the file").isZero();
     }

@@ -47,4 +47,11 @@ class EngineIndexesIT extends EngineIT {
         String plan = jdbc.queryForObject("explain " + VARIABLES_OF_AN_EXECUTION, String.class, "no-such-execution");
         assertThat(plan).contains("ACT_IDX_VARIABLE_EXECUTION_TASK").doesNotContain("ACT_IDX_VARIABLE_TASK_ID:");
     }
+
+    @Test
+    void aWaitingRunsSubscriptionIsReadThroughAnIndexOnTheExecutionEvenWhenPlannedOnAnEmptyTable() {
+        String plan = jdbc.queryForObject("explain select * from ACT_RU_EVENT_SUBSCR where (EVENT_TYPE_ = ?) and (EVENT_NAME_ = ?) "
+                + "and (EXECUTION_ID_ = ?)", String.class, "message", "no-such-message", "no-such-execution");
+        assertThat(plan).contains("ACT_IDX_EVENT_SUBSCR_EXEC_NAME").doesNotContain("ACT_IDX_EVENT_SUBSCR_EVT_NAME:");
+    }
 }
