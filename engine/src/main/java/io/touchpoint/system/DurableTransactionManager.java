@@ -26,8 +26,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * one write of the file (a group commit): H2 writes on its own only every {@code WRITE_DELAY} ms, and a commit that
  * changed something waits for the next write after it, which one of the waiting commits makes for all of them. H2
  * writes its file in commit order, so a write also covers everything committed before, a statement outside a
- * transaction too. (On this machine it took the send jobs from under 100 emails/s to over 100.) With
- * {@code WRITE_DELAY=0}, or another database, the commit is left as it is.
+ * transaction too. With {@code WRITE_DELAY=0}, or another database, the commit is left as it is.
  */
 public class DurableTransactionManager extends JdbcTransactionManager {
 
@@ -50,34 +49,24 @@ public class DurableTransactionManager extends JdbcTransactionManager {
 
     @Override
     protected void doCommit(DefaultTransactionStatus status) {
-        MVStore store = h2StoreWritingLate();
-        boolean changed = store != null && changedSomething();
+        MVStore store = h2StoreWritingLateChangedBy();
         super.doCommit(status);
-        if (changed) {
-            GROUPS.computeIfAbsent(store, any -> new GroupCommit()).written(store);
+        if (store != null) {
+            GROUPS.computeIfAbsent(store, any -> new GroupCommit()).awaitWritten(store);
         }
     }
 
-    /** The H2 file store behind this transaction's connection when it writes commits late; null otherwise. */
-    private MVStore h2StoreWritingLate() {
+    /** The H2 file store behind this transaction when it writes commits late and the transaction changed something. */
+    private MVStore h2StoreWritingLateChangedBy() {
         try {
             SessionLocal session = session();
-            if (session == null || session.getDatabase().getStore() == null) {
+            if (session == null || session.getDatabase().getStore() == null || !session.hasPendingTransaction()) {
                 return null;
             }
             MVStore store = session.getDatabase().getStore().getMvStore();
             return store.getFileStore() != null && store.getAutoCommitDelay() > 0 ? store : null;
         } catch (SQLException | RuntimeException notH2) {
             return null;
-        }
-    }
-
-    private boolean changedSomething() {
-        try {
-            SessionLocal session = session();
-            return session != null && session.hasPendingTransaction();
-        } catch (SQLException notH2) {
-            return false;
         }
     }
 
@@ -101,7 +90,7 @@ public class DurableTransactionManager extends JdbcTransactionManager {
         private long written;
         private boolean writing;
 
-        void written(MVStore store) {
+        void awaitWritten(MVStore store) {
             long ticket;
             synchronized (this) {
                 ticket = ++asked;
