@@ -32,7 +32,8 @@ import org.springframework.stereotype.Component;
 /**
  * Knows from memory which event types start a journey, which ones a journey can wait for or count as its goal,
  * and which profile attributes a waiting journey depends on, so that an event no journey cares about never
- * touches the engine's database. Rebuilt lazily after any BPMN is deployed.
+ * touches the engine's database. Rebuilt lazily after any BPMN is deployed, and again once the deployment commits
+ * (an event read between the parse and the commit would otherwise keep an index without the new journey).
  */
 @Component
 public class JourneyTriggers extends AbstractProcessEnginePlugin {
@@ -70,6 +71,7 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
 
     private volatile RepositoryService repository;
     private volatile Index index;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, String> keysById = new ConcurrentHashMap<>();
 
     @Override
@@ -80,7 +82,12 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
         configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
             @Override
             public void parseProcess(Element processElement, ProcessDefinitionEntity processDefinition) {
-                index = null;
+                stale();
+                // an event read in the meantime rebuilt the index without what this deployment adds: again once it commits
+                org.camunda.bpm.engine.impl.interceptor.CommandContext command = org.camunda.bpm.engine.impl.context.Context.getCommandContext();
+                if (command != null) {
+                    command.getTransactionContext().addTransactionListener(org.camunda.bpm.engine.impl.cfg.TransactionState.COMMITTED, committed -> stale());
+                }
             }
         });
     }
@@ -152,11 +159,20 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
         return !watched.isEmpty() && attributes.stream().anyMatch(watched::containsKey);
     }
 
+    private void stale() {
+        generation.incrementAndGet();
+        index = null;
+    }
+
+    /** The index, built anew after a deployment; one built while a deployment was parsed or committed is not kept. */
     private Index current() {
         Index current = index;
         if (current == null) {
+            long before = generation.get();
             current = build();
-            index = current;
+            if (generation.get() == before) {
+                index = current;
+            }
         }
         return current;
     }
