@@ -8,6 +8,8 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Range;
 import org.jsoup.parser.Parser;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -23,7 +25,7 @@ public class EngagementLinks {
     static final String CLICK = "c";
 
     /** The links of a message, parsed once (jsoup parses a selector string again at every call). */
-    private static final org.jsoup.select.Evaluator ANCHORS = org.jsoup.select.QueryParser.parse("a[href]");
+    private static final Evaluator ANCHORS = QueryParser.parse("a[href]");
     private static final Pattern EXTERNAL = Pattern.compile("https?://.+", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern BODY_START = Pattern.compile("<body\\b[^>]*>", Pattern.CASE_INSENSITIVE);
     private static final Pattern BODY_END = Pattern.compile("</body\\s*>", Pattern.CASE_INSENSITIVE);

@@ -8,12 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.cfg.TransactionState;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
@@ -71,7 +75,7 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
 
     private volatile RepositoryService repository;
     private volatile Index index;
-    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong generation = new AtomicLong();
     private final Map<String, String> keysById = new ConcurrentHashMap<>();
 
     @Override
@@ -84,9 +88,9 @@ public class JourneyTriggers extends AbstractProcessEnginePlugin {
             public void parseProcess(Element processElement, ProcessDefinitionEntity processDefinition) {
                 stale();
                 // an event read in the meantime rebuilt the index without what this deployment adds: again once it commits
-                org.camunda.bpm.engine.impl.interceptor.CommandContext command = org.camunda.bpm.engine.impl.context.Context.getCommandContext();
+                CommandContext command = Context.getCommandContext();
                 if (command != null) {
-                    command.getTransactionContext().addTransactionListener(org.camunda.bpm.engine.impl.cfg.TransactionState.COMMITTED, committed -> stale());
+                    command.getTransactionContext().addTransactionListener(TransactionState.COMMITTED, committed -> stale());
                 }
             }
         });
