@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -75,6 +76,8 @@ import io.touchpoint.journeys.ModelerBpmn;
  * {@code -Dbenchmark.continues=10000}, {@code -Dbenchmark.nothing=40000}, {@code -Dbenchmark.timers=10000},
  * {@code -Dbenchmark.emailRates=50,100,200}, {@code -Dbenchmark.emailSeconds=20}; opt-in scale curve:
  * {@code -Dbenchmark.waiting=100000,1000000} (starts and continues again once that many journeys wait);
+ * {@code -Dbenchmark.dueWaiting=1000000} (timer lateness, last: that many journeys wait at a timer due tomorrow while
+ * others fall due at {@code -Dbenchmark.dueRate=100} a second for {@code -Dbenchmark.dueSeconds=60});
  * {@code -Dbenchmark.database=postgres} (the local PostgreSQL, databases {@code touchpoint_outside} and
  * {@code touchpoint_outside_raw} made afresh); {@code -Dbenchmark.engineArgs=--key=value,...} to try engine settings;
  * {@code -Dbenchmark.engineJvmArgs=-Xmx2g,...} the engine JVM's options (a flight recording, for one:
@@ -93,6 +96,10 @@ class OutsideBenchmark {
     static final int EMAIL_SECONDS = Integer.getInteger("benchmark.emailSeconds", 20);
     static final List<Integer> WAITING = numbers(System.getProperty("benchmark.waiting", ""));
     static final int PROFILES = Integer.getInteger("benchmark.profiles", 0);
+    /** Opt-in: journeys waiting at a timer due tomorrow, planted before timers fall due at {@link #DUE_RATE} (the lateness phase). */
+    static final int DUE_WAITING = Integer.getInteger("benchmark.dueWaiting", 0);
+    static final int DUE_RATE = Integer.getInteger("benchmark.dueRate", 100);
+    static final int DUE_SECONDS = Integer.getInteger("benchmark.dueSeconds", 60);
     static final boolean POSTGRES = "postgres".equals(System.getProperty("benchmark.database"));
     static final List<String> ENGINE_JVM_ARGS = Arrays.stream(System.getProperty("benchmark.engineJvmArgs", "-Xmx2g").split(",(?=-)"))
             .filter(a -> !a.isBlank()).toList();
@@ -218,6 +225,9 @@ class OutsideBenchmark {
                     rate == 200 ? every && !latencies.isEmpty() && EmailLoad.percentile(latencies, 99) < 100 : null);
         }
         List<String> broken = emails.broken();
+        if (DUE_WAITING > 0) {
+            timerLateness();
+        }
 
         String table = report(began, loadBefore, curve);
         Files.createDirectories(RESULTS.getParent());
@@ -409,12 +419,17 @@ class OutsideBenchmark {
     }
 
     private void sendBatches(String type, String customers, int from, int count) throws Exception {
+        sendBatches(type, customers, from, count, i -> type.equals("bench_profile") ? PROFILE_TRAITS.formatted(i) : "");
+    }
+
+    /** {@code count} events of customers {@code <customers>-<from + i>}, event {@code i} with {@code properties(from + i)} after its {@code n}. */
+    private void sendBatches(String type, String customers, int from, int count, IntFunction<String> properties) throws Exception {
         String ids = type + "-" + UUID.randomUUID();
         int batches = (count + BATCH - 1) / BATCH;
         runOn(batches, b -> {
             String body = IntStream.range(b * BATCH, Math.min(count, (b + 1) * BATCH))
                     .mapToObj(i -> "{\"eventId\": \"%s-%d\", \"type\": \"%s\", \"customerId\": \"%s-%d\", \"properties\": {\"n\": %d%s}}"
-                            .formatted(ids, i, type, customers, from + i, i, type.equals("bench_profile") ? PROFILE_TRAITS.formatted(from + i) : ""))
+                            .formatted(ids, i, type, customers, from + i, i, properties.apply(from + i)))
                     .collect(Collectors.joining(",", "[", "]"));
             HttpResponse<String> answer = post("/api/events/batch", body);
             for (int attempt = 1; answer.statusCode() == 503 && attempt <= 30; attempt++) {
@@ -466,6 +481,54 @@ class OutsideBenchmark {
 
     /** The profile cache's size in the measured engine (its default, {@code touchpoint.profiles.cache-size}). */
     static final int PROFILE_CACHE = 100_000;
+
+    // --- timer lateness with many timers waiting (Touchpoint only) ------------------------------------------------------
+
+    /**
+     * Plants {@link #DUE_WAITING} journeys waiting at a timer due tomorrow (a date from the event:
+     * {@code ${trigger.properties.dueAt}}), then {@code DUE_RATE × DUE_SECONDS} more whose timers fall due one after the
+     * other at {@link #DUE_RATE} a second, starting once they are all planted; each one's lateness is its journey's end
+     * (the timer fired and the journey ended in that job) less its due date, from the engine's history.
+     */
+    private void timerLateness() throws Exception {
+        String bpmn = ModelerBpmn.saved(journey("benchDue", "bench_due", """
+                <bpmn:intermediateCatchEvent id="Wait_Timer" name="Due"><bpmn:timerEventDefinition><bpmn:timeDate>${trigger.properties.dueAt}</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"""));
+        HttpResponse<String> deployed = touchpoint.deploy("bench-due.bpmn", bpmn);
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+        long sizeBefore = databaseBytes();
+        String tomorrow = ", \"dueAt\": \"" + Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS) + "\"";
+        double plantedRate = timed(DUE_WAITING, () -> sendBatches("bench_due", "dw-" + run, 0, DUE_WAITING, i -> tomorrow));
+        log.info("OutsideBenchmark: {} journeys wait at a timer due tomorrow (planted at {})", DUE_WAITING, rate(plantedRate));
+        row(String.format("database size per journey waiting at a timer (%,d planted at %s)", DUE_WAITING, rate(plantedRate)),
+                String.format("%,d bytes", (databaseBytes() - sizeBefore) / DUE_WAITING), "—", "—", "(the capacity model)", null);
+
+        int count = DUE_RATE * DUE_SECONDS;
+        Instant first = Instant.now().plusSeconds(20 + count / 500).truncatedTo(ChronoUnit.SECONDS); // after they are all planted
+        IntFunction<Instant> due = i -> first.plusNanos(i * 1_000_000_000L / DUE_RATE);
+        String customers = "dm-" + run;
+        sendBatches("bench_due", customers, 0, count, i -> ", \"dueAt\": \"" + due.apply(i) + "\"");
+        assertThat(Instant.now()).as("the timers measured were all planted before the first fell due").isBefore(first);
+        String finished = "/engine-rest/history/process-instance%s?processDefinitionKey=benchDue&finished=true";
+        await().atMost(Duration.ofSeconds(20 + count / 500 + DUE_SECONDS + 120)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> number(touchpoint, finished.formatted("/count")) >= count);
+        List<Long> lateness = new ArrayList<>();
+        for (int page = 0; page * 1_000 < count; page++) {
+            for (JsonNode journey : json.readTree(touchpoint.get(finished.formatted("") + "&firstResult=" + page * 1_000 + "&maxResults=1000").body())) {
+                int i = Integer.parseInt(journey.get("businessKey").asText().substring(customers.length() + 1));
+                Instant ended = java.time.OffsetDateTime.parse(journey.get("endTime").asText(), CAMUNDA_DATE).toInstant();
+                lateness.add(Duration.between(due.apply(i), ended).toMillis());
+            }
+        }
+        assertThat(lateness).as("each measured timer fired once").hasSize(count);
+        java.util.Collections.sort(lateness);
+        long p99 = EmailLoad.percentile(lateness, 99);
+        row(String.format("timer lateness, %,d timers waiting, %,d falling due at %d/s (fired − due)", DUE_WAITING, count, DUE_RATE),
+                "p50 %,d ms, p99 %,d ms, max %,d ms".formatted(EmailLoad.percentile(lateness, 50), p99, lateness.get(count - 1)),
+                "—", "—", "p99 < 2 s", p99 < 2_000);
+    }
+
+    /** How the engine's REST API writes a date. */
+    static final java.time.format.DateTimeFormatter CAMUNDA_DATE = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
     /** The Touchpoint engine's heap in use just after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}). */
     private long heapUsedAfterFullGc() throws Exception {
@@ -614,9 +677,11 @@ class OutsideBenchmark {
     }
 
     private static String sizes() {
-        return ", warm-up %,d events of each kind, starts %,d, continues %,d, timers %,d, nothing %,d, emails %s/s for %d s each%s".formatted(WARM_UP,
-                STARTS, CONTINUES, TIMERS, NOTHING, EMAIL_RATES.stream().map(String::valueOf).collect(Collectors.joining(", ")), EMAIL_SECONDS,
-                WAITING.isEmpty() ? "" : ", waiting " + WAITING.stream().map("%,d"::formatted).collect(Collectors.joining(", ")));
+        return ", warm-up %,d events of each kind, starts %,d, continues %,d, timers %,d, nothing %,d, %s%s".formatted(WARM_UP,
+                STARTS, CONTINUES, TIMERS, NOTHING, EMAIL_RATES.isEmpty() ? "no email curve" : "emails %s/s for %d s each".formatted(
+                        EMAIL_RATES.stream().map(String::valueOf).collect(Collectors.joining(", ")), EMAIL_SECONDS),
+                WAITING.isEmpty() ? "" : ", waiting " + WAITING.stream().map("%,d"::formatted).collect(Collectors.joining(", ")))
+                + (DUE_WAITING == 0 ? "" : ", timer lateness with %,d timers waiting, due at %d/s for %d s".formatted(DUE_WAITING, DUE_RATE, DUE_SECONDS));
     }
 
     /** Replaces what is between the markers in docs/benchmarks.md; the rest of the file stays. */
