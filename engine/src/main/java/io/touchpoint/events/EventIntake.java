@@ -1,5 +1,6 @@
 package io.touchpoint.events;
 
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -19,11 +20,14 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.map.IMap;
+import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCreator;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -307,8 +311,27 @@ public class EventIntake {
         }
         Set<String> seen = new HashSet<>(eventIds.getAll(new HashSet<>(ids)).keySet());
         String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
-        seen.addAll(jdbc.queryForList("select event_id from customer_event where event_id in (" + marks + ")", String.class, ids.toArray()));
+        seen.addAll(jdbc.query(plannedEachTime("select event_id from customer_event where event_id in (" + marks + ")", ids.toArray()),
+                (row, n) -> row.getString(1)));
         return seen;
+    }
+
+    /**
+     * A query planned with its values each time it runs. On PostgreSQL the driver otherwise makes a statement run
+     * five times a prepared statement of the server, which may then keep one plan made without the values for as
+     * long as the connection lives: for {@link #seen}, planned while {@code customer_event} was nearly empty, that
+     * was a scan of the whole table, 50–100 ms a batch once it held 25,000 events (90 % of the database's time on
+     * events that start nothing). H2 plans it by its index either way.
+     */
+    static PreparedStatementCreator plannedEachTime(String sql, Object[] values) {
+        return connection -> {
+            PreparedStatement statement = connection.prepareStatement(sql);
+            if (statement.isWrapperFor(PGStatement.class)) {
+                statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+            }
+            new ArgumentPreparedStatementSetter(values).setValues(statement);
+            return statement;
+        };
     }
 
     /** Records the event; false, having changed nothing, when its id was recorded before (the primary key says so). */
