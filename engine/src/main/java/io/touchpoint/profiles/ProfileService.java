@@ -3,6 +3,7 @@ package io.touchpoint.profiles;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -240,11 +241,27 @@ public class ProfileService {
         applied.add(new Applied(customerId, eventId));
     }
 
-    /** Writes the profiles the transaction changed, as the map holds them now (a later version wins in the row). */
+    /**
+     * Writes the profiles the transaction changed (a later version wins in the row): each as the transaction's last
+     * event left it where this member applied that event, so not copied out of the map (a Java deserialisation each:
+     * a third of the intake's time on events that start nothing); the others as the map holds them now.
+     */
     private void storeLatest(List<Applied> applied) {
-        Set<String> customerIds = new TreeSet<>();
-        applied.forEach(event -> customerIds.add(event.customerId()));
-        store.storeLatest(profiles.getAll(customerIds).values());
+        Map<String, CustomerProfile> latest = new HashMap<>();
+        Set<String> elsewhere = new TreeSet<>();
+        for (Applied event : applied) { // in their order: a customer's last event wins
+            CustomerProfile after = ProfileUndo.after(event.eventId());
+            if (after != null) {
+                latest.put(event.customerId(), after);
+                elsewhere.remove(event.customerId());
+            } else {
+                elsewhere.add(event.customerId());
+            }
+        }
+        if (!elsewhere.isEmpty()) {
+            latest.putAll(profiles.getAll(elsewhere));
+        }
+        store.storeLatest(latest.values());
     }
 
     private void forgetBefore(Applied applied) {

@@ -38,6 +38,12 @@ final class ProfileUndo {
         OLDEST_FIRST.add(entry);
     }
 
+    /** The profile as an event left it, when the event was applied on this member and its transaction has not ended; else null. */
+    static CustomerProfile after(String eventId) {
+        Before before = BEFORE.get(eventId);
+        return before == null ? null : before.after();
+    }
+
     static void forget(String eventId) {
         BEFORE.remove(eventId);
     }
