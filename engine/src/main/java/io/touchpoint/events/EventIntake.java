@@ -323,7 +323,7 @@ public class EventIntake {
      * was a scan of the whole table, 50–100 ms a batch once it held 25,000 events (90 % of the database's time on
      * events that start nothing). H2 plans it by its index either way.
      */
-    static PreparedStatementCreator plannedEachTime(String sql, Object[] values) {
+    private static PreparedStatementCreator plannedEachTime(String sql, Object[] values) {
         return connection -> {
             PreparedStatement statement = connection.prepareStatement(sql);
             if (statement.isWrapperFor(PGStatement.class)) {
