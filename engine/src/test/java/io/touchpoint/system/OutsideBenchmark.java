@@ -15,9 +15,12 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -515,12 +518,12 @@ class OutsideBenchmark {
         for (int page = 0; page * 1_000 < count; page++) {
             for (JsonNode journey : json.readTree(touchpoint.get(finished.formatted("") + "&firstResult=" + page * 1_000 + "&maxResults=1000").body())) {
                 int i = Integer.parseInt(journey.get("businessKey").asText().substring(customers.length() + 1));
-                Instant ended = java.time.OffsetDateTime.parse(journey.get("endTime").asText(), CAMUNDA_DATE).toInstant();
+                Instant ended = OffsetDateTime.parse(journey.get("endTime").asText(), CAMUNDA_DATE).toInstant();
                 lateness.add(Duration.between(due.apply(i), ended).toMillis());
             }
         }
         assertThat(lateness).as("each measured timer fired once").hasSize(count);
-        java.util.Collections.sort(lateness);
+        Collections.sort(lateness);
         long p99 = EmailLoad.percentile(lateness, 99);
         row(String.format("timer lateness, %,d timers waiting, %,d falling due at %d/s (fired − due)", DUE_WAITING, count, DUE_RATE),
                 "p50 %,d ms, p99 %,d ms, max %,d ms".formatted(EmailLoad.percentile(lateness, 50), p99, lateness.get(count - 1)),
@@ -528,7 +531,7 @@ class OutsideBenchmark {
     }
 
     /** How the engine's REST API writes a date. */
-    static final java.time.format.DateTimeFormatter CAMUNDA_DATE = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    static final DateTimeFormatter CAMUNDA_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
     /** The Touchpoint engine's heap in use just after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}). */
     private long heapUsedAfterFullGc() throws Exception {
