@@ -61,7 +61,7 @@ public class EventIntake {
     private final EventDispatch journeys;
     private final ObjectMapper json;
     private final Clock clock;
-    /** The map behind the routes' idempotent repository ({@link EventIdempotency}), asked and filled a batch at a time. */
+    /** The map behind the routes' idempotent repository ({@link EventIdempotency}), filled a batch at a time after the commit. */
     private final IMap<String, Boolean> eventIds;
     /** A transaction of its own, even when called as another commits (the segment events of a change outside an event). */
     private final TransactionTemplate ownTransaction;
@@ -304,12 +304,18 @@ public class EventIntake {
         return new CustomerEvent(eventId, type, customerId, Map.of(), at, Map.of(SegmentMoves.SEGMENT_ID, segmentId));
     }
 
-    /** The ids among these seen before: in the idempotency window (as the routes' idempotent consumer asks it), or recorded. */
+    /**
+     * The ids among these recorded before: one query by the primary key. The idempotency window is not asked: what
+     * it holds was recorded before it went in (the intake puts ids there after its commit), and Hazelcast's
+     * {@code getAll} hashes every id once for each partition (with 500 ids and 271 partitions, 6 % of the intake on
+     * events that start nothing). An id that a route takes in at the same moment fails this transaction at its
+     * commit (the primary key), and the events are then taken one by one.
+     */
     private Set<String> seen(List<String> ids) {
         if (ids.isEmpty()) {
             return new HashSet<>();
         }
-        Set<String> seen = new HashSet<>(eventIds.getAll(new HashSet<>(ids)).keySet());
+        Set<String> seen = new HashSet<>();
         String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
         seen.addAll(jdbc.query(plannedEachTime("select event_id from customer_event where event_id in (" + marks + ")", ids.toArray()),
                 (row, n) -> row.getString(1)));
