@@ -452,7 +452,6 @@ class EventRoutesIT extends EngineIT {
         return connection;
     }
 
-    /** Waits for the customer's one committed event (the profile shows an event before its transaction commits). */
     /**
      * Nothing of the customer's event is in the database: neither the event nor a stored profile. (The profile map
      * is not asked: the broker hands a failed message back at once, and its next try may be between applying the
@@ -463,6 +462,7 @@ class EventRoutesIT extends EngineIT {
         assertThat(jdbc.queryForObject("select count(*) from customer_profile where customer_id = ?", Integer.class, customerId)).isZero();
     }
 
+    /** Waits for the customer's one committed event (the profile shows an event before its transaction commits). */
     private void awaitCommittedOnce(String customerId, String eventId) {
         await().atMost(PATIENCE).until(() -> !eventIdsOf(customerId).isEmpty());
         assertThat(eventIdsOf(customerId)).containsExactly(eventId);
